@@ -1,0 +1,127 @@
+// The edge of every HTTP API handler: parses path, query and body with zod, maps errors to JSON replies, once.
+import middy from '@middy/core';
+import type {
+  APIGatewayProxyEventV2WithJWTAuthorizer,
+  APIGatewayProxyStructuredResultV2,
+  Context,
+} from 'aws-lambda';
+import type { ZodType, z } from 'zod';
+import { DomainError, type FieldProblem, InvalidInput, unauthorized } from './errors.ts';
+import { logger } from './logger.ts';
+
+export type ApiEvent = APIGatewayProxyEventV2WithJWTAuthorizer;
+export type ApiResult = APIGatewayProxyStructuredResultV2;
+
+export interface Caller {
+  email: string;
+}
+
+export interface ApiRequest<Body, Path, Query> {
+  body: Body;
+  path: Path;
+  query: Query;
+  /** The signed-in person, from the JWT the authorizer verified; undefined only on public routes. */
+  caller: Caller | undefined;
+  headers: Readonly<Record<string, string | undefined>>;
+  sourceIp: string;
+  userAgent: string;
+}
+
+export interface ApiReply {
+  status?: number;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+interface RouteSpec<Body, Path, Query> {
+  /** Public routes need no token; all others reject a request without a verified email claim. */
+  access: 'public' | 'signed-in';
+  body?: ZodType<Body>;
+  path?: ZodType<Path>;
+  query?: ZodType<Query>;
+}
+
+const jsonHeaders = { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' };
+
+export function json(status: number, body: unknown, headers: Record<string, string> = {}): ApiResult {
+  return { statusCode: status, headers: { ...jsonHeaders, ...headers }, body: JSON.stringify(body) };
+}
+
+export function fieldProblems(error: z.ZodError, prefix?: string): FieldProblem[] {
+  return error.issues.map((issue) => ({
+    field: [prefix, ...issue.path.map(String)].filter(Boolean).join('.') || '(body)',
+    message: issue.message,
+  }));
+}
+
+function parsePart<T>(schema: ZodType<T> | undefined, value: unknown, part: string): T {
+  if (!schema) return undefined as T;
+  const parsed = schema.safeParse(value);
+  if (!parsed.success)
+    throw new InvalidInput(fieldProblems(parsed.error, part === 'body' ? undefined : part));
+  return parsed.data;
+}
+
+function readBody(event: ApiEvent): unknown {
+  if (event.body === undefined || event.body === '') return undefined;
+  const text = event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new InvalidInput([{ field: '(body)', message: 'The body is not valid JSON' }]);
+  }
+}
+
+function callerOf(event: ApiEvent): Caller | undefined {
+  const email = event.requestContext.authorizer?.jwt?.claims?.email;
+  return typeof email === 'string' && email.length > 0 ? { email: email.toLowerCase() } : undefined;
+}
+
+export function errorReply(error: unknown): ApiResult {
+  if (error instanceof InvalidInput) {
+    return json(400, {
+      error: 'invalid-request',
+      message: 'Some fields are not valid',
+      fields: error.fields,
+    });
+  }
+  if (error instanceof DomainError) {
+    return json(error.status, { error: error.code, message: error.message, ...error.details });
+  }
+  // Unknown errors are ours, not the caller's: log them whole, answer without internals.
+  logger.error('Unhandled error', error as Error);
+  return json(500, { error: 'internal', message: 'Something went wrong on our side; it has been logged' });
+}
+
+/** Wraps a route's business function: parsing, auth check and replies live here so handlers stay a few lines. */
+export function apiHandler<Body = undefined, Path = undefined, Query = undefined>(
+  spec: RouteSpec<Body, Path, Query>,
+  run: (request: ApiRequest<Body, Path, Query>) => Promise<ApiReply>,
+) {
+  return middy<ApiEvent, ApiResult, Error, Context>()
+    .use({
+      onError: async (request) => {
+        request.response = errorReply(request.error);
+      },
+    })
+    .handler(async (event) => {
+      const caller = callerOf(event);
+      if (spec.access === 'signed-in' && !caller) throw unauthorized();
+      const request: ApiRequest<Body, Path, Query> = {
+        path: parsePart(spec.path, event.pathParameters ?? {}, 'path'),
+        query: parsePart(spec.query, event.queryStringParameters ?? {}, 'query'),
+        body: parsePart(spec.body, spec.body ? readBody(event) : undefined, 'body'),
+        caller,
+        headers: lowerCaseKeys(event.headers ?? {}),
+        sourceIp: event.requestContext.http.sourceIp,
+        userAgent: event.requestContext.http.userAgent,
+      };
+      const reply = await run(request);
+      if (reply.body === undefined) return { statusCode: reply.status ?? 204, headers: reply.headers ?? {} };
+      return json(reply.status ?? 200, reply.body, reply.headers);
+    });
+}
+
+function lowerCaseKeys(headers: Record<string, string | undefined>): Record<string, string | undefined> {
+  return Object.fromEntries(Object.entries(headers).map(([key, value]) => [key.toLowerCase(), value]));
+}
