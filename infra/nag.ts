@@ -1,5 +1,5 @@
 // cdk-nag AwsSolutions findings we accept on purpose, each with the reason it is right for this product.
-import { Validations } from 'aws-cdk-lib';
+import { type CfnElement, Stack, Validations } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
 import type { SalesOpsStack } from './stack.ts';
 
@@ -7,7 +7,15 @@ function acknowledge(scope: IConstruct, id: string, reason: string): void {
   Validations.of(scope).acknowledge({ id: `AwsSolutions::AwsSolutions-${id}`, reason });
 }
 
+const xrayAndTokens =
+  'X-Ray PutTraceSegments/PutTelemetryRecords accept no resource scope; task-token actions carry no ARN.';
+
 export function acknowledgeNagFindings(stack: SalesOpsStack): void {
+  const { stage } = stack;
+  const tableId = Stack.of(stack).getLogicalId(stack.table.table.node.defaultChild as CfnElement);
+  const statesArn = (resource: string) =>
+    `Resource::arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:${resource}`;
+
   acknowledge(
     stack.api.userPool,
     'COG8',
@@ -22,10 +30,28 @@ export function acknowledgeNagFindings(stack: SalesOpsStack): void {
     );
   }
   for (const fn of stack.functions) {
+    acknowledge(fn, 'IAM5[Resource::*]', xrayAndTokens);
     acknowledge(
       fn,
+      `IAM5[Resource::<${tableId}.Arn>/index/*]`,
+      'Queries the table’s overloaded GSIs (gsi1..gsi3).',
+    );
+    acknowledge(
+      fn,
+      `IAM5[${statesArn(`stateMachine:${stage}-*`)}]`,
+      'Starts the stage’s workflows by name prefix; naming each would form a dependency cycle with the workflows.',
+    );
+    acknowledge(
+      fn,
+      `IAM5[${statesArn(`execution:${stage}-*:*`)}]`,
+      'Reads and stops executions of the stage’s workflows, whose names are business ids known only at run time.',
+    );
+  }
+  for (const workflow of stack.workflows.values()) {
+    acknowledge(
+      workflow,
       'IAM5[Resource::*]',
-      'X-Ray PutTraceSegments/PutTelemetryRecords accept no resource scope; task-token actions carry no ARN.',
+      'X-Ray and CloudWatch Logs delivery (logs:CreateLogDelivery and friends) accept no resource scope.',
     );
   }
 }

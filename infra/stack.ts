@@ -6,8 +6,8 @@ import type { Construct } from 'constructs';
 import { listWorkflowSlugs } from '#workflows/definitions.ts';
 import { type Access, type Registry, registry as workflowRegistry } from '#workflows/registry.ts';
 import type { DeploymentConfig } from './config.ts';
-import { Api, functionId } from './constructs/api.ts';
-import { BusinessFunction } from './constructs/business-function.ts';
+import { Api } from './constructs/api.ts';
+import { BusinessFunction, type BusinessFunctionProps, functionId } from './constructs/business-function.ts';
 import { Mailer } from './constructs/mailer.ts';
 import { Monitoring } from './constructs/monitoring.ts';
 import { BusinessTable } from './constructs/table.ts';
@@ -28,12 +28,14 @@ export class SalesOpsStack extends Stack {
   readonly mailer: Mailer;
   readonly api: Api;
   readonly workflows: ReadonlyMap<string, Workflow>;
+  readonly stage: string;
   /** Every Lambda function of the stage: API handlers and workflow steps. */
   readonly functions: readonly BusinessFunction[];
 
   constructor(scope: Construct, id: string, props: SalesOpsStackProps) {
     super(scope, id, props);
     const { stage } = props.config;
+    this.stage = stage;
     const registry = props.registry ?? workflowRegistry;
     const routes = props.routes ?? apiRoutes;
 
@@ -43,26 +45,28 @@ export class SalesOpsStack extends Stack {
     });
     this.table = new BusinessTable(this, 'Business');
     this.mailer = new Mailer(this, 'Mail', { senderEmail: props.config.senderEmail, encryptionKey: key });
-    this.api = new Api(this, 'Api', { stage, routes });
+    // One function per handler file, whether an API route or a workflow step uses it, granted what each use needs.
+    const functions = new Map<string, BusinessFunction>();
+    this.api = new Api(this, 'Api', { stage });
     const appBaseUrl = props.config.appBaseUrl ?? this.api.url;
-
-    const grant = (fn: BusinessFunction, uses: readonly Access[]) => {
-      if (uses.includes('table')) fn.useTable(this.table.table);
-      if (uses.includes('mail')) fn.useMailer(this.mailer, appBaseUrl);
-      if (uses.includes('workflows')) fn.useWorkflows(stage);
+    const functionFor = (spec: BusinessFunctionProps & { uses: readonly Access[] }): BusinessFunction => {
+      let fn = functions.get(spec.entry);
+      if (!fn) {
+        fn = new BusinessFunction(this, functionId(spec.entry), spec);
+        functions.set(spec.entry, fn);
+      }
+      if (spec.uses.includes('table')) fn.useTable(this.table.table);
+      if (spec.uses.includes('mail')) fn.useMailer(this.mailer, appBaseUrl);
+      if (spec.uses.includes('workflows')) fn.useWorkflows(stage);
+      return fn;
     };
-    for (const route of routes) grant(this.api.functions.get(route.entry) as BusinessFunction, route.uses);
+    for (const route of routes) this.api.addRoute(route, functionFor(route));
 
-    const functions = [...this.api.functions.values()];
     const stepFunctions: Record<string, IFunction> = {};
     for (const [placeholder, spec] of Object.entries(registry)) {
-      if (spec.kind !== 'function') continue;
-      const fn = new BusinessFunction(this, functionId(spec.entry), spec);
-      grant(fn, spec.uses);
-      stepFunctions[placeholder] = fn.fn;
-      functions.push(fn);
+      if (spec.kind === 'function') stepFunctions[placeholder] = functionFor(spec).fn;
     }
-    this.functions = functions;
+    this.functions = [...functions.values()];
 
     const workflows = new Map<string, Workflow>();
     for (const slug of props.workflowSlugs ?? listWorkflowSlugs()) {
@@ -84,7 +88,7 @@ export class SalesOpsStack extends Stack {
       alarmEmail: props.config.alarmEmail,
       encryptionKey: key,
       httpApi: this.api.httpApi,
-      functions: functions.map((f) => f.fn),
+      functions: this.functions,
       stateMachines: [...workflows.values()].map((w) => w.stateMachine),
     });
   }

@@ -14,11 +14,10 @@ import { AccountRecovery, Mfa, UserPool, type UserPoolClient } from 'aws-cdk-lib
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import type { RouteSpec } from '../routes.ts';
-import { BusinessFunction } from './business-function.ts';
+import type { BusinessFunction } from './business-function.ts';
 
 export interface ApiProps {
   stage: string;
-  routes: readonly RouteSpec[];
 }
 
 export class Api extends Construct {
@@ -26,11 +25,11 @@ export class Api extends Construct {
   readonly userPool: UserPool;
   readonly userPoolClient: UserPoolClient;
   readonly accessLogs: LogGroup;
-  /** The function serving each handler file, keyed by its entry. */
-  readonly functions: ReadonlyMap<string, BusinessFunction>;
   /** Routes deliberately served without the authorizer. */
-  readonly publicRoutes: readonly HttpRoute[];
+  readonly publicRoutes: HttpRoute[] = [];
   readonly url: string;
+  readonly #authorizer: HttpUserPoolAuthorizer;
+  readonly #integrations = new Map<BusinessFunction, HttpLambdaIntegration>();
 
   constructor(scope: Construct, id: string, props: ApiProps) {
     super(scope, id);
@@ -58,7 +57,7 @@ export class Api extends Construct {
       accessTokenValidity: Duration.hours(1),
       preventUserExistenceErrors: true,
     });
-    const authorizer = new HttpUserPoolAuthorizer('StaffToken', this.userPool, {
+    this.#authorizer = new HttpUserPoolAuthorizer('StaffToken', this.userPool, {
       userPoolClients: [this.userPoolClient],
     });
 
@@ -78,38 +77,21 @@ export class Api extends Construct {
       throttle: { rateLimit: 50, burstLimit: 100 },
     });
     this.url = this.httpApi.apiEndpoint;
-
-    const functions = new Map<string, BusinessFunction>();
-    const integrations = new Map<string, HttpLambdaIntegration>();
-    const publicRoutes: HttpRoute[] = [];
-    for (const route of props.routes) {
-      let integration = integrations.get(route.entry);
-      if (!integration) {
-        const id = functionId(route.entry);
-        const fn = new BusinessFunction(this, id, { entry: route.entry, description: route.description });
-        integration = new HttpLambdaIntegration(`${id}Integration`, fn.fn);
-        functions.set(route.entry, fn);
-        integrations.set(route.entry, integration);
-      }
-      const added = this.httpApi.addRoutes({
-        path: route.path,
-        methods: [route.method as HttpMethod],
-        integration,
-        authorizer: route.access === 'public' ? new HttpNoneAuthorizer() : authorizer,
-      });
-      if (route.access === 'public') publicRoutes.push(...added);
-    }
-    this.functions = functions;
-    this.publicRoutes = publicRoutes;
   }
-}
 
-/** `functions/api/get-person.ts` → `ApiGetPerson`: a readable, stable construct id. */
-export function functionId(entry: string): string {
-  return entry
-    .replace(/^functions\//, '')
-    .replace(/\.ts$/, '')
-    .split(/[/-]/)
-    .map((part) => part.charAt(0).toUpperCase() + part.slice(1))
-    .join('');
+  /** Serves `route` with `fn`; every route but the public ones goes through the JWT authorizer. */
+  addRoute(route: RouteSpec, fn: BusinessFunction): void {
+    let integration = this.#integrations.get(fn);
+    if (!integration) {
+      integration = new HttpLambdaIntegration(`${fn.node.id}Integration`, fn.fn);
+      this.#integrations.set(fn, integration);
+    }
+    const added = this.httpApi.addRoutes({
+      path: route.path,
+      methods: [route.method as HttpMethod],
+      integration,
+      authorizer: route.access === 'public' ? new HttpNoneAuthorizer() : this.#authorizer,
+    });
+    if (route.access === 'public') this.publicRoutes.push(...added);
+  }
 }

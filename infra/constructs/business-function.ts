@@ -12,6 +12,16 @@ import type { Mailer } from './mailer.ts';
 
 export const repositoryRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
+/** `functions/api/get-person.ts` → `ApiGetPerson`: a readable construct id, stable as long as the file keeps its name. */
+export function functionId(entry: string): string {
+  return entry
+    .replace(/^functions\//, '')
+    .replace(/\.ts$/, '')
+    .split(/[/-]/)
+    .map((part) => part.charAt(0).toUpperCase() + part.slice(1))
+    .join('');
+}
+
 export interface BusinessFunctionProps {
   /** Handler file relative to the repository root; it exports `handler`. */
   entry: string;

@@ -12,18 +12,18 @@ import {
 } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type { Key } from 'aws-cdk-lib/aws-kms';
-import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
+import type { BusinessFunction } from './business-function.ts';
 
 export interface MonitoringProps {
   stage: string;
   alarmEmail: string;
   encryptionKey: Key;
   httpApi: HttpApi;
-  functions: readonly IFunction[];
+  functions: readonly BusinessFunction[];
   stateMachines: readonly StateMachine[];
 }
 
@@ -53,14 +53,13 @@ export class Monitoring extends Construct {
     const api5xx = props.httpApi.metricServerError({ period: Duration.minutes(5), statistic: 'Sum' });
     alarm('api-5xx', api5xx, 5, 'The HTTP API answered 5 or more server errors in 5 minutes');
 
-    const functionErrors = props.functions.map((fn) => fn.metricErrors({ period: Duration.minutes(5) }));
-    props.functions.forEach((fn, i) => {
-      const metric = functionErrors[i] as IMetric;
+    const functionErrors = props.functions.map((f) => f.fn.metricErrors({ period: Duration.minutes(5) }));
+    props.functions.forEach((f, i) => {
       alarm(
-        `${fn.node.scope?.node.id ?? fn.node.id}-errors`,
-        metric,
+        `${f.node.id}-errors`,
+        functionErrors[i] as IMetric,
         1,
-        'A function failed in the last 5 minutes',
+        `${f.node.id} failed in the last 5 minutes`,
       );
     });
 

@@ -65,7 +65,15 @@ export class Workflow extends Construct {
       // Execution data holds task tokens; they must never reach the logs.
       logs: { destination: logGroup, level: LogLevel.ALL, includeExecutionData: false },
     });
-    for (const fn of invoked) fn.grantInvoke(this.stateMachine);
+    if (invoked.length > 0) {
+      // Exactly the unqualified functions it references; no versions or aliases (`:*`) to widen it.
+      this.stateMachine.addToRolePolicy(
+        new PolicyStatement({
+          actions: ['lambda:InvokeFunction'],
+          resources: invoked.map((fn) => fn.functionArn),
+        }),
+      );
+    }
     if (children.length > 0) this.#allowChildExecutions(children);
   }
 

@@ -1,0 +1,273 @@
+// CDK assertions on the synthesized stack: the permanent parts keep their safety settings.
+import { fileURLToPath } from 'node:url';
+import { App, Validations } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { acknowledgeNagFindings } from '#infra/nag.ts';
+import type { RouteSpec } from '#infra/routes.ts';
+import { routes } from '#infra/routes.ts';
+import { buildSalesOpsApp } from '#infra/sales-ops-app.ts';
+import { SalesOpsStack } from '#infra/stack.ts';
+import type { Registry } from '#workflows/registry.ts';
+
+/** Skips esbuild: these tests read the template, not the bundles. */
+const noBundling = { 'aws:cdk:bundling-stacks': [] };
+const config = { stage: 'test', senderEmail: 'workflows@example.com', alarmEmail: 'ops@example.com' };
+
+type Resources = Record<
+  string,
+  { Type: string; Properties: Record<string, unknown> } & Record<string, unknown>
+>;
+
+describe('the deployable app', () => {
+  it('synthesizes with every cdk-nag AwsSolutions finding fixed or acknowledged with a reason', () => {
+    const app = new App({ context: { ...noBundling, ...config } });
+    buildSalesOpsApp(app);
+    // cdk-nag's plugin makes synth throw "Validation failed" on any unacknowledged finding.
+    expect(() => app.synth()).not.toThrow();
+  });
+
+  it('stops synth naming each missing context value and how to pass it', () => {
+    const app = new App({ context: { ...noBundling, stage: 'test' } });
+    expect(() => buildSalesOpsApp(app)).toThrow(
+      /senderEmail[^\n]*-c senderEmail=.*\n.*alarmEmail[^\n]*-c alarmEmail=/,
+    );
+  });
+
+  it('rejects a malformed stage name', () => {
+    const app = new App({ context: { ...noBundling, ...config, stage: 'Prod Stage' } });
+    expect(() => buildSalesOpsApp(app)).toThrow(/stage must be/);
+  });
+});
+
+// A stack with fixture routes and the example workflow, so the workflow construct and route auth are exercised.
+const fixtureRoutes: RouteSpec[] = [
+  ...routes,
+  {
+    method: 'GET',
+    path: '/fixture/{id}',
+    entry: 'test/fixtures/handlers/check.ts',
+    description: 'a signed-in fixture route',
+    access: 'signed-in',
+    uses: ['table'],
+  },
+];
+const exampleRegistry: Registry = {
+  ExampleCheckFunction: {
+    kind: 'function',
+    entry: 'test/fixtures/handlers/check.ts',
+    description: 'check',
+    uses: [],
+  },
+  ExampleOpenTaskFunction: {
+    kind: 'function',
+    entry: 'test/fixtures/handlers/open-approval.ts',
+    description: 'open approval',
+    uses: ['table', 'mail', 'workflows'],
+  },
+};
+
+let template: Template;
+let resources: Resources;
+let fixtureApp: App;
+
+beforeAll(() => {
+  fixtureApp = new App({ context: noBundling });
+  const stack = new SalesOpsStack(fixtureApp, 'Fixture', {
+    config,
+    routes: fixtureRoutes,
+    registry: exampleRegistry,
+    workflowSlugs: ['example-approval'],
+    definitionsDir: fileURLToPath(new URL('../fixtures/asl/', import.meta.url)),
+  });
+  acknowledgeNagFindings(stack);
+  Validations.of(fixtureApp).addPlugins(new AwsSolutionsChecks(fixtureApp));
+  template = Template.fromStack(stack);
+  resources = template.toJSON().Resources as Resources;
+});
+
+it('a stack with workflows and step functions also passes cdk-nag AwsSolutions', () => {
+  expect(() => fixtureApp.synth()).not.toThrow();
+});
+
+const ofType = (type: string) => Object.entries(resources).filter(([, r]) => r.Type === type);
+
+/** The one resource of `type` that `match` picks; fails the test with a readable message otherwise. */
+function only(type: string, match: (resource: Resources[string]) => boolean): Resources[string] {
+  const found = ofType(type).filter(([, r]) => match(r));
+  if (found.length !== 1) throw new Error(`expected one ${type} to match, found ${found.length}`);
+  return (found[0] as [string, Resources[string]])[1];
+}
+
+const environmentOf = (description: string) =>
+  (
+    only('AWS::Lambda::Function', (fn) => fn.Properties.Description === description).Properties
+      .Environment as {
+      Variables: Record<string, unknown>;
+    }
+  ).Variables;
+
+describe('table', () => {
+  it('has pk/sk keys, the overloaded GSIs, on-demand billing, PITR and deletion protection', () => {
+    template.hasResourceProperties('AWS::DynamoDB::GlobalTable', {
+      KeySchema: [
+        { AttributeName: 'pk', KeyType: 'HASH' },
+        { AttributeName: 'sk', KeyType: 'RANGE' },
+      ],
+      BillingMode: 'PAY_PER_REQUEST',
+      GlobalSecondaryIndexes: ['gsi1', 'gsi2', 'gsi3'].map((name) =>
+        Match.objectLike({
+          IndexName: name,
+          KeySchema: [
+            { AttributeName: `${name}pk`, KeyType: 'HASH' },
+            { AttributeName: `${name}sk`, KeyType: 'RANGE' },
+          ],
+        }),
+      ),
+      Replicas: [
+        Match.objectLike({
+          PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+          DeletionProtectionEnabled: true,
+        }),
+      ],
+    });
+  });
+
+  it('is retained when the stack is deleted', () => {
+    template.hasResource('AWS::DynamoDB::GlobalTable', {
+      DeletionPolicy: 'Retain',
+      UpdateReplacePolicy: 'Retain',
+    });
+  });
+});
+
+describe('functions', () => {
+  it('all run nodejs24.x on arm64 with X-Ray, ≥ 512 MB and their own log group with retention', () => {
+    const functions = ofType('AWS::Lambda::Function');
+    expect(functions.length).toBe(3); // health + the fixture route + the example open-approval step
+    for (const [, fn] of functions) {
+      expect(fn.Properties).toMatchObject({
+        Runtime: 'nodejs24.x',
+        Architectures: ['arm64'],
+        TracingConfig: { Mode: 'Active' },
+      });
+      expect(fn.Properties.MemorySize).toBeGreaterThanOrEqual(512);
+      const logGroupRef = (fn.Properties.LoggingConfig as { LogGroup: { Ref: string } }).LogGroup.Ref;
+      expect(resources[logGroupRef]?.Type).toBe('AWS::Logs::LogGroup');
+      expect(resources[logGroupRef]?.Properties.RetentionInDays).toBeGreaterThan(0);
+    }
+  });
+
+  it('get the env var together with each grant', () => {
+    expect(Object.keys(environmentOf('open approval'))).toEqual(
+      expect.arrayContaining([
+        'TABLE_NAME',
+        'SENDER_EMAIL',
+        'MAIL_CONFIGURATION_SET',
+        'APP_BASE_URL',
+        'WORKFLOW_ARN_PREFIX',
+      ]),
+    );
+    expect(Object.keys(environmentOf('Liveness'))).not.toContain('TABLE_NAME');
+  });
+});
+
+describe('workflow', () => {
+  it('is a Standard state machine named <stage>-<slug>, logging all events without execution data, traced', () => {
+    template.hasResourceProperties('AWS::StepFunctions::StateMachine', {
+      StateMachineName: 'test-example-approval',
+      StateMachineType: 'STANDARD',
+      TracingConfiguration: { Enabled: true },
+      LoggingConfiguration: Match.objectLike({ Level: 'ALL', IncludeExecutionData: false }),
+    });
+  });
+
+  it('fills every placeholder with the unqualified ARN of its function', () => {
+    const [[, machine]] = ofType('AWS::StepFunctions::StateMachine') as [[string, Resources[string]]];
+    const substitutions = machine.Properties.DefinitionSubstitutions as Record<
+      string,
+      { 'Fn::GetAtt': string[] }
+    >;
+    expect(Object.keys(substitutions).sort()).toEqual(['ExampleCheckFunction', 'ExampleOpenTaskFunction']);
+    for (const value of Object.values(substitutions)) {
+      expect(value['Fn::GetAtt'][1]).toBe('Arn');
+      expect(resources[value['Fn::GetAtt'][0] as string]?.Type).toBe('AWS::Lambda::Function');
+    }
+    expect(JSON.stringify(machine.Properties.DefinitionString)).toContain('Ask approver');
+  });
+
+  it('may invoke exactly the functions its definition references', () => {
+    const [[machineId, machine]] = ofType('AWS::StepFunctions::StateMachine') as [
+      [string, Resources[string]],
+    ];
+    void machineId;
+    const roleId = (machine.Properties.RoleArn as { 'Fn::GetAtt': string[] })['Fn::GetAtt'][0];
+    const policy = only('AWS::IAM::Policy', (p) =>
+      (p.Properties.Roles as { Ref: string }[]).some((r) => r.Ref === roleId),
+    );
+    const statements = (
+      policy.Properties.PolicyDocument as { Statement: { Action: unknown; Resource: unknown }[] }
+    ).Statement;
+    const invoked = statements
+      .filter((s) => s.Action === 'lambda:InvokeFunction')
+      .flatMap((s) => s.Resource as { 'Fn::GetAtt'?: string[] }[])
+      .map((r) => r['Fn::GetAtt']?.[0])
+      .filter(Boolean);
+    const referenced = Object.values(
+      machine.Properties.DefinitionSubstitutions as Record<string, { 'Fn::GetAtt': string[] }>,
+    ).map((v) => v['Fn::GetAtt'][0]);
+    expect(new Set(invoked)).toEqual(new Set(referenced));
+  });
+});
+
+describe('HTTP API', () => {
+  it('puts the JWT authorizer on every route except the public ones', () => {
+    const publicKeys = new Set(
+      fixtureRoutes.filter((r) => r.access === 'public').map((r) => `${r.method} ${r.path}`),
+    );
+    const apiRoutes = ofType('AWS::ApiGatewayV2::Route');
+    expect(apiRoutes.map(([, r]) => r.Properties.RouteKey).sort()).toEqual(
+      fixtureRoutes.map((r) => `${r.method} ${r.path}`).sort(),
+    );
+    for (const [, route] of apiRoutes) {
+      const key = route.Properties.RouteKey as string;
+      if (publicKeys.has(key)) {
+        expect(route.Properties.AuthorizationType, key).toBe('NONE');
+      } else {
+        expect(route.Properties.AuthorizationType, key).toBe('JWT');
+        expect(route.Properties.AuthorizerId, key).toBeDefined();
+      }
+    }
+    template.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
+      AuthorizerType: 'JWT',
+      IdentitySource: ['$request.header.Authorization'],
+    });
+  });
+
+  it('writes access logs', () => {
+    template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      StageName: '$default',
+      AccessLogSettings: Match.objectLike({ DestinationArn: Match.anyValue() }),
+    });
+  });
+});
+
+describe('mail and monitoring', () => {
+  it('has the sender identity with a configuration set that reports bounces and complaints', () => {
+    template.hasResourceProperties('AWS::SES::EmailIdentity', { EmailIdentity: 'workflows@example.com' });
+    template.hasResourceProperties('AWS::SES::ConfigurationSetEventDestination', {
+      EventDestination: Match.objectLike({
+        MatchingEventTypes: Match.arrayWith(['bounce', 'complaint', 'delivery']),
+      }),
+    });
+  });
+
+  it('mails alarms to the alarm address, including failed workflow runs', () => {
+    template.hasResourceProperties('AWS::SNS::Subscription', {
+      Protocol: 'email',
+      Endpoint: 'ops@example.com',
+    });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'ExecutionsFailed' });
+  });
+});
