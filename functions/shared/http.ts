@@ -29,7 +29,10 @@ export interface ApiRequest<Body, Path, Query> {
 
 export interface ApiReply {
   status?: number;
+  /** Sent as JSON. */
   body?: unknown;
+  /** A whole HTML page instead of JSON (the task pages). */
+  html?: string;
   headers?: Record<string, string>;
 }
 
@@ -45,6 +48,23 @@ const jsonHeaders = { 'content-type': 'application/json; charset=utf-8', 'cache-
 
 export function json(status: number, body: unknown, headers: Record<string, string> = {}): ApiResult {
   return { statusCode: status, headers: { ...jsonHeaders, ...headers }, body: JSON.stringify(body) };
+}
+
+/**
+ * Pages carry secrets in their URL and form: never cached, never sent on as a referrer, never framed, no scripts.
+ */
+const pageHeaders = {
+  'content-type': 'text/html; charset=utf-8',
+  'cache-control': 'no-store',
+  'referrer-policy': 'no-referrer',
+  'x-frame-options': 'DENY',
+  'x-content-type-options': 'nosniff',
+  'content-security-policy':
+    "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'",
+};
+
+export function page(status: number, html: string): ApiResult {
+  return { statusCode: status, headers: pageHeaders, body: html };
 }
 
 export function fieldProblems(error: z.ZodError, prefix?: string): FieldProblem[] {
@@ -117,6 +137,7 @@ export function apiHandler<Body = undefined, Path = undefined, Query = undefined
         userAgent: event.requestContext.http.userAgent,
       };
       const reply = await run(request);
+      if (reply.html !== undefined) return page(reply.status ?? 200, reply.html);
       if (reply.body === undefined) return { statusCode: reply.status ?? 204, headers: reply.headers ?? {} };
       return json(reply.status ?? 200, reply.body, reply.headers);
     });

@@ -1,0 +1,44 @@
+// The people directory's model: who someone is, their roles, manager, locale and delegate while away.
+import { z } from 'zod';
+
+export const roles = [
+  'admin',
+  'sales',
+  'supervisor',
+  'sales-manager',
+  'sales-director',
+  'signatory',
+  'legal',
+  'legal-head',
+  'finance',
+  'production',
+  'logistics',
+] as const;
+export type Role = (typeof roles)[number];
+
+export const locales = ['zh-CN', 'en'] as const;
+export type Locale = (typeof locales)[number];
+
+export const emailSchema = z.email().transform((email) => email.toLowerCase());
+
+/** A calendar date, `2026-11-22`. */
+export const isoDateSchema = z.iso.date();
+
+export const delegateSchema = z
+  .object({ email: emailSchema, from: isoDateSchema, until: isoDateSchema })
+  .refine((d) => d.from <= d.until, { message: 'from must not be after until', path: ['until'] });
+
+/** What an admin sends to create or update a person (the email comes from the path). */
+export const personInputSchema = z
+  .object({
+    name: z.string().trim().min(1).max(200),
+    roles: z.array(z.enum(roles)).min(1).max(roles.length),
+    manager: emailSchema.optional(),
+    locale: z.enum(locales).default('zh-CN'),
+    delegate: delegateSchema.optional(),
+  })
+  .strict();
+
+export const personSchema = personInputSchema.extend({ email: emailSchema });
+export type Person = z.infer<typeof personSchema>;
+export type PersonInput = z.input<typeof personInputSchema>;

@@ -1,0 +1,93 @@
+// Checks a decision against its task: an allowed outcome, the fields that outcome needs, a reason where required.
+import { z } from 'zod';
+import type { FieldProblem } from '#shared/errors.ts';
+import { fieldProblems } from '#shared/http.ts';
+import { moneySchema } from '#shared/money.ts';
+import {
+  type FieldSpec,
+  type OutcomeId,
+  outcomeIds,
+  outcomesNeedingReason,
+  type Task,
+} from './task-model.ts';
+
+export interface RawDecision {
+  outcome: unknown;
+  fields: Record<string, unknown>;
+  comment: unknown;
+}
+
+export interface ValidDecision {
+  outcome: OutcomeId;
+  fields: Record<string, unknown>;
+  comment: string;
+}
+
+/** Yuan as typed in a form (`1234.5`) → fen, exactly; the API may also send `{amount, currency}`. */
+const yuanText = z
+  .string()
+  .trim()
+  .regex(/^\d{1,13}(\.\d{1,2})?$/, 'enter an amount in yuan with at most two decimals, e.g. 1234.50')
+  .transform((text) => {
+    const [whole, fraction = ''] = text.split('.');
+    return { amount: Number(whole) * 100 + Number(fraction.padEnd(2, '0')), currency: 'CNY' as const };
+  });
+
+function fieldSchema(field: FieldSpec): z.ZodType {
+  switch (field.type) {
+    case 'text':
+      return z.string().trim().min(1, 'required').max(field.maxLength);
+    case 'date':
+      return z.iso.date('enter a date as YYYY-MM-DD');
+    case 'url':
+      return z.url('enter a full link, starting with https://');
+    case 'money':
+      return z.union([yuanText, moneySchema.extend({ currency: z.literal(field.currency) })]);
+    case 'choice':
+      return z.enum(field.options as [string, ...string[]]);
+  }
+}
+
+/** Blank form inputs count as absent, so an optional field left empty is not an error. */
+const isBlank = (value: unknown) =>
+  value === undefined || value === null || (typeof value === 'string' && !value.trim());
+
+export function validateDecision(
+  task: Pick<Task, 'outcomes' | 'fields'>,
+  raw: RawDecision,
+): { ok: true; decision: ValidDecision } | { ok: false; errors: FieldProblem[] } {
+  const errors: FieldProblem[] = [];
+  const outcome = z.enum(outcomeIds).safeParse(raw.outcome);
+  if (!outcome.success || !task.outcomes.includes(outcome.data)) {
+    errors.push({ field: 'outcome', message: `choose one of: ${task.outcomes.join(', ')}` });
+    return { ok: false, errors };
+  }
+  const comment = typeof raw.comment === 'string' ? raw.comment.trim() : '';
+  if (comment.length > 4000) errors.push({ field: 'comment', message: 'at most 4000 characters' });
+  if (outcomesNeedingReason.has(outcome.data) && !comment) {
+    errors.push({ field: 'comment', message: `a reason is required to ${outcome.data}` });
+  }
+
+  const fields: Record<string, unknown> = {};
+  const applicable = task.fields.filter((f) => !f.forOutcomes || f.forOutcomes.includes(outcome.data));
+  for (const field of applicable) {
+    const value = raw.fields[field.name];
+    if (isBlank(value)) {
+      if (field.required)
+        errors.push({ field: `fields.${field.name}`, message: `${field.label} is required` });
+      continue;
+    }
+    const parsed = fieldSchema(field).safeParse(value);
+    if (parsed.success) fields[field.name] = parsed.data;
+    else errors.push(...fieldProblems(parsed.error, `fields.${field.name}`));
+  }
+  const known = new Set(applicable.map((f) => f.name));
+  for (const name of Object.keys(raw.fields)) {
+    if (!known.has(name) && !isBlank(raw.fields[name])) {
+      errors.push({ field: `fields.${name}`, message: `not a field of this decision` });
+    }
+  }
+  return errors.length > 0
+    ? { ok: false, errors }
+    : { ok: true, decision: { outcome: outcome.data, fields, comment } };
+}

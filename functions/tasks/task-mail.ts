@@ -1,0 +1,243 @@
+// The emails about a task: to its assignee (opened, reminder, escalated) and to its requester when it expires unanswered.
+import { html, type SafeHtml } from '#shared/html.ts';
+import type { Locale } from '#shared/people.ts';
+import type { OutcomeId, Task } from './task-model.ts';
+import { type Severity, type TaskWording, wording } from './wording.ts';
+
+export type TaskMailKind = 'opened' | 'reminder' | 'escalated';
+
+export interface RenderedMail {
+  subject: string;
+  html: string;
+  text: string;
+}
+
+// Mail clients drop <style> blocks and external sheets, so every style is inline; no tables, few properties.
+const style = {
+  body: 'margin:0;padding:0;background:#f4f5f7;',
+  frame:
+    'max-width:640px;margin:0 auto;padding:24px 20px;background:#ffffff;color:#1f2328;font-family:-apple-system,"Segoe UI","PingFang SC","Microsoft YaHei",Arial,sans-serif;font-size:15px;line-height:1.6;',
+  h1: 'font-size:20px;line-height:1.4;margin:16px 0 4px;',
+  h2: 'font-size:16px;margin:20px 0 6px;',
+  muted: 'color:#57606a;margin:0 0 12px;',
+  notice: 'margin:12px 0;padding:10px 12px;background:#fff8e1;border-left:4px solid #d4a72c;',
+  deadline: 'margin:12px 0;font-weight:600;',
+  list: 'margin:0;padding:0;',
+  row: 'margin:0;padding:6px 0;border-bottom:1px solid #eaeef2;',
+  term: 'display:inline;color:#57606a;',
+  value: 'display:inline;margin:0;',
+  note: 'display:block;color:#57606a;font-size:13px;',
+  item: 'margin:0 0 6px;',
+  history: 'margin:0 0 10px;padding:8px 12px;background:#f6f8fa;white-space:pre-wrap;',
+  hint: 'color:#57606a;font-size:13px;margin:20px 0 8px;',
+  buttons: 'margin:0 0 16px;',
+  button:
+    'display:inline-block;margin:0 8px 8px 0;padding:10px 18px;background:#0969da;color:#ffffff;text-decoration:none;border-radius:6px;font-weight:600;',
+  url: 'color:#57606a;font-size:13px;word-break:break-all;',
+  footer: 'color:#8c959f;font-size:12px;margin-top:24px;',
+};
+
+const badge: Readonly<Record<Severity, string>> = {
+  info: 'display:inline-block;padding:0 6px;border-radius:4px;font-size:12px;background:#ddf4ff;color:#0a3069;',
+  warning:
+    'display:inline-block;padding:0 6px;border-radius:4px;font-size:12px;background:#fff8c5;color:#7d4e00;',
+  high: 'display:inline-block;padding:0 6px;border-radius:4px;font-size:12px;background:#ffebe9;color:#a40e26;font-weight:600;',
+};
+
+/** The task page with an outcome preselected; `link` already carries `?k=`. */
+export const outcomeLink = (link: string, outcome: OutcomeId): string =>
+  `${link}${link.includes('?') ? '&' : '?'}o=${encodeURIComponent(outcome)}`;
+
+// A title is free text; a line break in it must not become a second header line.
+const oneLine = (text: string) => text.replace(/\s*[\r\n]+\s*/g, ' ').trim();
+
+/** `费用报销 EX-2026-00012：差旅费`; the id is left out when the title already names it. */
+function subjectLine(task: Task, w: TaskWording): string {
+  const title = oneLine(task.summary.title);
+  if (title.includes(task.subject.id)) return title;
+  return `${w.subjectKind(task.subject.kind)} ${task.subject.id}${w.colon}${title}`;
+}
+
+function subjectName(task: Task, w: TaskWording): string {
+  const title = oneLine(task.summary.title);
+  if (title.includes(task.subject.id)) return title;
+  const kindAndId = `${w.subjectKind(task.subject.kind)} ${task.subject.id}`;
+  return w.locale === 'zh-CN' ? `${kindAndId}（${title}）` : `${kindAndId} (${title})`;
+}
+
+function document(locale: Locale, subject: string, body: SafeHtml): string {
+  return html`<!doctype html>
+<html lang="${locale}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${subject}</title>
+</head>
+<body style="${style.body}">
+<div style="${style.frame}">
+${body}
+</div>
+</body>
+</html>
+`.toString();
+}
+
+function summaryHtml(task: Task, w: TaskWording): SafeHtml {
+  const { facts, lines, findings, history } = task.summary;
+  return html`${
+    facts.length > 0 &&
+    html`<h2 style="${style.h2}">${w.facts}</h2>
+<dl style="${style.list}">${facts.map(
+      (fact) =>
+        html`<div style="${style.row}"><dt style="${style.term}">${fact.label}${w.colon}</dt><dd style="${style.value}">${w.value(fact.value)}</dd></div>`,
+    )}</dl>`
+  }${
+    lines.length > 0 &&
+    html`<h2 style="${style.h2}">${w.lines}</h2>
+<dl style="${style.list}">${lines.map(
+      (line) =>
+        html`<div style="${style.row}"><dt style="${style.term}">${line.label}${w.colon}</dt><dd style="${style.value}">${w.value(line.value)}${
+          line.note !== undefined && html`<span style="${style.note}">${line.note}</span>`
+        }</dd></div>`,
+    )}</dl>`
+  }${
+    findings.length > 0 &&
+    html`<h2 style="${style.h2}">${w.findings}</h2>
+<ul style="padding-left:20px;margin:0;">${findings.map(
+      (finding) =>
+        html`<li style="${style.item}"><span style="${badge[finding.severity]}">${w.severity[finding.severity]}</span> ${finding.message}</li>`,
+    )}</ul>`
+  }${
+    history.length > 0 &&
+    html`<h2 style="${style.h2}">${w.history}</h2>
+${history.map(
+  (entry) =>
+    html`<p style="${style.history}"><strong>${entry.by}</strong> · ${w.dateTime(entry.at)}
+${entry.text}</p>`,
+)}`
+  }`;
+}
+
+function summaryText(task: Task, w: TaskWording): string[] {
+  const { facts, lines, findings, history } = task.summary;
+  const out: string[] = [];
+  if (facts.length > 0) {
+    out.push('', w.facts);
+    for (const fact of facts) out.push(`- ${fact.label}${w.colon}${w.value(fact.value)}`);
+  }
+  if (lines.length > 0) {
+    out.push('', w.lines);
+    for (const line of lines) {
+      const note = line.note === undefined ? '' : ` (${line.note})`;
+      out.push(`- ${line.label}${w.colon}${w.value(line.value)}${note}`);
+    }
+  }
+  if (findings.length > 0) {
+    out.push('', w.findings);
+    for (const finding of findings) out.push(`- [${w.severity[finding.severity]}] ${finding.message}`);
+  }
+  if (history.length > 0) {
+    out.push('', w.history);
+    for (const entry of history) out.push(`- ${entry.by} · ${w.dateTime(entry.at)}${w.colon}${entry.text}`);
+  }
+  return out;
+}
+
+function explanations(task: Task, kind: TaskMailKind, w: TaskWording): string[] {
+  if (kind === 'escalated') return [w.mail.escalated(task.onBehalfOf)];
+  return task.onBehalfOf === undefined ? [] : [w.mail.onBehalfOf(task.onBehalfOf)];
+}
+
+/**
+ * The assignee's mail. Its buttons are plain links to the task page with the outcome preselected (`&o=`): opening
+ * one only shows the page, because mail scanners follow every link and a GET must never decide. The link secret
+ * is the only credential in the mail; the task token never leaves the server.
+ */
+export function renderTaskMail(input: {
+  task: Task;
+  link: string;
+  kind: TaskMailKind;
+  locale: Locale;
+  assigneeName: string;
+}): RenderedMail {
+  const { task, link, kind, locale, assigneeName } = input;
+  const w = wording(locale);
+  const subject = `${w.mail.subjectPrefix(kind, task.outcomes.includes('approve'))} ${subjectLine(task, w)}`;
+  const deadline = w.dateTime(task.deadlineAt);
+  const kindAndId = `${w.subjectKind(task.subject.kind)} ${task.subject.id}`;
+  const notes = explanations(task, kind, w);
+  const buttons = task.outcomes.map((outcome) => ({
+    label: w.outcome[outcome],
+    href: outcomeLink(link, outcome),
+  }));
+
+  const body = html`<p>${w.mail.greeting(assigneeName)}</p>
+<p>${w.mail.intro[kind]}</p>
+${notes.map((note) => html`<p style="${style.notice}">${note}</p>`)}
+<h1 style="${style.h1}">${task.summary.title}</h1>
+<p style="${style.muted}">${kindAndId}</p>
+<p style="${style.deadline}">${w.deadline}${w.colon}${deadline}</p>
+${summaryHtml(task, w)}
+<p style="${style.hint}">${w.mail.buttonsHint}</p>
+<div style="${style.buttons}">${buttons.map(
+    (button) => html`<a href="${button.href}" style="${style.button}">${button.label}</a>`,
+  )}</div>
+<p><a href="${link}">${w.mail.openTask}</a><br><span style="${style.url}">${link}</span></p>
+<p style="${style.muted}">${w.mail.doNotForward}</p>
+<p style="${style.footer}">${w.mail.signature}</p>`;
+
+  const text = [
+    w.mail.greeting(assigneeName),
+    '',
+    w.mail.intro[kind],
+    ...notes,
+    '',
+    task.summary.title,
+    kindAndId,
+    `${w.deadline}${w.colon}${deadline}`,
+    ...summaryText(task, w),
+    '',
+    w.mail.buttonsHint,
+    ...buttons.map((button) => `${button.label}${w.colon}${button.href}`),
+    '',
+    `${w.mail.openTask}${w.colon}${link}`,
+    '',
+    w.mail.doNotForward,
+    w.mail.signature,
+  ].join('\n');
+
+  return { subject, html: document(locale, subject, body), text: `${text}\n` };
+}
+
+/** Tells the requester that the task about their subject closed at its deadline with nobody having decided. */
+export function renderExpiryNotice(input: {
+  task: Task;
+  locale: Locale;
+  recipientName: string;
+}): RenderedMail {
+  const { task, locale, recipientName } = input;
+  const w = wording(locale);
+  const subject = `${w.mail.expiredPrefix} ${subjectLine(task, w)}`;
+  const sentence = w.mail.expiry(subjectName(task, w), task.assignee, w.dateTime(task.deadlineAt));
+
+  const body = html`<p>${w.mail.greeting(recipientName)}</p>
+<h1 style="${style.h1}">${task.summary.title}</h1>
+<p style="${style.muted}">${w.subjectKind(task.subject.kind)} ${task.subject.id}</p>
+<p style="${style.notice}">${sentence}</p>
+<p>${w.mail.expiryNothingDecided}</p>
+<p style="${style.footer}">${w.mail.signature}</p>`;
+
+  const text = [
+    w.mail.greeting(recipientName),
+    '',
+    task.summary.title,
+    `${w.subjectKind(task.subject.kind)} ${task.subject.id}`,
+    '',
+    sentence,
+    w.mail.expiryNothingDecided,
+    '',
+    w.mail.signature,
+  ].join('\n');
+
+  return { subject, html: document(locale, subject, body), text: `${text}\n` };
+}

@@ -1,0 +1,178 @@
+// Stores human tasks: one item each, with index keys derived from its state (by assignee, by due time, by execution).
+
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import type { Task } from './task-model.ts';
+
+/** A task with its Step Functions token, which stays on the server: never in a page, a mail, a log or an API reply. */
+export interface StoredTask extends Task {
+  token: string;
+  /** When the sweeper should next retry delivering a decision to the workflow. */
+  deliveryRetryAt?: string;
+  deliveryAttempts?: number;
+}
+
+export class TaskConflict extends Error {
+  override name = 'TaskConflict';
+}
+
+const dueKey = 'DUE#TASK';
+const key = (id: string) => ({ pk: `TASK#${id}`, sk: 'TASK' });
+
+/** The moment the sweeper next has something to do for this task, if any. */
+export function nextActionAt(task: StoredTask): string | undefined {
+  if (task.status === 'PENDING') {
+    return [task.remindAt, task.escalateAt].filter((at): at is string => Boolean(at)).sort()[0];
+  }
+  if (task.status === 'DECIDED' && task.delivery === 'pending')
+    return task.deliveryRetryAt ?? task.decision?.decidedAt;
+  return undefined;
+}
+
+function itemOf(task: StoredTask): Record<string, unknown> {
+  const open = task.status === 'PENDING';
+  const due = nextActionAt(task);
+  return {
+    ...key(task.id),
+    entity: 'task',
+    ...task,
+    gsi1pk: `ASSIGNEE#${task.assignee}`,
+    gsi1sk: open ? `OPEN#${task.openedAt}#${task.id}` : `CLOSED#${task.closedAt ?? task.openedAt}#${task.id}`,
+    // Only tasks with something due sit in the sweeper's index, so its query stays small.
+    ...(due ? { gsi2pk: dueKey, gsi2sk: `${due}#${task.id}` } : {}),
+    gsi3pk: `EXECUTION#${task.workflow.executionArn}`,
+    gsi3sk: `TASK#${task.openedAt}#${task.id}`,
+  };
+}
+
+function taskOf(item: Record<string, unknown>): StoredTask {
+  const {
+    pk: _pk,
+    sk: _sk,
+    type: _type,
+    gsi1pk: _a,
+    gsi1sk: _b,
+    gsi2pk: _c,
+    gsi2sk: _d,
+    gsi3pk: _e,
+    gsi3sk: _f,
+    ...task
+  } = item;
+  return task as unknown as StoredTask;
+}
+
+export class TaskRepository {
+  readonly #db: DynamoDBDocumentClient;
+  readonly #table: string;
+
+  constructor(db: DynamoDBDocumentClient, tableName: string) {
+    this.#db = db;
+    this.#table = tableName;
+  }
+
+  async create(task: StoredTask): Promise<void> {
+    await this.#db.send(
+      new PutCommand({
+        TableName: this.#table,
+        Item: itemOf(task),
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
+    );
+  }
+
+  async get(id: string): Promise<StoredTask | undefined> {
+    const { Item } = await this.#db.send(
+      new GetCommand({ TableName: this.#table, Key: key(id), ConsistentRead: true }),
+    );
+    return Item ? taskOf(Item) : undefined;
+  }
+
+  /**
+   * Replaces the task if nobody changed it since `expected` was read (its version), in one conditional write. This
+   * is what makes "exactly one decision" hold when fifty clicks race.
+   */
+  async replace(expected: StoredTask, next: StoredTask): Promise<void> {
+    try {
+      await this.#db.send(
+        new PutCommand({
+          TableName: this.#table,
+          Item: itemOf({ ...next, version: expected.version + 1 }),
+          ConditionExpression: 'version = :expected',
+          ExpressionAttributeValues: { ':expected': expected.version },
+        }),
+      );
+    } catch (error) {
+      if ((error as Error).name === 'ConditionalCheckFailedException') {
+        throw new TaskConflict(`task ${expected.id} changed while it was being updated`);
+      }
+      throw error;
+    }
+  }
+
+  async openFor(assignee: string): Promise<StoredTask[]> {
+    return this.#queryAll({
+      IndexName: 'gsi1',
+      KeyConditionExpression: 'gsi1pk = :pk AND begins_with(gsi1sk, :open)',
+      ExpressionAttributeValues: { ':pk': `ASSIGNEE#${assignee}`, ':open': 'OPEN#' },
+    });
+  }
+
+  async countOpenFor(assignee: string): Promise<number> {
+    let count = 0;
+    let cursor: Record<string, unknown> | undefined;
+    do {
+      const page = await this.#db.send(
+        new QueryCommand({
+          TableName: this.#table,
+          IndexName: 'gsi1',
+          KeyConditionExpression: 'gsi1pk = :pk AND begins_with(gsi1sk, :open)',
+          ExpressionAttributeValues: { ':pk': `ASSIGNEE#${assignee}`, ':open': 'OPEN#' },
+          Select: 'COUNT',
+          ExclusiveStartKey: cursor,
+        }),
+      );
+      count += page.Count ?? 0;
+      cursor = page.LastEvaluatedKey;
+    } while (cursor);
+    return count;
+  }
+
+  /** Tasks whose next action (reminder, escalation, delivery retry) is due at `now`, oldest first. */
+  async due(now: Date, limit = 100): Promise<StoredTask[]> {
+    const page = await this.#db.send(
+      new QueryCommand({
+        TableName: this.#table,
+        IndexName: 'gsi2',
+        // '~' sorts after every task-id character, so every task due at exactly `now` is included.
+        KeyConditionExpression: 'gsi2pk = :due AND gsi2sk <= :now',
+        ExpressionAttributeValues: { ':due': dueKey, ':now': `${now.toISOString()}#~` },
+        Limit: limit,
+      }),
+    );
+    // The index is eventually consistent: re-read each task before acting on it.
+    const tasks = await Promise.all((page.Items ?? []).map((item) => this.get(String(item.id))));
+    return tasks.filter((task): task is StoredTask => Boolean(task));
+  }
+
+  async ofExecution(executionArn: string): Promise<StoredTask[]> {
+    const found = await this.#queryAll({
+      IndexName: 'gsi3',
+      KeyConditionExpression: 'gsi3pk = :pk',
+      ExpressionAttributeValues: { ':pk': `EXECUTION#${executionArn}` },
+    });
+    return Promise.all(found.map(async (task) => (await this.get(task.id)) ?? task));
+  }
+
+  async #queryAll(input: Omit<QueryCommandInput, 'TableName'>): Promise<StoredTask[]> {
+    const tasks: StoredTask[] = [];
+    let cursor: Record<string, unknown> | undefined;
+    do {
+      const page = await this.#db.send(
+        new QueryCommand({ TableName: this.#table, ...input, ExclusiveStartKey: cursor }),
+      );
+      for (const item of page.Items ?? []) tasks.push(taskOf(item));
+      cursor = page.LastEvaluatedKey;
+    } while (cursor);
+    return tasks;
+  }
+}

@@ -1,0 +1,475 @@
+// The human-task core: open a task, take a decision, run the SLA (reminders, escalation, redelivery), close at deadline.
+import type { AuditTrail } from '#shared/audit.ts';
+import type { Clock } from '#shared/clock.ts';
+import type { FieldProblem } from '#shared/errors.ts';
+import { logger } from '#shared/logger.ts';
+import type { Mailer } from '#shared/mailer.ts';
+import type { Locale } from '#shared/people.ts';
+import type { PeopleRepository } from '#shared/people-repository.ts';
+import { findAssignee } from './assignee-lookup.ts';
+import type { Assignment } from './assignment.ts';
+import { type RawDecision, validateDecision } from './decision-input.ts';
+import { checkNonce, hashSecret, newLinkSecret, newTaskId, sameHash } from './links.ts';
+import { addDuration, slaSchedule } from './sla.ts';
+import { renderExpiryNotice, renderTaskMail, type TaskMailKind } from './task-mail.ts';
+import type { Decision, OpenTaskInput, RetiredLink, Task } from './task-model.ts';
+import { type StoredTask, TaskConflict, type TaskRepository } from './task-repository.ts';
+import type { WorkflowGateway } from './workflow-gateway.ts';
+
+export interface TaskDeps {
+  tasks: TaskRepository;
+  people: PeopleRepository;
+  audit: AuditTrail;
+  mailer: Mailer;
+  workflow: WorkflowGateway;
+  clock: Clock;
+  /** Where task pages are served, e.g. `https://abc.execute-api…amazonaws.com`; links are `<baseUrl>/t/<id>?k=…`. */
+  baseUrl: string;
+}
+
+/** Who asks and from where; recorded with every decision. */
+export interface Origin {
+  ip?: string;
+  userAgent?: string;
+}
+
+/** How long after a failed delivery the sweeper tries SendTaskSuccess again (doubling, capped). */
+const retryBaseMs = 60_000;
+const retryCapMs = 60 * 60_000;
+
+const mailRetryMs = 5 * 60_000;
+
+// ---------------------------------------------------------------------------------------------------------------
+// Opening
+
+/**
+ * Stores the task and mails the assignee. Lambda may run this twice for one state (a retry after a timeout): the
+ * task found for the same token is kept and its link re-issued, so one state never makes two tasks.
+ */
+export async function openTask(deps: TaskDeps, input: OpenTaskInput): Promise<StoredTask> {
+  const existing = (await deps.tasks.ofExecution(input.executionArn)).find(
+    (t) => t.token === input.taskToken,
+  );
+  if (existing) {
+    if (existing.status !== 'PENDING') return existing;
+    return issueLink(deps, existing, { kind: 'opened', retireAs: 'reminded' });
+  }
+
+  const now = deps.clock.now();
+  const assignment = await assign(deps, input.assignee, input.requester, input.excluded, input.subject.id);
+  const { remindAt, escalateAt } = slaSchedule(now, input.sla);
+  const { secret, hash } = newLinkSecret();
+  const task: StoredTask = {
+    id: newTaskId(),
+    type: input.type,
+    status: 'PENDING',
+    workflow: { executionArn: input.executionArn, stateName: input.stateName },
+    subject: input.subject,
+    summary: input.summary,
+    assignee: assignment.assignee,
+    ...(assignment.onBehalfOf ? { onBehalfOf: assignment.onBehalfOf } : {}),
+    requester: input.requester,
+    excluded: input.excluded,
+    outcomes: input.outcomes,
+    fields: input.fields,
+    sla: input.sla,
+    openedAt: now.toISOString(),
+    deadlineAt: new Date(now.getTime() + input.deadlineSeconds * 1000).toISOString(),
+    remindAt: remindAt.toISOString(),
+    escalateAt: escalateAt.toISOString(),
+    escalated: false,
+    linkHash: hash,
+    linkVersion: 1,
+    retiredLinks: [],
+    version: 1,
+    token: input.taskToken,
+  };
+  await deps.tasks.create(task);
+  await deps.audit.record({
+    subjectId: task.subject.id,
+    at: task.openedAt,
+    actor: 'system',
+    action: 'task-opened',
+    detail: {
+      taskId: task.id,
+      type: task.type,
+      assignee: task.assignee,
+      onBehalfOf: task.onBehalfOf,
+      route: assignment.route,
+    },
+  });
+  await mailAssignee(deps, task, secret, 'opened');
+  return task;
+}
+
+async function assign(
+  deps: TaskDeps,
+  rule: OpenTaskInput['assignee'],
+  requester: string,
+  excluded: readonly string[],
+  subjectId: string,
+): Promise<Extract<Assignment, { ok: true }>> {
+  const assignment = await findAssignee(deps, { rule, requester, excluded });
+  if (assignment.ok) return assignment;
+  // Nobody eligible (bad directory data): an admin routes it by hand rather than the workflow failing.
+  const fallback = await findAssignee(deps, { rule: { role: 'admin' }, requester, excluded });
+  if (!fallback.ok)
+    throw new Error(`No eligible assignee for ${subjectId}: ${assignment.reason}; no admin either`);
+  return {
+    ...fallback,
+    route: [...assignment.route, `no eligible assignee (${assignment.reason}) → admin`, ...fallback.route],
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Deciding
+
+export type DecisionRequest = RawDecision &
+  Origin & { taskId: string } & (
+    | { via: 'link'; secret: string; nonce: string }
+    | { via: 'api'; caller: string }
+  );
+
+export type DecisionResult =
+  | { kind: 'decided'; task: StoredTask; decision: Decision }
+  | { kind: 'recorded-pending-delivery'; task: StoredTask }
+  | { kind: 'already-decided'; task: StoredTask }
+  | { kind: 'expired'; task: StoredTask }
+  | { kind: 'too-late'; task: StoredTask }
+  | { kind: 'no-longer-running'; task: StoredTask }
+  | { kind: 'link-replaced'; task: StoredTask; retired: RetiredLink }
+  | { kind: 'invalid-link' }
+  | { kind: 'not-assignee'; task: StoredTask }
+  | { kind: 'stale-page'; task: StoredTask }
+  | { kind: 'invalid-input'; task: StoredTask; errors: FieldProblem[] };
+
+/** Why an open task cannot be decided now, if it cannot; used by the page (GET) and by decisions alike. */
+export function closedState(task: StoredTask, now: Date): DecisionResult | undefined {
+  if (task.status === 'DECIDED') return { kind: 'already-decided', task };
+  if (task.status === 'CANCELLED') return { kind: 'no-longer-running', task };
+  if (task.status === 'EXPIRED') return { kind: task.delivery === 'too-late' ? 'too-late' : 'expired', task };
+  if (now.getTime() >= Date.parse(task.deadlineAt)) return { kind: 'expired', task };
+  return undefined;
+}
+
+/** Checks a link's secret against the task: current, replaced by a newer link, or not a link at all. */
+export function checkLink(task: StoredTask | undefined, secret: string): DecisionResult | undefined {
+  if (!task || !secret) return { kind: 'invalid-link' };
+  const hash = hashSecret(secret);
+  if (sameHash(hash, task.linkHash)) return undefined;
+  const retired = task.retiredLinks.find((link) => sameHash(hash, link.hash));
+  return retired ? { kind: 'link-replaced', task, retired } : { kind: 'invalid-link' };
+}
+
+/**
+ * Takes a decision: checks who and what, moves the task PENDING → DECIDED in one conditional write (so racing
+ * clicks make exactly one decision), records it, then hands it to the workflow. Nothing changes on any refusal.
+ */
+export async function decideTask(deps: TaskDeps, request: DecisionRequest): Promise<DecisionResult> {
+  const now = deps.clock.now();
+  const task = await deps.tasks.get(request.taskId);
+  if (request.via === 'link') {
+    const linkProblem = checkLink(task, request.secret);
+    if (linkProblem) return linkProblem;
+  }
+  if (!task) return { kind: 'invalid-link' };
+  const closed = closedState(task, now);
+  if (closed) return closed;
+  if (request.via === 'api' && request.caller !== task.assignee) return { kind: 'not-assignee', task };
+  if (request.via === 'link') {
+    const nonce = checkNonce(request.nonce, task.id, task.linkHash, now);
+    if (nonce === 'invalid') return { kind: 'invalid-link' };
+    if (nonce === 'stale') return { kind: 'stale-page', task };
+  }
+  const checked = validateDecision(task, request);
+  if (!checked.ok) return { kind: 'invalid-input', task, errors: checked.errors };
+
+  const decision: Decision = { ...checked.decision, decidedBy: task.assignee, decidedAt: now.toISOString() };
+  const decided: StoredTask = {
+    ...task,
+    status: 'DECIDED',
+    decision,
+    delivery: 'pending',
+    closedAt: decision.decidedAt,
+  };
+  try {
+    await deps.tasks.replace(task, decided);
+  } catch (error) {
+    if (!(error instanceof TaskConflict)) throw error;
+    // Someone else won the race (another click, the sweeper, the deadline): report what the task is now.
+    const current = await deps.tasks.get(task.id);
+    return (current && closedState(current, now)) ?? { kind: 'invalid-link' };
+  }
+  await deps.audit.record({
+    subjectId: task.subject.id,
+    at: decision.decidedAt,
+    actor: task.assignee,
+    action: 'task-decided',
+    detail: {
+      taskId: task.id,
+      type: task.type,
+      outcome: decision.outcome,
+      comment: decision.comment,
+      via: request.via,
+    },
+    ip: request.ip,
+    userAgent: request.userAgent,
+  });
+  return deliver(deps, { ...decided, version: task.version + 1 });
+}
+
+/** Hands a recorded decision to the waiting workflow; a passing failure leaves it for the sweeper to retry. */
+async function deliver(deps: TaskDeps, task: StoredTask): Promise<DecisionResult> {
+  const decision = task.decision as Decision;
+  const outcome = await deps.workflow.deliver(task.token, decision);
+  const now = deps.clock.now();
+  let next: StoredTask;
+  let result: DecisionResult;
+  switch (outcome) {
+    case 'delivered':
+      next = { ...task, delivery: 'delivered', deliveryRetryAt: undefined };
+      result = { kind: 'decided', task: next, decision };
+      break;
+    case 'timed-out':
+      next = {
+        ...task,
+        status: 'EXPIRED',
+        delivery: 'too-late',
+        closedReason: 'deadline passed before the decision',
+      };
+      result = { kind: 'too-late', task: next };
+      break;
+    case 'gone':
+      next = {
+        ...task,
+        status: 'CANCELLED',
+        delivery: 'too-late',
+        closedReason: 'workflow no longer running',
+      };
+      result = { kind: 'no-longer-running', task: next };
+      break;
+    case 'retry': {
+      const attempts = (task.deliveryAttempts ?? 0) + 1;
+      const wait = Math.min(retryBaseMs * 2 ** (attempts - 1), retryCapMs);
+      next = {
+        ...task,
+        deliveryAttempts: attempts,
+        deliveryRetryAt: new Date(now.getTime() + wait).toISOString(),
+      };
+      result = { kind: 'recorded-pending-delivery', task: next };
+      break;
+    }
+  }
+  try {
+    await deps.tasks.replace(task, next);
+  } catch (error) {
+    // The decision is already recorded; a lost race here only means the sweeper settles the delivery state.
+    if (!(error instanceof TaskConflict)) throw error;
+  }
+  if (outcome !== 'delivered' && outcome !== 'retry') {
+    await deps.audit.record({
+      subjectId: task.subject.id,
+      at: now.toISOString(),
+      actor: 'system',
+      action: outcome === 'timed-out' ? 'decision-too-late' : 'decision-undeliverable',
+      detail: { taskId: task.id },
+    });
+  }
+  return result;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// SLA: reminders, escalation, redelivery
+
+export interface SweepReport {
+  reminded: number;
+  escalated: number;
+  redelivered: number;
+  failed: number;
+}
+
+/** Does whatever is due: the one SLA mechanism for every workflow's tasks (DESIGN §5). */
+export async function sweepTasks(deps: TaskDeps): Promise<SweepReport> {
+  const report: SweepReport = { reminded: 0, escalated: 0, redelivered: 0, failed: 0 };
+  const now = deps.clock.now();
+  for (const task of await deps.tasks.due(now)) {
+    try {
+      if (task.status === 'DECIDED' && task.delivery === 'pending') {
+        const result = await deliver(deps, task);
+        if (result.kind !== 'recorded-pending-delivery') report.redelivered++;
+      } else if (
+        task.status === 'PENDING' &&
+        task.escalateAt &&
+        Date.parse(task.escalateAt) <= now.getTime()
+      ) {
+        if (await escalate(deps, task)) report.escalated++;
+      } else if (task.status === 'PENDING' && task.remindAt && Date.parse(task.remindAt) <= now.getTime()) {
+        await issueLink(deps, task, { kind: 'reminder', retireAs: 'reminded' });
+        report.reminded++;
+      }
+    } catch (error) {
+      if (error instanceof TaskConflict) continue; // decided meanwhile: nothing left to do
+      report.failed++;
+      logger.error('SLA step failed', { taskId: task.id, error: error as Error });
+    }
+  }
+  return report;
+}
+
+/**
+ * Sends the assignee a fresh link (the old one dies: the table keeps hashes only, so a reminder cannot repeat the
+ * old secret) and records it. Used for reminders and for a retried open.
+ */
+async function issueLink(
+  deps: TaskDeps,
+  task: StoredTask,
+  how: { kind: TaskMailKind; retireAs: RetiredLink['reason']; assignee?: string; onBehalfOf?: string },
+): Promise<StoredTask> {
+  const now = deps.clock.now();
+  const { secret, hash } = newLinkSecret();
+  const assignee = how.assignee ?? task.assignee;
+  const next: StoredTask = {
+    ...task,
+    assignee,
+    onBehalfOf: how.assignee ? how.onBehalfOf : task.onBehalfOf,
+    linkHash: hash,
+    linkVersion: task.linkVersion + 1,
+    retiredLinks: [
+      ...task.retiredLinks,
+      { hash: task.linkHash, reason: how.retireAs, at: now.toISOString(), to: assignee },
+    ],
+    remindAt: how.kind === 'reminder' ? undefined : task.remindAt,
+  };
+  if (how.kind === 'escalated') {
+    next.escalated = true;
+    next.escalateAt = undefined;
+    next.remindAt = addDuration(now, task.sla.reminderAfter).toISOString();
+  }
+  await deps.tasks.replace(task, next);
+  const saved = { ...next, version: task.version + 1 };
+  const action =
+    how.kind === 'opened'
+      ? 'task-link-reissued'
+      : how.kind === 'reminder'
+        ? 'task-reminded'
+        : 'task-escalated';
+  await deps.audit.record({
+    subjectId: task.subject.id,
+    at: now.toISOString(),
+    actor: 'system',
+    action,
+    detail: { taskId: task.id, from: task.assignee, to: assignee, onBehalfOf: saved.onBehalfOf },
+  });
+  try {
+    await mailAssignee(deps, saved, secret, how.kind);
+  } catch (error) {
+    if (how.kind === 'opened') throw error; // open-task's own retry sends it again
+    // The new link exists only in this mail: schedule another reminder, which issues a fresh one.
+    logger.error('Task mail failed; will re-send', { taskId: task.id, error: error as Error });
+    await deps.tasks.replace(saved, {
+      ...saved,
+      remindAt: new Date(now.getTime() + mailRetryMs).toISOString(),
+    });
+  }
+  return saved;
+}
+
+/** Reassigns to the escalation role or the assignee's manager; returns false when nobody can take it over. */
+async function escalate(deps: TaskDeps, task: StoredTask): Promise<boolean> {
+  const current = await deps.people.get(task.assignee);
+  const rule = task.sla.escalateTo
+    ? { role: task.sla.escalateTo }
+    : current?.manager
+      ? { person: current.manager }
+      : undefined;
+  const assignment = rule
+    ? await findAssignee(deps, {
+        rule,
+        requester: task.requester,
+        excluded: [...task.excluded, task.assignee],
+      })
+    : undefined;
+  if (!assignment?.ok) {
+    const reason = assignment ? assignment.reason : `${task.assignee} has no manager`;
+    await deps.tasks.replace(task, { ...task, escalated: true, escalateAt: undefined });
+    await deps.audit.record({
+      subjectId: task.subject.id,
+      at: deps.clock.now().toISOString(),
+      actor: 'system',
+      action: 'task-escalation-failed',
+      detail: { taskId: task.id, assignee: task.assignee, reason },
+    });
+    return false;
+  }
+  await issueLink(deps, task, {
+    kind: 'escalated',
+    retireAs: 'escalated',
+    assignee: assignment.assignee,
+    onBehalfOf: assignment.onBehalfOf,
+  });
+  return true;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Deadline
+
+/** Called by a workflow's `States.Timeout` path: its open tasks close as expired and each requester is told. */
+export async function closeExpiredTasks(deps: TaskDeps, executionArn: string): Promise<number> {
+  const now = deps.clock.now();
+  let closed = 0;
+  for (const task of await deps.tasks.ofExecution(executionArn)) {
+    if (task.status !== 'PENDING') continue;
+    const expired: StoredTask = {
+      ...task,
+      status: 'EXPIRED',
+      closedAt: now.toISOString(),
+      closedReason: 'deadline',
+    };
+    try {
+      await deps.tasks.replace(task, expired);
+    } catch (error) {
+      if (error instanceof TaskConflict) continue; // decided at the last moment; the workflow already moved on
+      throw error;
+    }
+    closed++;
+    await deps.audit.record({
+      subjectId: task.subject.id,
+      at: now.toISOString(),
+      actor: 'system',
+      action: 'task-expired',
+      detail: { taskId: task.id, assignee: task.assignee, deadlineAt: task.deadlineAt },
+    });
+    const requester = await deps.people.get(task.requester);
+    const notice = renderExpiryNotice({
+      task: expired,
+      locale: requester?.locale ?? 'zh-CN',
+      recipientName: requester?.name ?? task.requester,
+    });
+    await deps.mailer.send({ to: task.requester, ...notice });
+  }
+  return closed;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+
+export function taskLink(baseUrl: string, task: Pick<Task, 'id'>, secret: string): string {
+  return `${baseUrl.replace(/\/$/, '')}/t/${encodeURIComponent(task.id)}?k=${encodeURIComponent(secret)}`;
+}
+
+async function mailAssignee(
+  deps: TaskDeps,
+  task: StoredTask,
+  secret: string,
+  kind: TaskMailKind,
+): Promise<void> {
+  const person = await deps.people.get(task.assignee);
+  const locale: Locale = person?.locale ?? 'zh-CN';
+  const mail = renderTaskMail({
+    task,
+    link: taskLink(deps.baseUrl, task, secret),
+    kind,
+    locale,
+    assigneeName: person?.name ?? task.assignee,
+  });
+  await deps.mailer.send({ to: task.assignee, ...mail });
+}

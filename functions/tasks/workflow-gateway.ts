@@ -1,0 +1,38 @@
+// How task code talks to Step Functions: deliver a decision by task token, and ask whether an execution still runs.
+import { DescribeExecutionCommand, SendTaskSuccessCommand, type SFNClient } from '@aws-sdk/client-sfn';
+
+/** What became of a decision handed to the workflow. */
+export type Delivery = 'delivered' | 'timed-out' | 'gone' | 'retry';
+
+export interface WorkflowGateway {
+  deliver(token: string, output: unknown): Promise<Delivery>;
+  isRunning(executionArn: string): Promise<boolean>;
+}
+
+export function stepFunctionsGateway(client: SFNClient): WorkflowGateway {
+  return {
+    async deliver(token, output) {
+      try {
+        await client.send(new SendTaskSuccessCommand({ taskToken: token, output: JSON.stringify(output) }));
+        return 'delivered';
+      } catch (error) {
+        const name = (error as Error).name;
+        if (name === 'TaskTimedOut') return 'timed-out';
+        // The execution ended (stopped, failed, or lost with a sandbox restart): nobody waits for this token.
+        if (name === 'TaskDoesNotExist' || name === 'InvalidToken') return 'gone';
+        // Throttling, network, 5xx: the decision is kept and delivered again by the sweeper.
+        return 'retry';
+      }
+    },
+    async isRunning(executionArn) {
+      try {
+        const execution = await client.send(new DescribeExecutionCommand({ executionArn }));
+        return execution.status === 'RUNNING';
+      } catch (error) {
+        if ((error as Error).name === 'ExecutionDoesNotExist') return false;
+        // Unknown: do not tell a person their task is dead because of a passing fault.
+        return true;
+      }
+    },
+  };
+}

@@ -1,0 +1,180 @@
+// The sandbox's HTTP API: matches the route table, verifies the bearer token, calls the handler with an API Gateway v2 event.
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createServer, type Server } from 'node:http';
+import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import type { Clock } from '#shared/clock.ts';
+import type { ApiEvent } from '#shared/http.ts';
+import type { RouteSpec } from '../routes.ts';
+import type { BearerTokens } from './bearer-tokens.ts';
+import { functionNameOf } from './function-names.ts';
+import { invokeEntry } from './lambda-runtime.ts';
+
+/** Lambda's synchronous payload limit; API Gateway refuses larger bodies too. */
+const MAX_BODY_BYTES = 6 * 1024 * 1024;
+
+interface CompiledRoute {
+  spec: RouteSpec;
+  pattern: RegExp;
+  params: string[];
+}
+
+export interface GatewayOptions {
+  routes: readonly RouteSpec[];
+  tokens: BearerTokens;
+  clock: Clock;
+  /** Answers sandbox-only paths (`/_local/…`); returns false when it does not handle the path. */
+  local: (request: IncomingMessage, response: ServerResponse, url: URL, body: Buffer) => Promise<boolean>;
+  log?: (line: string) => void;
+}
+
+function compile(spec: RouteSpec): CompiledRoute {
+  const params: string[] = [];
+  const source = spec.path
+    .split('/')
+    .map((segment) => {
+      const param = /^\{(\w+)\}$/.exec(segment)?.[1];
+      if (!param) return segment.replace(/[.*+?^$()|[\]\\]/g, '\\$&');
+      params.push(param);
+      return '([^/]+)';
+    })
+    .join('/');
+  return { spec, pattern: new RegExp(`^${source}$`), params };
+}
+
+export function createGateway(options: GatewayOptions): Server {
+  const compiled = options.routes.map(compile);
+  return createServer((request, response) => {
+    handle(request, response).catch((error: unknown) => {
+      options.log?.(`gateway error: ${(error as Error).stack ?? String(error)}`);
+      if (!response.headersSent) sendJson(response, 500, { message: 'Internal Server Error' });
+      else response.end();
+    });
+  });
+
+  async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const url = new URL(request.url ?? '/', 'http://localhost');
+    const body = await readBody(request);
+    if (body === 'too-large') return sendJson(response, 413, { message: 'Request Entity Too Large' });
+    if (url.pathname.startsWith('/_local/') && (await options.local(request, response, url, body))) return;
+
+    const method = request.method ?? 'GET';
+    let pathMatched = false;
+    for (const route of compiled) {
+      const match = route.pattern.exec(url.pathname);
+      if (!match) continue;
+      pathMatched = true;
+      if (route.spec.method !== method) continue;
+      const pathParameters = Object.fromEntries(
+        route.params.map((name, i) => [name, decodeURIComponent(match[i + 1] as string)]),
+      );
+      let claims: Record<string, string> | undefined;
+      if (route.spec.access !== 'public') {
+        const token = /^Bearer (.+)$/i.exec(request.headers.authorization ?? '')?.[1];
+        const verified = token ? options.tokens.verify(token, options.clock.now()) : undefined;
+        // Exactly what API Gateway's JWT authorizer answers: the handler never runs.
+        if (!verified) return sendJson(response, 401, { message: 'Unauthorized' });
+        claims = { sub: verified.sub, email: verified.email, iss: verified.iss };
+      }
+      const event = apiEvent(request, url, route.spec, pathParameters, body, claims);
+      const result = (await invokeEntry(
+        route.spec.entry,
+        functionNameOf(route.spec.entry),
+        event,
+      )) as APIGatewayProxyStructuredResultV2;
+      return sendResult(response, result, method === 'HEAD');
+    }
+    sendJson(response, pathMatched ? 405 : 404, {
+      message: pathMatched ? 'Method Not Allowed' : 'Not Found',
+    });
+  }
+}
+
+function apiEvent(
+  request: IncomingMessage,
+  url: URL,
+  route: RouteSpec,
+  pathParameters: Record<string, string>,
+  body: Buffer,
+  claims: Record<string, string> | undefined,
+): ApiEvent {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(request.headers)) {
+    if (value !== undefined && name !== 'cookie')
+      headers[name] = Array.isArray(value) ? value.join(',') : value;
+  }
+  const query: Record<string, string> = {};
+  for (const [name, value] of url.searchParams)
+    query[name] = query[name] === undefined ? value : `${query[name]},${value}`;
+  const contentType = headers['content-type'] ?? '';
+  // HTTP APIs pass JSON and text through and base64-encode everything else (form posts included).
+  const isText = /^(application\/json|text\/)/i.test(contentType);
+  const now = new Date();
+  const sourceIp = (request.socket.remoteAddress ?? '127.0.0.1').replace(/^::ffff:/, '');
+  const routeKey = `${route.method} ${route.path}`;
+  return {
+    version: '2.0',
+    routeKey,
+    rawPath: url.pathname,
+    rawQueryString: url.search.slice(1),
+    cookies: request.headers.cookie?.split(/;\s*/),
+    headers,
+    queryStringParameters: Object.keys(query).length > 0 ? query : undefined,
+    pathParameters: Object.keys(pathParameters).length > 0 ? pathParameters : undefined,
+    requestContext: {
+      accountId: '000000000000',
+      apiId: 'local',
+      domainName: headers.host ?? 'localhost',
+      domainPrefix: 'localhost',
+      http: {
+        method: request.method ?? 'GET',
+        path: url.pathname,
+        protocol: `HTTP/${request.httpVersion}`,
+        sourceIp,
+        userAgent: headers['user-agent'] ?? '',
+      },
+      requestId: randomUUID(),
+      routeKey,
+      stage: '$default',
+      time: now.toUTCString(),
+      timeEpoch: now.getTime(),
+      authorizer: claims
+        ? { jwt: { claims, scopes: [] }, principalId: '', integrationLatency: 0 }
+        : undefined,
+    },
+    body: body.length > 0 ? (isText ? body.toString('utf8') : body.toString('base64')) : undefined,
+    isBase64Encoded: body.length > 0 && !isText,
+  } as ApiEvent;
+}
+
+async function readBody(request: IncomingMessage): Promise<Buffer | 'too-large'> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of request) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_BODY_BYTES) return 'too-large';
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
+function sendResult(
+  response: ServerResponse,
+  result: APIGatewayProxyStructuredResultV2,
+  headOnly: boolean,
+): void {
+  const headers: Record<string, string | number | string[]> = {};
+  for (const [name, value] of Object.entries(result.headers ?? {})) headers[name] = String(value);
+  if (result.cookies?.length) headers['set-cookie'] = result.cookies;
+  response.writeHead(result.statusCode ?? 200, headers);
+  if (headOnly || result.body === undefined) return void response.end();
+  response.end(result.isBase64Encoded ? Buffer.from(result.body, 'base64') : result.body);
+}
+
+export function sendJson(response: ServerResponse, status: number, body: unknown): void {
+  response.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'cache-control': 'no-store',
+  });
+  response.end(JSON.stringify(body));
+}

@@ -1,0 +1,512 @@
+// Runs Task and Wait states for the interpreter: Lambda invokes, callback tokens, child executions, and every timeout on the virtual clock.
+import type { DescribeExecutionOutput } from '@aws-sdk/client-sfn';
+import type { StatePlan, TaskPlan, TaskResource, WrappedTaskInput, WrappedWaitInput } from './definition.ts';
+import { SfnError } from './errors.ts';
+import { type HistoryEventInit, json } from './history.ts';
+import { type JsonValue, runtimeError, taskError, UncatchableError } from './interpreter.ts';
+import type { TaskTokens } from './tokens.ts';
+
+/** What a running task needs from its execution. */
+export interface TaskHost {
+  readonly executionArn: string;
+  readonly region: string;
+  readonly closed: boolean;
+  readonly tokens: TaskTokens;
+  nowMs(): number;
+  /** The task token `$$.Task.Token` produced while the interpreter evaluated this state's Parameters, if any. */
+  claimToken(): string | undefined;
+  /** A virtual-clock timer that dies with the execution. */
+  at(atMs: number, fire: () => void): () => void;
+  /** Keeps `task` to be closed if the execution ends first; returns the function that forgets it. */
+  track(task: Closable): () => void;
+  /** Adds a task event to the history, in order with the interpreter's events for the same state. */
+  record(stateName: string, event: HistoryEventInit): void;
+  invokeLambda(functionArn: string, payload: unknown, stateName: string): Promise<unknown>;
+  startChild(request: { stateMachineArn: string; input: string; name: string | undefined }): Promise<{
+    executionArn: string;
+    startDate: Date;
+  }>;
+  whenChildClosed(executionArn: string): Promise<DescribeExecutionOutput>;
+  stopChild(executionArn: string): void;
+  timeoutError(message: string): Error;
+}
+
+export interface Closable {
+  close(): void;
+}
+
+export type LocalHandler = (input: JsonValue) => Promise<JsonValue>;
+
+export function executionClosed(): UncatchableError {
+  return new UncatchableError('States.Runtime', 'The execution is closed');
+}
+
+function toJson(value: unknown): JsonValue {
+  return value === undefined ? null : (JSON.parse(JSON.stringify(value)) as JsonValue);
+}
+
+/** A thrown handler error as AWS reports it: the error name, and a JSON cause with errorType and errorMessage. */
+function lambdaFailure(thrown: unknown): Error {
+  const errorType = thrown instanceof Error && thrown.name ? thrown.name : 'Error';
+  const errorMessage = thrown instanceof Error ? thrown.message : String(thrown);
+  return taskError(errorType, JSON.stringify({ errorType, errorMessage }));
+}
+
+/** A rejected StartExecution from a task fails the task with the name the AWS integration uses. */
+function startExecutionFailure(thrown: unknown): Error {
+  if (thrown instanceof SfnError) {
+    const name = thrown.name.endsWith('Exception') ? thrown.name : `${thrown.name}Exception`;
+    return taskError(`StepFunctions.${name}`, thrown.message);
+  }
+  return lambdaFailure(thrown);
+}
+
+function optionalSeconds(value: unknown, field: string): number | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
+    throw runtimeError(`${field} must point to a positive integer, found ${JSON.stringify(value)}`);
+  }
+  return value;
+}
+
+function resourceNames(resource: TaskResource): { resourceType: string; resource: string } {
+  switch (resource.kind) {
+    case 'lambda-invoke':
+      return { resourceType: 'lambda', resource: resource.callback ? 'invoke.waitForTaskToken' : 'invoke' };
+    case 'start-execution': {
+      const suffix = {
+        'request-response': '',
+        sync: '.sync',
+        'sync:2': '.sync:2',
+        callback: '.waitForTaskToken',
+      };
+      return { resourceType: 'states', resource: `startExecution${suffix[resource.pattern]}` };
+    }
+    case 'lambda-function':
+      return { resourceType: 'lambda', resource: resource.functionArn };
+  }
+}
+
+/** One attempt of a Task state: settles once, by result, failure, timeout or the execution closing. */
+class TaskAttempt implements Closable {
+  readonly promise: Promise<JsonValue>;
+  readonly #host: TaskHost;
+  readonly #stateName: string;
+  readonly #plan: TaskPlan;
+  readonly #names: { resourceType: string; resource: string };
+  readonly #resolve: (value: JsonValue) => void;
+  readonly #reject: (error: Error) => void;
+  readonly #untrack: () => void;
+  readonly #cancels = new Set<() => void>();
+  readonly #heartbeatSeconds: number | undefined;
+  #cancelHeartbeat: (() => void) | undefined;
+  #token: string | undefined;
+  #done = false;
+  /** Runs when the execution closes under a running task, e.g. to stop a child execution. */
+  onClose: (() => void) | undefined;
+
+  constructor(
+    host: TaskHost,
+    stateName: string,
+    plan: TaskPlan,
+    timeoutSeconds?: number,
+    heartbeatSeconds?: number,
+  ) {
+    this.#host = host;
+    this.#stateName = stateName;
+    this.#plan = plan;
+    this.#names = resourceNames(plan.resource);
+    this.#heartbeatSeconds = heartbeatSeconds;
+    const { promise, resolve, reject } = Promise.withResolvers<JsonValue>();
+    this.promise = promise;
+    this.#resolve = resolve;
+    this.#reject = reject;
+    this.#untrack = host.track(this);
+    if (timeoutSeconds !== undefined) {
+      this.#cancels.add(
+        host.at(host.nowMs() + timeoutSeconds * 1000, () =>
+          this.#timeOut('States.Timeout', `The task did not finish within ${timeoutSeconds} seconds`),
+        ),
+      );
+    }
+  }
+
+  get #isLambdaFunction(): boolean {
+    return this.#plan.resource.kind === 'lambda-function';
+  }
+
+  scheduled(parameters: unknown, timeoutSeconds?: number, heartbeatSeconds?: number): void {
+    if (this.#isLambdaFunction) {
+      this.#record({
+        type: 'LambdaFunctionScheduled',
+        lambdaFunctionScheduledEventDetails: {
+          resource: this.#names.resource,
+          input: json(parameters),
+          inputDetails: { truncated: false },
+          timeoutInSeconds: timeoutSeconds,
+        },
+      });
+      this.#record({ type: 'LambdaFunctionStarted' });
+      return;
+    }
+    this.#record({
+      type: 'TaskScheduled',
+      taskScheduledEventDetails: {
+        ...this.#names,
+        region: this.#host.region,
+        parameters: json(parameters),
+        timeoutInSeconds: timeoutSeconds,
+        heartbeatInSeconds: heartbeatSeconds,
+      },
+    });
+    this.#record({ type: 'TaskStarted', taskStartedEventDetails: { ...this.#names } });
+  }
+
+  /** For callback tasks: the work was handed over, now the token decides. */
+  submitted(output: unknown): void {
+    if (this.#done) return;
+    this.#record({
+      type: 'TaskSubmitted',
+      taskSubmittedEventDetails: {
+        ...this.#names,
+        output: json(output),
+        outputDetails: { truncated: false },
+      },
+    });
+  }
+
+  openToken(token: string): void {
+    this.#token = token;
+    this.#host.tokens.open(
+      token,
+      {
+        executionArn: this.#host.executionArn,
+        stateName: this.#stateName,
+        openedAt: new Date(this.#host.nowMs()),
+      },
+      {
+        succeed: (output) => this.succeed(output),
+        fail: (error, cause) => this.fail(taskError(error ?? '', cause ?? '')),
+        heartbeat: () => this.#armHeartbeat(),
+      },
+    );
+    this.#armHeartbeat();
+  }
+
+  succeed(output: JsonValue): void {
+    if (this.#done) return;
+    if (this.#isLambdaFunction) {
+      this.#record({
+        type: 'LambdaFunctionSucceeded',
+        lambdaFunctionSucceededEventDetails: { output: json(output), outputDetails: { truncated: false } },
+      });
+    } else {
+      this.#record({
+        type: 'TaskSucceeded',
+        taskSucceededEventDetails: {
+          ...this.#names,
+          output: json(output),
+          outputDetails: { truncated: false },
+        },
+      });
+    }
+    this.#finish('succeeded');
+    this.#resolve(output);
+  }
+
+  fail(error: Error): void {
+    if (this.#done) return;
+    const details = { error: error.name, cause: error.message };
+    if (this.#isLambdaFunction)
+      this.#record({ type: 'LambdaFunctionFailed', lambdaFunctionFailedEventDetails: details });
+    else this.#record({ type: 'TaskFailed', taskFailedEventDetails: { ...this.#names, ...details } });
+    this.#finish('failed');
+    this.#reject(error);
+  }
+
+  /** The execution ended under this task: no event (the execution's own closing event says it all). */
+  close(): void {
+    if (this.#done) return;
+    this.#finish('execution-closed');
+    this.onClose?.();
+    this.#reject(executionClosed());
+  }
+
+  #timeOut(name: 'States.Timeout' | 'States.HeartbeatTimeout', message: string): void {
+    if (this.#done) return;
+    const details = { error: name, cause: message };
+    if (this.#isLambdaFunction) {
+      this.#record({ type: 'LambdaFunctionTimedOut', lambdaFunctionTimedOutEventDetails: details });
+    } else this.#record({ type: 'TaskTimedOut', taskTimedOutEventDetails: { ...this.#names, ...details } });
+    this.#finish('timed-out');
+    this.onClose?.();
+    this.#reject(name === 'States.Timeout' ? this.#host.timeoutError(message) : taskError(name, message));
+  }
+
+  #armHeartbeat(): void {
+    const seconds = this.#heartbeatSeconds;
+    if (seconds === undefined || this.#done) return;
+    this.#cancelHeartbeat?.();
+    const cancel = this.#host.at(this.#host.nowMs() + seconds * 1000, () =>
+      this.#timeOut('States.HeartbeatTimeout', `No heartbeat within ${seconds} seconds`),
+    );
+    this.#cancelHeartbeat = cancel;
+    this.#cancels.add(cancel);
+  }
+
+  #finish(closure: 'succeeded' | 'failed' | 'timed-out' | 'execution-closed'): void {
+    this.#done = true;
+    for (const cancel of this.#cancels) cancel();
+    this.#cancels.clear();
+    this.#untrack();
+    if (this.#token) this.#host.tokens.close(this.#token, closure);
+  }
+
+  #record(event: HistoryEventInit): void {
+    this.#host.record(this.#stateName, event);
+  }
+}
+
+function lambdaInvokeResult(payload: JsonValue): JsonValue {
+  return {
+    ExecutedVersion: '$LATEST',
+    Payload: payload,
+    SdkHttpMetadata: { HttpHeaders: {}, HttpStatusCode: 200 },
+    SdkResponseMetadata: { RequestId: crypto.randomUUID() },
+    StatusCode: 200,
+  };
+}
+
+/** How AWS shapes a finished child execution for `.sync` (strings) and `.sync:2` (parsed JSON). */
+function childExecutionOutput(child: DescribeExecutionOutput, parse: boolean): JsonValue {
+  const data = (text: string | undefined): JsonValue =>
+    parse && text !== undefined ? toJson(JSON.parse(text)) : (text ?? null);
+  const output: Record<string, JsonValue> = {
+    ExecutionArn: child.executionArn ?? null,
+    Input: data(child.input),
+    InputDetails: { Included: true },
+    Name: child.name ?? null,
+    RedriveCount: 0,
+    RedriveStatus: 'NOT_REDRIVABLE',
+    StartDate: child.startDate?.getTime() ?? null,
+    StateMachineArn: child.stateMachineArn ?? null,
+    Status: child.status ?? null,
+    StopDate: child.stopDate?.getTime() ?? null,
+  };
+  if (child.output !== undefined) {
+    output.Output = data(child.output);
+    output.OutputDetails = { Included: true };
+  }
+  if (child.error !== undefined) output.Error = child.error;
+  if (child.cause !== undefined) output.Cause = child.cause;
+  return output;
+}
+
+function field(parameters: unknown, name: string): unknown {
+  return typeof parameters === 'object' && parameters !== null && !Array.isArray(parameters)
+    ? (parameters as Record<string, unknown>)[name]
+    : undefined;
+}
+
+function runLambdaInvoke(
+  host: TaskHost,
+  stateName: string,
+  parameters: unknown,
+  attempt: TaskAttempt,
+  callback: boolean,
+) {
+  const functionName = field(parameters, 'FunctionName');
+  if (typeof functionName !== 'string' || functionName === '') {
+    attempt.fail(runtimeError(`lambda:invoke in state '${stateName}' needs Parameters.FunctionName`));
+    return;
+  }
+  // Without a Payload the function gets an empty event, as when Lambda is invoked with no payload.
+  const payload = field(parameters, 'Payload');
+  host.invokeLambda(functionName, payload === undefined ? {} : payload, stateName).then(
+    (result) => {
+      let wrapped: JsonValue;
+      try {
+        wrapped = lambdaInvokeResult(toJson(result));
+      } catch (error) {
+        attempt.fail(lambdaFailure(error));
+        return;
+      }
+      if (callback) attempt.submitted(wrapped);
+      else attempt.succeed(wrapped);
+    },
+    (error: unknown) => attempt.fail(lambdaFailure(error)),
+  );
+}
+
+function runLambdaFunction(
+  host: TaskHost,
+  stateName: string,
+  functionArn: string,
+  parameters: unknown,
+  attempt: TaskAttempt,
+) {
+  host.invokeLambda(functionArn, parameters, stateName).then(
+    (result) => {
+      try {
+        attempt.succeed(toJson(result));
+      } catch (error) {
+        attempt.fail(lambdaFailure(error));
+      }
+    },
+    (error: unknown) => attempt.fail(lambdaFailure(error)),
+  );
+}
+
+function runStartExecution(
+  host: TaskHost,
+  stateName: string,
+  parameters: unknown,
+  attempt: TaskAttempt,
+  pattern: 'request-response' | 'sync' | 'sync:2' | 'callback',
+) {
+  const stateMachineArn = field(parameters, 'StateMachineArn');
+  const name = field(parameters, 'Name');
+  const input = field(parameters, 'Input');
+  if (typeof stateMachineArn !== 'string' || (name !== undefined && typeof name !== 'string')) {
+    attempt.fail(
+      runtimeError(
+        `startExecution in state '${stateName}' needs Parameters.StateMachineArn (and a string Name)`,
+      ),
+    );
+    return;
+  }
+  const inputText = input === undefined ? '{}' : typeof input === 'string' ? input : JSON.stringify(input);
+  host.startChild({ stateMachineArn, input: inputText, name }).then(
+    ({ executionArn, startDate }) => {
+      const started = { ExecutionArn: executionArn, StartDate: startDate.getTime() };
+      if (pattern === 'request-response') {
+        attempt.succeed(started);
+        return;
+      }
+      attempt.submitted(started);
+      if (pattern === 'callback') return;
+      attempt.onClose = () => host.stopChild(executionArn);
+      host.whenChildClosed(executionArn).then(
+        (child) => {
+          const output = childExecutionOutput(child, pattern === 'sync:2');
+          if (child.status === 'SUCCEEDED') attempt.succeed(output);
+          else attempt.fail(taskError('States.TaskFailed', JSON.stringify(output)));
+        },
+        (error: unknown) => attempt.fail(startExecutionFailure(error)),
+      );
+    },
+    (error: unknown) => attempt.fail(startExecutionFailure(error)),
+  );
+}
+
+function taskHandler(stateName: string, plan: TaskPlan, host: TaskHost): LocalHandler {
+  return (input) => {
+    // Must run before anything asynchronous: the token belongs to the Parameters evaluated just now.
+    const token = host.claimToken();
+    if (host.closed) return Promise.reject(executionClosed());
+    const wrapped = (input ?? {}) as unknown as WrappedTaskInput;
+    let timeoutSeconds: number | undefined;
+    let heartbeatSeconds: number | undefined;
+    try {
+      timeoutSeconds = plan.timeoutSeconds ?? optionalSeconds(wrapped.timeoutSeconds, 'TimeoutSecondsPath');
+      heartbeatSeconds =
+        plan.heartbeatSeconds ?? optionalSeconds(wrapped.heartbeatSeconds, 'HeartbeatSecondsPath');
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    const { resource } = plan;
+    const callback =
+      (resource.kind === 'lambda-invoke' && resource.callback) ||
+      (resource.kind === 'start-execution' && resource.pattern === 'callback');
+    const attempt = new TaskAttempt(
+      host,
+      stateName,
+      plan,
+      timeoutSeconds,
+      callback ? heartbeatSeconds : undefined,
+    );
+    attempt.scheduled(wrapped.parameters, timeoutSeconds, heartbeatSeconds);
+    if (callback) {
+      if (!token) {
+        attempt.fail(
+          runtimeError(`state '${stateName}' waits for a task token but did not pass $$.Task.Token`),
+        );
+        return attempt.promise;
+      }
+      attempt.openToken(token);
+    }
+    switch (resource.kind) {
+      case 'lambda-invoke':
+        runLambdaInvoke(host, stateName, wrapped.parameters, attempt, resource.callback);
+        break;
+      case 'lambda-function':
+        runLambdaFunction(host, stateName, resource.functionArn, wrapped.parameters, attempt);
+        break;
+      case 'start-execution':
+        runStartExecution(host, stateName, wrapped.parameters, attempt, resource.pattern);
+        break;
+    }
+    return attempt.promise;
+  };
+}
+
+function waitTarget(host: TaskHost, wrapped: WrappedWaitInput): number {
+  if (wrapped.seconds !== undefined) {
+    const seconds = wrapped.seconds;
+    if (typeof seconds !== 'number' || !Number.isFinite(seconds) || seconds < 0) {
+      throw runtimeError(`Wait seconds must be a non-negative number, found ${JSON.stringify(seconds)}`);
+    }
+    return host.nowMs() + seconds * 1000;
+  }
+  if (wrapped.timestamp !== undefined) {
+    const timestamp = wrapped.timestamp;
+    const at =
+      typeof timestamp === 'string' && /^\d{4}-\d{2}-\d{2}T/.test(timestamp)
+        ? Date.parse(timestamp)
+        : Number.NaN;
+    if (Number.isNaN(at))
+      throw runtimeError(`Wait timestamp must be an RFC 3339 timestamp, found ${JSON.stringify(timestamp)}`);
+    return at;
+  }
+  return host.nowMs();
+}
+
+/** A Wait state, rewritten as a Task so that it sleeps on the virtual clock rather than on a real timer. */
+function waitHandler(host: TaskHost): LocalHandler {
+  return (input) => {
+    if (host.closed) return Promise.reject(executionClosed());
+    const wrapped = (input ?? {}) as unknown as WrappedWaitInput;
+    let target: number;
+    try {
+      target = waitTarget(host, wrapped);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    const { promise, resolve, reject } = Promise.withResolvers<JsonValue>();
+    let cancel = (): void => {};
+    const untrack = host.track({
+      close: () => {
+        cancel();
+        reject(executionClosed());
+      },
+    });
+    cancel = host.at(target, () => {
+      untrack();
+      resolve((wrapped.input ?? null) as JsonValue);
+    });
+    return promise;
+  };
+}
+
+/** The interpreter's `taskResourceLocalHandlers`: one per Task and (rewritten) Wait state, bound to one execution. */
+export function localHandlers(
+  states: ReadonlyMap<string, StatePlan>,
+  host: TaskHost,
+): Record<string, LocalHandler> {
+  const handlers: Record<string, LocalHandler> = {};
+  for (const [name, plan] of states) {
+    if (plan.task) handlers[name] = taskHandler(name, plan.task, host);
+    else if (plan.type === 'Wait') handlers[name] = waitHandler(host);
+  }
+  return handlers;
+}

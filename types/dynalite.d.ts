@@ -1,0 +1,14 @@
+// Types for dynalite 4, which ships none: it returns a plain Node HTTP server.
+declare module 'dynalite' {
+  import type { Server } from 'node:http';
+
+  interface DynaliteOptions {
+    path?: string;
+    createTableMs?: number;
+    deleteTableMs?: number;
+    updateTableMs?: number;
+    maxItemSizeKb?: number;
+    verbose?: boolean;
+  }
+  export default function dynalite(options?: DynaliteOptions): Server;
+}
