@@ -51,7 +51,11 @@ export const slaSchema = z
   .strict();
 
 const fieldBase = {
-  name: z.string().regex(/^[a-z][a-zA-Z0-9]*$/),
+  // The task form's own inputs use these names.
+  name: z
+    .string()
+    .regex(/^[a-z][a-zA-Z0-9]*$/)
+    .refine((name) => !['comment', 'k', 'nonce', 'outcome'].includes(name), 'is reserved by the task form'),
   label: z.string().min(1),
   required: z.boolean(),
   /** The outcomes this field belongs to (e.g. the signing details only for `sign`); all outcomes when absent. */

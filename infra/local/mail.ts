@@ -32,13 +32,19 @@ const storeSchema = z.object({
   ),
 });
 
-// The package is CommonJS with an `exports.default`; under ESM the function sits one level down.
-const startSesServer = (
-  sesLocal as unknown as { default: (config: { host: string; port: number }) => Promise<Server> }
-).default;
+type StartSesServer = (config: { host: string; port: number }) => Promise<Server>;
+
+/** The package is CommonJS with `exports.default`; depending on the loader's interop it sits one or two levels down. */
+function sesServerFactory(): StartSesServer {
+  const outer = (sesLocal as unknown as { default?: unknown }).default;
+  const inner = (outer as { default?: unknown } | undefined)?.default;
+  const factory = typeof outer === 'function' ? outer : inner;
+  if (typeof factory !== 'function') throw new Error('aws-ses-v2-local: no server factory found');
+  return factory as StartSesServer;
+}
 
 export async function startLocalMail(port = 0, host = '127.0.0.1'): Promise<LocalMail> {
-  const server = await startSesServer({ host, port });
+  const server = await sesServerFactory()({ host, port });
   const address = server.address();
   const actualPort = typeof address === 'object' && address ? address.port : port;
   const url = `http://${host}:${actualPort}`;

@@ -1,0 +1,53 @@
+// `npm start`: runs the sandbox until Ctrl-C, printing every URL and the seeded people.
+import { z } from 'zod';
+import { readEnv } from '#shared/env.ts';
+import { startSandbox } from './sandbox.ts';
+import { demoPeople, seedAdmin } from './seed.ts';
+
+const port = z.coerce.number().int().min(0).max(65535);
+const env = readEnv({
+  PORT: port.default(3000),
+  SANDBOX_DIR: z.string().min(1).default('.sandbox'),
+  DYNAMODB_PORT: port.default(0),
+  SES_PORT: port.default(0),
+  SFN_PORT: port.default(0),
+});
+
+const sandbox = await startSandbox({
+  port: env.PORT,
+  dir: env.SANDBOX_DIR,
+  dynamoPort: env.DYNAMODB_PORT,
+  sesPort: env.SES_PORT,
+  stepFunctionsPort: env.SFN_PORT,
+  log: (line) => console.log(`  ${line}`),
+});
+
+const { urls } = sandbox;
+console.log(`
+Sales-ops sandbox is running (data in ${env.SANDBOX_DIR}/, virtual time ${sandbox.clock.now().toISOString()})
+
+  API and task pages   ${urls.api}
+  Ops console          ${urls.console}
+  Mail viewer          ${urls.mailViewer}
+  Captured mail, JSON  ${urls.api}/_local/mail?to=<email>
+  Step Functions API   ${urls.stepFunctions}
+  DynamoDB             ${urls.dynamodb}
+  Workflows            ${[...sandbox.stateMachines.keys()].join(', ') || '(none yet)'}
+
+Sign in:  curl -s -X POST ${urls.api}/_local/login -H 'content-type: application/json' -d '{"email":"${seedAdmin}"}'
+Advance the clock a day:  curl -s -X POST ${urls.api}/_local/clock -H 'content-type: application/json' -d '{"advanceSeconds":86400}'
+People: ${demoPeople.map((p) => `${p.email} (${p.roles.join(', ')})`).join('; ')}
+
+Ctrl-C stops everything.`);
+
+let stopping = false;
+const stop = async (signal: string) => {
+  if (stopping) return;
+  stopping = true;
+  console.log(`\n${signal}: stopping the sandbox…`);
+  await sandbox.close();
+  console.log('Stopped. Business data is kept; executions in flight are not.');
+  process.exit(0);
+};
+process.on('SIGINT', () => void stop('SIGINT'));
+process.on('SIGTERM', () => void stop('SIGTERM'));
