@@ -15,6 +15,9 @@ export interface RouteSpec {
   uses: readonly Access[];
 }
 
+const taskPages = 'functions/tasks/task-page.ts';
+const taskAccess: readonly Access[] = ['table', 'mail', 'workflows'];
+
 export const routes: readonly RouteSpec[] = [
   {
     method: 'GET',
@@ -24,4 +27,68 @@ export const routes: readonly RouteSpec[] = [
     access: 'public',
     uses: [],
   },
+  {
+    method: 'GET',
+    path: '/t/{taskId}',
+    entry: taskPages,
+    description: 'Task page',
+    access: 'public',
+    uses: taskAccess,
+  },
+  {
+    method: 'HEAD',
+    path: '/t/{taskId}',
+    entry: taskPages,
+    description: 'Task page',
+    access: 'public',
+    uses: taskAccess,
+  },
+  {
+    method: 'POST',
+    path: '/t/{taskId}',
+    entry: 'functions/tasks/task-page-decision.ts',
+    description: 'Decision from the task page',
+    access: 'public',
+    uses: taskAccess,
+  },
+  {
+    method: 'POST',
+    path: '/tasks/{id}/decision',
+    entry: 'functions/api/decide-task.ts',
+    description: 'Decision by the assignee through the API',
+    access: 'signed-in',
+    uses: taskAccess,
+  },
+  {
+    method: 'GET',
+    path: '/tasks',
+    entry: 'functions/api/list-tasks.ts',
+    description: "The caller's open tasks",
+    access: 'signed-in',
+    uses: taskAccess,
+  },
+  {
+    method: 'GET',
+    path: '/people/{email}',
+    entry: 'functions/api/get-person.ts',
+    description: 'Read a person',
+    access: 'signed-in',
+    uses: ['table'],
+  },
+  {
+    method: 'PUT',
+    path: '/people/{email}',
+    entry: 'functions/api/put-person.ts',
+    description: 'Create or update a person (admin)',
+    access: 'signed-in',
+    uses: ['table'],
+  },
 ];
+
+/** Runs on a schedule, not behind a route: reminders, escalations and decision redelivery for every task. */
+export const taskSweeper = {
+  entry: 'functions/tasks/sweep-tasks.ts',
+  description: 'SLA sweep of human tasks',
+  uses: taskAccess,
+  everyMinutes: 5,
+} as const;

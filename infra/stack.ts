@@ -1,5 +1,7 @@
 // The whole deployment for one stage: table, mail, API, workflow functions, workflows and monitoring.
-import { Stack, type StackProps } from 'aws-cdk-lib';
+import { Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { Construct } from 'constructs';
@@ -12,7 +14,7 @@ import { Mailer } from './constructs/mailer.ts';
 import { Monitoring } from './constructs/monitoring.ts';
 import { BusinessTable } from './constructs/table.ts';
 import { Workflow } from './constructs/workflow.ts';
-import { routes as apiRoutes, type RouteSpec } from './routes.ts';
+import { routes as apiRoutes, type RouteSpec, taskSweeper } from './routes.ts';
 
 export interface SalesOpsStackProps extends StackProps {
   config: DeploymentConfig;
@@ -29,6 +31,7 @@ export class SalesOpsStack extends Stack {
   readonly api: Api;
   readonly workflows: ReadonlyMap<string, Workflow>;
   readonly stage: string;
+  readonly sweeper: BusinessFunction;
   /** Every Lambda function of the stage: API handlers and workflow steps. */
   readonly functions: readonly BusinessFunction[];
 
@@ -61,6 +64,14 @@ export class SalesOpsStack extends Stack {
       return fn;
     };
     for (const route of routes) this.api.addRoute(route, functionFor(route));
+
+    // The one SLA mechanism (DESIGN §5): a sweep over the open-task index on a schedule.
+    this.sweeper = functionFor(taskSweeper);
+    new Rule(this, 'TaskSweepSchedule', {
+      description: 'Reminders, escalations and decision redelivery for human tasks',
+      schedule: Schedule.rate(Duration.minutes(taskSweeper.everyMinutes)),
+      targets: [new LambdaFunction(this.sweeper.fn, { retryAttempts: 0 })],
+    });
 
     const stepFunctions: Record<string, IFunction> = {};
     for (const [placeholder, spec] of Object.entries(registry)) {

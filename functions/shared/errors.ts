@@ -5,7 +5,7 @@ export interface FieldProblem {
   message: string;
 }
 
-export type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 422;
+export type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 410 | 422;
 
 export class DomainError extends Error {
   override name = 'DomainError';

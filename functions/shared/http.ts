@@ -39,6 +39,8 @@ export interface ApiReply {
 interface RouteSpec<Body, Path, Query> {
   /** Public routes need no token; all others reject a request without a verified email claim. */
   access: 'public' | 'signed-in';
+  /** `form`: an HTML form post (`application/x-www-form-urlencoded`), read as a record of strings. */
+  bodyFormat?: 'json' | 'form';
   body?: ZodType<Body>;
   path?: ZodType<Path>;
   query?: ZodType<Query>;
@@ -82,9 +84,10 @@ function parsePart<T>(schema: ZodType<T> | undefined, value: unknown, part: stri
   return parsed.data;
 }
 
-function readBody(event: ApiEvent): unknown {
-  if (event.body === undefined || event.body === '') return undefined;
+function readBody(event: ApiEvent, format: 'json' | 'form'): unknown {
+  if (event.body === undefined || event.body === '') return format === 'form' ? {} : undefined;
   const text = event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
+  if (format === 'form') return Object.fromEntries(new URLSearchParams(text));
   try {
     return JSON.parse(text);
   } catch {
@@ -130,7 +133,11 @@ export function apiHandler<Body = undefined, Path = undefined, Query = undefined
       const request: ApiRequest<Body, Path, Query> = {
         path: parsePart(spec.path, event.pathParameters ?? {}, 'path'),
         query: parsePart(spec.query, event.queryStringParameters ?? {}, 'query'),
-        body: parsePart(spec.body, spec.body ? readBody(event) : undefined, 'body'),
+        body: parsePart(
+          spec.body,
+          spec.body ? readBody(event, spec.bodyFormat ?? 'json') : undefined,
+          'body',
+        ),
         caller,
         headers: lowerCaseKeys(event.headers ?? {}),
         sourceIp: event.requestContext.http.sourceIp,

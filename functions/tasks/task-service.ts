@@ -143,8 +143,14 @@ export type DecisionResult =
   | { kind: 'stale-page'; task: StoredTask }
   | { kind: 'invalid-input'; task: StoredTask; errors: FieldProblem[] };
 
+export type ClosedState = Extract<
+  DecisionResult,
+  { kind: 'already-decided' | 'no-longer-running' | 'expired' | 'too-late' }
+>;
+export type LinkProblem = Extract<DecisionResult, { kind: 'invalid-link' | 'link-replaced' }>;
+
 /** Why an open task cannot be decided now, if it cannot; used by the page (GET) and by decisions alike. */
-export function closedState(task: StoredTask, now: Date): DecisionResult | undefined {
+export function closedState(task: StoredTask, now: Date): ClosedState | undefined {
   if (task.status === 'DECIDED') return { kind: 'already-decided', task };
   if (task.status === 'CANCELLED') return { kind: 'no-longer-running', task };
   if (task.status === 'EXPIRED') return { kind: task.delivery === 'too-late' ? 'too-late' : 'expired', task };
@@ -153,7 +159,7 @@ export function closedState(task: StoredTask, now: Date): DecisionResult | undef
 }
 
 /** Checks a link's secret against the task: current, replaced by a newer link, or not a link at all. */
-export function checkLink(task: StoredTask | undefined, secret: string): DecisionResult | undefined {
+export function checkLink(task: StoredTask | undefined, secret: string): LinkProblem | undefined {
   if (!task || !secret) return { kind: 'invalid-link' };
   const hash = hashSecret(secret);
   if (sameHash(hash, task.linkHash)) return undefined;

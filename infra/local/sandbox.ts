@@ -8,7 +8,7 @@ import { PeopleRepository } from '#shared/people-repository.ts';
 import { TaskRepository } from '#tasks/task-repository.ts';
 import { listWorkflowSlugs, readDefinitionText, workflowsDir } from '#workflows/definitions.ts';
 import { type Registry, registry as workflowRegistry } from '#workflows/registry.ts';
-import { routes as apiRoutes, type RouteSpec } from '../routes.ts';
+import { routes as apiRoutes, type RouteSpec, taskSweeper } from '../routes.ts';
 import { BearerTokens } from './bearer-tokens.ts';
 import { ensureTable, type LocalDynamo, startLocalDynamo } from './dynamodb.ts';
 import {
@@ -28,9 +28,9 @@ import { seedDemoOrganisation } from './seed.ts';
 import { LocalStepFunctions } from './step-functions/service.ts';
 import { VirtualClock } from './virtual-clock.ts';
 
-/** The SLA sweeper's schedule; on AWS an EventBridge schedule runs it at the same rate. */
-export const sweepEveryMs = 5 * 60 * 1000;
-const sweeperEntry = 'functions/tasks/sweep-tasks.ts';
+/** The SLA sweep runs at the same rate as on AWS, but on virtual time. */
+const sweepEveryMs = taskSweeper.everyMinutes * 60 * 1000;
+const sweeperEntry = taskSweeper.entry;
 const tableName = `${localStage}-business`;
 
 export interface SandboxOptions {

@@ -6,7 +6,7 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { acknowledgeNagFindings } from '#infra/nag.ts';
 import type { RouteSpec } from '#infra/routes.ts';
-import { routes } from '#infra/routes.ts';
+import { routes, taskSweeper } from '#infra/routes.ts';
 import { buildSalesOpsApp } from '#infra/sales-ops-app.ts';
 import { SalesOpsStack } from '#infra/stack.ts';
 import type { Registry } from '#workflows/registry.ts';
@@ -145,7 +145,13 @@ describe('table', () => {
 describe('functions', () => {
   it('all run nodejs24.x on arm64 with X-Ray, ≥ 512 MB and their own log group with retention', () => {
     const functions = ofType('AWS::Lambda::Function');
-    expect(functions.length).toBe(3); // health + the fixture route + the example open-approval step
+    // One function per handler file: the routes', the workflow steps' and the sweeper's.
+    const entries = new Set([
+      ...fixtureRoutes.map((r) => r.entry),
+      ...Object.values(exampleRegistry).flatMap((spec) => (spec.kind === 'function' ? [spec.entry] : [])),
+      taskSweeper.entry,
+    ]);
+    expect(functions.length).toBe(entries.size);
     for (const [, fn] of functions) {
       expect(fn.Properties).toMatchObject({
         Runtime: 'nodejs24.x',
@@ -250,6 +256,36 @@ describe('HTTP API', () => {
       StageName: '$default',
       AccessLogSettings: Match.objectLike({ DestinationArn: Match.anyValue() }),
     });
+  });
+});
+
+describe('human tasks', () => {
+  it('runs the SLA sweep on a schedule', () => {
+    const sweeper = only(
+      'AWS::Lambda::Function',
+      (fn) => fn.Properties.Description === taskSweeper.description,
+    );
+    const sweeperId = Object.entries(resources).find(([, r]) => r === sweeper)?.[0];
+    template.hasResourceProperties('AWS::Events::Rule', {
+      ScheduleExpression: `rate(${taskSweeper.everyMinutes} minutes)`,
+      Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [sweeperId, 'Arn'] } })],
+    });
+  });
+
+  it('serves the task pages without the authorizer and decisions by API with it', () => {
+    const route = (key: string) =>
+      only('AWS::ApiGatewayV2::Route', (r) => r.Properties.RouteKey === key).Properties;
+    expect(route('GET /t/{taskId}').AuthorizationType).toBe('NONE');
+    expect(route('HEAD /t/{taskId}').AuthorizationType).toBe('NONE');
+    expect(route('POST /t/{taskId}').AuthorizationType).toBe('NONE');
+    expect(route('POST /tasks/{id}/decision').AuthorizationType).toBe('JWT');
+    expect(route('PUT /people/{email}').AuthorizationType).toBe('JWT');
+  });
+
+  it('gives the task functions the table, mail and workflows they use', () => {
+    expect(Object.keys(environmentOf('Task page'))).toEqual(
+      expect.arrayContaining(['TABLE_NAME', 'SENDER_EMAIL', 'APP_BASE_URL', 'WORKFLOW_ARN_PREFIX']),
+    );
   });
 });
 

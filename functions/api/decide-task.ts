@@ -1,0 +1,57 @@
+// POST /tasks/{id}/decision: the assignee decides through the API instead of the mailed link.
+import { z } from 'zod';
+import { DomainError, forbidden, InvalidInput, notFound } from '#shared/errors.ts';
+import { apiHandler } from '#shared/http.ts';
+import { taskDeps } from '#tasks/task-deps.ts';
+import { decideTask } from '#tasks/task-service.ts';
+import { taskView } from '#tasks/task-view.ts';
+
+const bodySchema = z
+  .object({
+    outcome: z.string().min(1),
+    fields: z.record(z.string(), z.unknown()).default({}),
+    comment: z.string().max(4000).default(''),
+  })
+  .strict();
+
+export const handler = apiHandler(
+  { access: 'signed-in', path: z.object({ id: z.string().min(1).max(64) }), body: bodySchema },
+  async ({ path, body, caller, sourceIp, userAgent }) => {
+    const result = await decideTask(taskDeps(), {
+      via: 'api',
+      taskId: path.id,
+      caller: caller?.email ?? '',
+      ...body,
+      ip: sourceIp,
+      userAgent,
+    });
+    switch (result.kind) {
+      case 'decided':
+        return { body: { status: 'decided', decision: result.decision, task: taskView(result.task) } };
+      case 'recorded-pending-delivery':
+        return {
+          status: 202,
+          body: { status: 'recorded', message: 'Recorded; it reaches the workflow shortly' },
+        };
+      case 'invalid-input':
+        throw new InvalidInput(result.errors);
+      case 'invalid-link':
+        throw notFound(`Task ${path.id}`);
+      case 'not-assignee':
+        throw forbidden(`Only the assignee (${result.task.assignee}) can decide this task`);
+      case 'already-decided':
+        throw new DomainError(409, 'already-decided', 'This task was already decided', {
+          decision: result.task.decision,
+        });
+      case 'expired':
+      case 'too-late':
+        throw new DomainError(410, result.kind, 'This task closed at its deadline; nothing was changed');
+      case 'no-longer-running':
+        throw new DomainError(410, result.kind, 'Its workflow is no longer running; nothing was changed');
+      case 'link-replaced':
+      case 'stale-page':
+        // Link-only outcomes: the API path never carries a secret or a page nonce.
+        throw new Error(`unexpected result ${result.kind} for an API decision`);
+    }
+  },
+);

@@ -1,0 +1,15 @@
+// GET /tasks?assignee=me&status=open: the caller's open tasks, oldest first.
+import { z } from 'zod';
+import { apiHandler } from '#shared/http.ts';
+import { taskDeps } from '#tasks/task-deps.ts';
+import { taskView } from '#tasks/task-view.ts';
+
+const querySchema = z.object({
+  assignee: z.literal('me', { error: 'only assignee=me is supported' }).default('me'),
+  status: z.literal('open', { error: 'only status=open is supported' }).default('open'),
+});
+
+export const handler = apiHandler({ access: 'signed-in', query: querySchema }, async ({ caller }) => {
+  const tasks = await taskDeps().tasks.openFor(caller?.email ?? '');
+  return { body: { tasks: tasks.map(taskView) } };
+});

@@ -1,0 +1,52 @@
+// POST /t/{taskId}: the decision from the task page's form; every refusal is a page saying what happened.
+import { z } from 'zod';
+import { apiHandler } from '#shared/http.ts';
+import { taskDeps } from './task-deps.ts';
+import { formReply, pageLocale, resultReply } from './task-page-replies.ts';
+import { decideTask } from './task-service.ts';
+
+export const handler = apiHandler(
+  {
+    access: 'public',
+    bodyFormat: 'form',
+    path: z.object({ taskId: z.string().max(64) }),
+    body: z.record(z.string(), z.string()),
+  },
+  async ({ path, body, sourceIp, userAgent, headers }) => {
+    const deps = taskDeps();
+    const { k = '', nonce = '', outcome = '', comment = '', ...fields } = body;
+    const result = await decideTask(deps, {
+      via: 'link',
+      taskId: path.taskId,
+      secret: k,
+      nonce,
+      outcome,
+      comment,
+      fields,
+      ip: sourceIp,
+      userAgent,
+    });
+    const locale = await pageLocale(
+      deps,
+      'task' in result ? result.task : undefined,
+      headers['accept-language'],
+    );
+    if (result.kind === 'invalid-input') {
+      return formReply(deps, result.task, k, locale, {
+        status: 400,
+        errors: result.errors,
+        values: { comment, fields },
+      });
+    }
+    if (result.kind === 'stale-page') {
+      const errors = [{ field: 'nonce', message: staleMessage[locale] }];
+      return formReply(deps, result.task, k, locale, { status: 409, errors, values: { comment, fields } });
+    }
+    return resultReply(result, locale);
+  },
+);
+
+const staleMessage = {
+  'zh-CN': '此页面打开时间过长，已重新载入，请重新提交您的决定。',
+  en: 'This page had been open too long and was reloaded; please submit your decision again.',
+} as const;
