@@ -126,6 +126,17 @@ export function checkDefinition(definitionText: string, registry: Registry): str
     if (resource.endsWith('.waitForTaskToken') && !catchesTimeout(state)) {
       problems.push(`Task "${name}" waits for a task token but has no Catch for States.Timeout`);
     }
+    // A human task's link expires at deadlineSeconds; the state gives up at TimeoutSeconds. They must agree.
+    const payload = isObject(state.Parameters) ? state.Parameters.Payload : undefined;
+    if (
+      isObject(payload) &&
+      'deadlineSeconds' in payload &&
+      payload.deadlineSeconds !== state.TimeoutSeconds
+    ) {
+      problems.push(
+        `Task "${name}" passes deadlineSeconds ${String(payload.deadlineSeconds)} but times out at ${String(state.TimeoutSeconds)}`,
+      );
+    }
   }
   return problems;
 }

@@ -5,7 +5,6 @@ import { type SweepReport, sweepTasks } from './task-service.ts';
 
 export const handler = async (): Promise<SweepReport> => {
   const report = await sweepTasks(taskDeps());
-  if (report.reminded + report.escalated + report.redelivered + report.failed > 0)
-    logger.info('SLA sweep', { ...report });
+  if (Object.values(report).some((count) => count > 0)) logger.info('SLA sweep', { ...report });
   return report;
 };

@@ -189,6 +189,9 @@ export async function decideTask(deps: TaskDeps, request: DecisionRequest): Prom
   }
   const checked = validateDecision(task, request);
   if (!checked.ok) return { kind: 'invalid-input', task, errors: checked.errors };
+  // Don't record a decision nobody waits for (the workflow was stopped, or lost with a sandbox restart).
+  if (!(await deps.workflow.isRunning(task.workflow.executionArn)))
+    return { kind: 'no-longer-running', task };
 
   const decision: Decision = { ...checked.decision, decidedBy: task.assignee, decidedAt: now.toISOString() };
   const decided: StoredTask = {
@@ -237,13 +240,24 @@ async function deliver(deps: TaskDeps, task: StoredTask): Promise<DecisionResult
       result = { kind: 'decided', task: next, decision };
       break;
     case 'timed-out':
+      // Step Functions answers TaskTimedOut for any closed task; only a passed deadline makes it "too late".
+      if (now.getTime() >= Date.parse(task.deadlineAt)) {
+        next = {
+          ...task,
+          status: 'EXPIRED',
+          delivery: 'too-late',
+          closedReason: 'deadline passed before the decision',
+        };
+        result = { kind: 'too-late', task: next };
+        break;
+      }
       next = {
         ...task,
-        status: 'EXPIRED',
+        status: 'CANCELLED',
         delivery: 'too-late',
-        closedReason: 'deadline passed before the decision',
+        closedReason: 'workflow no longer running',
       };
-      result = { kind: 'too-late', task: next };
+      result = { kind: 'no-longer-running', task: next };
       break;
     case 'gone':
       next = {
@@ -291,25 +305,28 @@ export interface SweepReport {
   reminded: number;
   escalated: number;
   redelivered: number;
+  cancelled: number;
   failed: number;
 }
 
 /** Does whatever is due: the one SLA mechanism for every workflow's tasks (DESIGN §5). */
 export async function sweepTasks(deps: TaskDeps): Promise<SweepReport> {
-  const report: SweepReport = { reminded: 0, escalated: 0, redelivered: 0, failed: 0 };
+  const report: SweepReport = { reminded: 0, escalated: 0, redelivered: 0, cancelled: 0, failed: 0 };
   const now = deps.clock.now();
+  const due = (at: string | undefined) => at !== undefined && Date.parse(at) <= now.getTime();
   for (const task of await deps.tasks.due(now)) {
     try {
       if (task.status === 'DECIDED' && task.delivery === 'pending') {
         const result = await deliver(deps, task);
         if (result.kind !== 'recorded-pending-delivery') report.redelivered++;
-      } else if (
-        task.status === 'PENDING' &&
-        task.escalateAt &&
-        Date.parse(task.escalateAt) <= now.getTime()
-      ) {
+      } else if (task.status !== 'PENDING') {
+      } else if (!(await deps.workflow.isRunning(task.workflow.executionArn))) {
+        // Nobody waits for this task any more (the execution was stopped or lost): stop chasing people for it.
+        await cancel(deps, task, now);
+        report.cancelled++;
+      } else if (due(task.escalateAt)) {
         if (await escalate(deps, task)) report.escalated++;
-      } else if (task.status === 'PENDING' && task.remindAt && Date.parse(task.remindAt) <= now.getTime()) {
+      } else if (due(task.remindAt)) {
         await issueLink(deps, task, { kind: 'reminder', retireAs: 'reminded' });
         report.reminded++;
       }
@@ -320,6 +337,18 @@ export async function sweepTasks(deps: TaskDeps): Promise<SweepReport> {
     }
   }
   return report;
+}
+
+async function cancel(deps: TaskDeps, task: StoredTask, now: Date): Promise<void> {
+  const closedReason = 'workflow no longer running';
+  await deps.tasks.replace(task, { ...task, status: 'CANCELLED', closedAt: now.toISOString(), closedReason });
+  await deps.audit.record({
+    subjectId: task.subject.id,
+    at: now.toISOString(),
+    actor: 'system',
+    action: 'task-cancelled',
+    detail: { taskId: task.id, reason: closedReason },
+  });
 }
 
 /**
@@ -423,20 +452,9 @@ async function escalate(deps: TaskDeps, task: StoredTask): Promise<boolean> {
 export async function closeExpiredTasks(deps: TaskDeps, executionArn: string): Promise<number> {
   const now = deps.clock.now();
   let closed = 0;
-  for (const task of await deps.tasks.ofExecution(executionArn)) {
-    if (task.status !== 'PENDING') continue;
-    const expired: StoredTask = {
-      ...task,
-      status: 'EXPIRED',
-      closedAt: now.toISOString(),
-      closedReason: 'deadline',
-    };
-    try {
-      await deps.tasks.replace(task, expired);
-    } catch (error) {
-      if (error instanceof TaskConflict) continue; // decided at the last moment; the workflow already moved on
-      throw error;
-    }
+  for (const found of await deps.tasks.ofExecution(executionArn)) {
+    const task = await expire(deps, found, now);
+    if (!task) continue;
     closed++;
     await deps.audit.record({
       subjectId: task.subject.id,
@@ -447,13 +465,37 @@ export async function closeExpiredTasks(deps: TaskDeps, executionArn: string): P
     });
     const requester = await deps.people.get(task.requester);
     const notice = renderExpiryNotice({
-      task: expired,
+      task,
       locale: requester?.locale ?? 'zh-CN',
       recipientName: requester?.name ?? task.requester,
     });
     await deps.mailer.send({ to: task.requester, ...notice });
   }
   return closed;
+}
+
+/**
+ * Marks a pending task expired. A reminder or an escalation may be writing the same task at this moment: re-read and
+ * try again, so the deadline always wins over the SLA sweep; a decision that got in first stays.
+ */
+async function expire(deps: TaskDeps, task: StoredTask, now: Date): Promise<StoredTask | undefined> {
+  let current: StoredTask | undefined = task;
+  for (let attempt = 0; attempt < 5 && current?.status === 'PENDING'; attempt++) {
+    const expired: StoredTask = {
+      ...current,
+      status: 'EXPIRED',
+      closedAt: now.toISOString(),
+      closedReason: 'deadline',
+    };
+    try {
+      await deps.tasks.replace(current, expired);
+      return expired;
+    } catch (error) {
+      if (!(error instanceof TaskConflict)) throw error;
+      current = await deps.tasks.get(task.id);
+    }
+  }
+  return undefined;
 }
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { checkDefinition, unusedRegistryEntries } from '#workflows/asl-rules.ts';
 import { listWorkflowSlugs, readDefinitionText } from '#workflows/definitions.ts';
 import { type Registry, registry } from '#workflows/registry.ts';
+import { fixtureRegistry } from '../fixtures/workflows/registry.ts';
 
 const slugs = listWorkflowSlugs();
 
@@ -99,6 +100,25 @@ describe('ASL rules on the example definition', () => {
   ])('rejects %s', (_, change, expected) => {
     const problems = checkDefinition(broken(change), exampleRegistry);
     expect(problems).toEqual(expect.arrayContaining([expect.stringMatching(expected)]));
+  });
+
+  it('rejects a human task whose link deadline differs from its TimeoutSeconds', () => {
+    const text = broken((m) => {
+      const ask = state(m, 'Ask approver') as { Parameters: { Payload: Record<string, unknown> } };
+      ask.Parameters.Payload.deadlineSeconds = 3600;
+    });
+    expect(checkDefinition(text, exampleRegistry)).toContain(
+      'Task "Ask approver" passes deadlineSeconds 3600 but times out at 172800',
+    );
+  });
+
+  it('accepts the human-task test workflow that the sandbox tests run', () => {
+    const text = readFileSync(
+      new URL('../fixtures/workflows/task-approval.asl.json', import.meta.url),
+      'utf8',
+    );
+    expect(checkDefinition(text, fixtureRegistry)).toEqual([]);
+    expect(unusedRegistryEntries([text], fixtureRegistry)).toEqual([]);
   });
 
   it('rejects a placeholder the registry does not list', () => {
