@@ -49,7 +49,7 @@ function taskOf(item: Record<string, unknown>): StoredTask {
   const {
     pk: _pk,
     sk: _sk,
-    type: _type,
+    entity: _entity,
     gsi1pk: _a,
     gsi1sk: _b,
     gsi2pk: _c,

@@ -57,6 +57,16 @@ export async function ensureTable(
       })),
     }),
   );
+  // dynalite flips a new table to ACTIVE on a timer; requests before that fail with ResourceNotFoundException.
+  for (let i = 0; i < 100; i++) {
+    const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
+    if (
+      Table?.TableStatus === 'ACTIVE' &&
+      Table.GlobalSecondaryIndexes?.every((i) => i.IndexStatus === 'ACTIVE')
+    )
+      break;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
   // No TTL here: dynalite never expires items, so readers check expiresAt themselves (DESIGN §4).
   return 'created';
 }

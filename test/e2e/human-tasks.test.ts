@@ -122,9 +122,12 @@ describe('deciding', () => {
     expect(replies.filter((_, i) => i % 2).every((r) => r.text === '')).toBe(true);
     const token = await sandbox.login(supervisor);
     const open = (await sandbox.request('GET', '/tasks?assignee=me&status=open', { token })).json<{
-      tasks: { workflow: { executionArn: string }; status: string }[];
+      tasks: { workflow: { executionArn: string }; status: string; type: string }[];
     }>();
-    expect(open.tasks.find((t) => t.workflow.executionArn === executionArn)?.status).toBe('PENDING');
+    expect(open.tasks.find((t) => t.workflow.executionArn === executionArn)).toMatchObject({
+      status: 'PENDING',
+      type: 'test-approval',
+    });
     expect(await decisionsDelivered(executionArn)).toBe(0);
     await sandbox.sfn.send(new StopExecutionCommand({ executionArn }));
   });
