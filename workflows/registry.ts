@@ -27,4 +27,37 @@ export type Registry = Readonly<Record<string, PlaceholderSpec>>;
  * Placeholder name → what it stands for. A placeholder used in a definition without an entry here, or an entry no
  * definition uses, fails the ASL rules test.
  */
-export const registry: Registry = {};
+const taskAccess: readonly Access[] = ['table', 'mail', 'workflows'];
+
+export const registry: Registry = {
+  OpenTaskFunction: {
+    kind: 'function',
+    entry: 'functions/tasks/open-task.ts',
+    description: 'Opens a human task and mails its assignee',
+    uses: taskAccess,
+  },
+  CloseExpiredTasksFunction: {
+    kind: 'function',
+    entry: 'functions/tasks/close-expired-tasks.ts',
+    description: 'Closes a timed-out execution’s tasks and tells the requester',
+    uses: taskAccess,
+  },
+  PlanExpenseReviewFunction: {
+    kind: 'function',
+    entry: 'functions/expense-approval/plan-review.ts',
+    description: 'Next review level of an expense claim or advance application',
+    uses: taskAccess,
+  },
+  RecordExpenseDecisionFunction: {
+    kind: 'function',
+    entry: 'functions/expense-approval/record-decision.ts',
+    description: 'Records a review decision on an expense claim or application',
+    uses: taskAccess,
+  },
+  FinishExpenseFunction: {
+    kind: 'function',
+    entry: 'functions/expense-approval/finish-expense.ts',
+    description: 'Ends an expense claim or application: budget settled, owner told',
+    uses: taskAccess,
+  },
+};

@@ -24,4 +24,7 @@ export const envVars = {
     MAIL_CONFIGURATION_SET: z.string().min(1).optional(),
     APP_BASE_URL: z.url(),
   },
+  workflows: {
+    WORKFLOW_ARN_PREFIX: z.string().regex(/^arn:aws[\w-]*:states:/, 'must be a state machine ARN prefix'),
+  },
 } as const;

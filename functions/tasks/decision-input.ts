@@ -41,8 +41,13 @@ function fieldSchema(field: FieldSpec): z.ZodType {
       return z.iso.date('enter a date as YYYY-MM-DD');
     case 'url':
       return z.url('enter a full link, starting with https://');
-    case 'money':
-      return z.union([yuanText, moneySchema.extend({ currency: z.literal(field.currency) })]);
+    case 'money': {
+      const max = field.max;
+      const amount = z.union([yuanText, moneySchema.extend({ currency: z.literal(field.currency) })]);
+      return max === undefined
+        ? amount
+        : amount.refine((m) => m.amount <= max, `at most ${(max / 100).toFixed(2)} ${field.currency}`);
+    }
     case 'choice':
       return z.enum(field.options as [string, ...string[]]);
   }
@@ -80,6 +85,9 @@ export function validateDecision(
     const parsed = fieldSchema(field).safeParse(value);
     if (parsed.success) fields[field.name] = parsed.data;
     else errors.push(...fieldProblems(parsed.error, `fields.${field.name}`));
+    if (field.needsReason && !comment) {
+      errors.push({ field: 'comment', message: `a reason is required when ${field.label} is filled in` });
+    }
   }
   const known = new Set(applicable.map((f) => f.name));
   for (const name of Object.keys(raw.fields)) {

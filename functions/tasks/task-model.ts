@@ -60,6 +60,8 @@ const fieldBase = {
   required: z.boolean(),
   /** The outcomes this field belongs to (e.g. the signing details only for `sign`); all outcomes when absent. */
   forOutcomes: z.array(z.enum(outcomeIds)).optional(),
+  /** Filling this field in needs a reason in the comment (e.g. approving less than claimed). */
+  needsReason: z.boolean().optional(),
 };
 
 /** A field the decider fills in, per outcome or for all; validated with zod when the decision arrives. */
@@ -71,7 +73,13 @@ export const fieldSpecSchema = z.discriminatedUnion('type', [
   }),
   z.object({ ...fieldBase, type: z.literal('date') }),
   z.object({ ...fieldBase, type: z.literal('url') }),
-  z.object({ ...fieldBase, type: z.literal('money'), currency: z.literal('CNY').default('CNY') }),
+  z.object({
+    ...fieldBase,
+    type: z.literal('money'),
+    currency: z.literal('CNY').default('CNY'),
+    /** The most that may be entered, in minor units (e.g. the amount claimed). */
+    max: z.number().int().nonnegative().optional(),
+  }),
   z.object({ ...fieldBase, type: z.literal('choice'), options: z.array(z.string().min(1)).min(1) }),
 ]);
 export type FieldSpec = z.infer<typeof fieldSpecSchema>;

@@ -1,0 +1,43 @@
+// The expense handlers' dependencies, built once per Lambda container from the environment (read once, failing fast).
+
+import { z } from 'zod';
+import { AuditTrail } from '#shared/audit.ts';
+import { nextBusinessId } from '#shared/business-ids.ts';
+import { dynamo, ses, stepFunctions } from '#shared/clients.ts';
+import { processClock } from '#shared/clock.ts';
+import { envVars, readEnv } from '#shared/env.ts';
+import { sesMailer } from '#shared/mailer.ts';
+import { PeopleRepository } from '#shared/people-repository.ts';
+import { stepFunctionsStarter } from '#shared/workflow-starter.ts';
+import { TaskRepository } from '#tasks/task-repository.ts';
+import { BudgetRepository } from './budgets.ts';
+import { ExpenseRepository } from './expense-repository.ts';
+import type { ExpenseDeps } from './expense-service.ts';
+import { readExpensePolicy } from './policy.ts';
+
+const env = readEnv({
+  ...envVars.table,
+  ...envVars.mail,
+  ...envVars.workflows,
+  EXPENSE_POLICY: z.string().optional(),
+});
+const policy = readExpensePolicy(env.EXPENSE_POLICY);
+
+let deps: ExpenseDeps | undefined;
+
+export function expenseDeps(): ExpenseDeps {
+  const db = dynamo();
+  deps ??= {
+    expenses: new ExpenseRepository(db, env.TABLE_NAME),
+    budgets: new BudgetRepository(db, env.TABLE_NAME),
+    people: new PeopleRepository(db, env.TABLE_NAME),
+    tasks: new TaskRepository(db, env.TABLE_NAME),
+    audit: new AuditTrail(db, env.TABLE_NAME),
+    mailer: sesMailer(ses(), env.SENDER_EMAIL, env.MAIL_CONFIGURATION_SET),
+    workflows: stepFunctionsStarter(stepFunctions(), env.WORKFLOW_ARN_PREFIX),
+    clock: processClock,
+    policy,
+    nextId: (prefix, year) => nextBusinessId(db, env.TABLE_NAME, prefix, year),
+  };
+  return deps;
+}

@@ -1,0 +1,143 @@
+// Stores expense claims and advance applications, each one item written whole with an optimistic revision check.
+
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { conflict } from '#shared/errors.ts';
+import type { Application, Claim } from './model.ts';
+
+const claimKey = (id: string) => ({ pk: `EXPENSE#${id}`, sk: 'CLAIM' });
+const applicationKey = (id: string) => ({ pk: `APPLICATION#${id}`, sk: 'APPLICATION' });
+
+function strip<T>(item: Record<string, unknown> | undefined): T | undefined {
+  if (!item) return undefined;
+  const { pk: _pk, sk: _sk, entity: _entity, gsi1pk: _a, gsi1sk: _b, ...rest } = item;
+  return rest as T;
+}
+
+export class ExpenseRepository {
+  readonly #db: DynamoDBDocumentClient;
+  readonly #table: string;
+
+  constructor(db: DynamoDBDocumentClient, tableName: string) {
+    this.#db = db;
+    this.#table = tableName;
+  }
+
+  async getClaim(id: string): Promise<Claim | undefined> {
+    const { Item } = await this.#db.send(
+      new GetCommand({ TableName: this.#table, Key: claimKey(id), ConsistentRead: true }),
+    );
+    return strip<Claim>(Item);
+  }
+
+  async getApplication(id: string): Promise<Application | undefined> {
+    const { Item } = await this.#db.send(
+      new GetCommand({ TableName: this.#table, Key: applicationKey(id), ConsistentRead: true }),
+    );
+    return strip<Application>(Item);
+  }
+
+  /** Writes the claim if its stored revision is still `expected` (undefined: it must not exist yet). */
+  async saveClaim(claim: Claim, expected: number | undefined): Promise<Claim> {
+    const next = { ...claim, revision: (expected ?? 0) + 1 };
+    await this.#put(
+      {
+        ...claimKey(claim.id),
+        entity: 'expense-claim',
+        gsi1pk: `SUBMITTER#${claim.submitter}`,
+        gsi1sk: `EXPENSE#${claim.submittedAt}#${claim.id}`,
+        ...next,
+      },
+      expected,
+      `claim ${claim.id}`,
+    );
+    return next;
+  }
+
+  async saveApplication(application: Application, expected: number | undefined): Promise<Application> {
+    const next = { ...application, revision: (expected ?? 0) + 1 };
+    await this.#put(
+      {
+        ...applicationKey(application.id),
+        entity: 'expense-application',
+        gsi1pk: `SUBMITTER#${application.applicant}`,
+        gsi1sk: `APPLICATION#${application.submittedAt}#${application.id}`,
+        ...next,
+      },
+      expected,
+      `application ${application.id}`,
+    );
+    return next;
+  }
+
+  /** Removes a claim that never got going (its workflow could not start); nothing else refers to it yet. */
+  async deleteClaim(id: string): Promise<void> {
+    await this.#db.send(new DeleteCommand({ TableName: this.#table, Key: claimKey(id) }));
+  }
+
+  /** Marks an approved application as used by a claim, once; the same claim asking again is fine. */
+  async useApplication(id: string, claimId: string): Promise<boolean> {
+    try {
+      await this.#db.send(
+        new UpdateCommand({
+          TableName: this.#table,
+          Key: applicationKey(id),
+          UpdateExpression: 'SET #status = :used, usedBy = :claim, revision = revision + :one',
+          ConditionExpression: '#status = :approved OR (#status = :used AND usedBy = :claim)',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: {
+            ':used': 'USED',
+            ':approved': 'APPROVED',
+            ':claim': claimId,
+            ':one': 1,
+          },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if ((error as Error).name === 'ConditionalCheckFailedException') return false;
+      throw error;
+    }
+  }
+
+  /** Gives an application back when the claim that used it did not go ahead (refused, returned, rejected). */
+  async releaseApplication(id: string, claimId: string): Promise<void> {
+    try {
+      await this.#db.send(
+        new UpdateCommand({
+          TableName: this.#table,
+          Key: applicationKey(id),
+          UpdateExpression: 'SET #status = :approved, revision = revision + :one REMOVE usedBy',
+          ConditionExpression: '#status = :used AND usedBy = :claim',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: {
+            ':used': 'USED',
+            ':approved': 'APPROVED',
+            ':claim': claimId,
+            ':one': 1,
+          },
+        }),
+      );
+    } catch (error) {
+      if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
+    }
+  }
+
+  async #put(item: Record<string, unknown>, expected: number | undefined, what: string): Promise<void> {
+    try {
+      await this.#db.send(
+        new PutCommand({
+          TableName: this.#table,
+          Item: item,
+          ConditionExpression: expected === undefined ? 'attribute_not_exists(pk)' : 'revision = :expected',
+          ExpressionAttributeValues: expected === undefined ? undefined : { ':expected': expected },
+        }),
+      );
+    } catch (error) {
+      if ((error as Error).name === 'ConditionalCheckFailedException') {
+        throw conflict(`The ${what} was changed at the same time; read it again and retry`);
+      }
+      throw error;
+    }
+  }
+}
