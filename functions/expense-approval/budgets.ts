@@ -21,6 +21,8 @@ export interface Budget {
 
 const key = (costCenter: string, period: string) => ({ pk: `BUDGET#${costCenter}`, sk: `PERIOD#${period}` });
 const cny = (amount: number): Money => ({ amount, currency: 'CNY' });
+// Some of these are DynamoDB reserved words (`consumed`); naming them all keeps the expressions uniform.
+const names = { '#committed': 'committed', '#consumed': 'consumed', '#available': 'available' };
 
 /**
  * Every change is one conditional update of the budget item. Each claim version's hold is recorded on the item
@@ -63,9 +65,9 @@ export class BudgetRepository {
             TableName: this.#table,
             Key: key(costCenter, period),
             UpdateExpression:
-              'SET #limit = :limit, available = available + :delta, updatedAt = :now, updatedBy = :by, version = version + :one',
+              'SET #limit = :limit, #available = #available + :delta, updatedAt = :now, updatedBy = :by, version = version + :one',
             ConditionExpression: 'version = :version',
-            ExpressionAttributeNames: { '#limit': 'limit' },
+            ExpressionAttributeNames: { '#limit': 'limit', '#available': 'available' },
             ExpressionAttributeValues: {
               ':limit': limit.amount,
               ':delta': limit.amount - current.limit.amount,
@@ -156,9 +158,9 @@ export class BudgetRepository {
           TableName: this.#table,
           Key: key(budget.costCenter, budget.period),
           UpdateExpression:
-            'SET committed = committed - :held, consumed = consumed + :spent, available = available + :back REMOVE holds.#hold',
+            'SET #committed = #committed - :held, #consumed = #consumed + :spent, #available = #available + :back REMOVE holds.#hold',
           ConditionExpression: 'attribute_exists(holds.#hold)',
-          ExpressionAttributeNames: { '#hold': holdId },
+          ExpressionAttributeNames: { '#hold': holdId, ...names },
           ExpressionAttributeValues: { ':held': held, ':spent': spent, ':back': held - spent },
         }),
       );

@@ -113,3 +113,9 @@ export interface Application {
   closedAt?: string;
   revision: number;
 }
+
+/** `/budgets/{costCenter}/{period}`: a month (`2026-11`) or a year (`2026`). */
+export const budgetPathSchema = z.object({
+  costCenter: costCenterSchema,
+  period: z.string().regex(/^\d{4}(-(0[1-9]|1[0-2]))?$/, 'a month (2026-11) or a year (2026)'),
+});

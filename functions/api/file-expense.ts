@@ -1,0 +1,27 @@
+// POST /expenses: a salesperson files a claim; the budget is held and the review starts. Idempotency-Key honoured.
+import { expenseDeps, idempotencyStore } from '#expense-approval/expense-deps.ts';
+import { fileClaim } from '#expense-approval/expense-service.ts';
+import { claimInputSchema } from '#expense-approval/model.ts';
+import { requireRole } from '#shared/access.ts';
+import { apiHandler } from '#shared/http.ts';
+import { idempotencyKeyOf, once, requestFingerprint } from '#shared/idempotency.ts';
+
+export const handler = apiHandler(
+  { access: 'signed-in', body: claimInputSchema },
+  async ({ body, caller, headers }) => {
+    const deps = expenseDeps();
+    const person = await requireRole(deps.people, caller);
+    const request = {
+      caller: person.email,
+      key: idempotencyKeyOf(headers),
+      fingerprint: requestFingerprint('POST /expenses', body),
+    };
+    return once(idempotencyStore(), request, async () => {
+      const claim = await fileClaim(deps, person.email, body);
+      return {
+        status: 201,
+        body: { id: claim.id, status: claim.status, version: claim.version, total: claim.total },
+      };
+    });
+  },
+);
