@@ -12,6 +12,8 @@ const finance = 'qian.yu@example.com';
 let sandbox: TestSandbox;
 let tokens: Record<string, string>;
 let costCenters = 0;
+/** The budget period each test cost center got (virtual time may later move into the next month). */
+const periods = new Map<string, string>();
 
 beforeAll(async () => {
   sandbox = await startTestSandbox();
@@ -33,7 +35,8 @@ const daysAgo = (days: number) =>
 /** A fresh cost center with a month budget of `limit` yuan, so tests never share budget. */
 async function budgetOf(limit: number): Promise<string> {
   const costCenter = `TEST-${++costCenters}`;
-  const reply = await sandbox.request('PUT', `/budgets/${costCenter}/${today().slice(0, 7)}`, {
+  periods.set(costCenter, today().slice(0, 7));
+  const reply = await sandbox.request('PUT', `/budgets/${costCenter}/${periods.get(costCenter)}`, {
     token: tokens[finance],
     json: { limit: cny(limit) },
   });
@@ -101,7 +104,7 @@ async function waitForStatus(id: string, status: string, as = rep) {
 
 async function budget(costCenter: string) {
   return (
-    await sandbox.request('GET', `/budgets/${costCenter}/${today().slice(0, 7)}`, { token: tokens[rep] })
+    await sandbox.request('GET', `/budgets/${costCenter}/${periods.get(costCenter)}`, { token: tokens[rep] })
   ).json<{ committed: { amount: number }; consumed: { amount: number }; available: { amount: number } }>();
 }
 
@@ -137,5 +140,287 @@ describe('a claim within the thresholds', () => {
       'mail',
     );
     expect(told.subject).toMatch(/已批准|approved/);
+  });
+});
+
+describe('review levels', () => {
+  const levelCases: [string, [number, string][], string[]][] = [
+    [
+      'a total of exactly 5,000.00',
+      [
+        [3000, 'travel'],
+        [2000, 'travel'],
+      ],
+      ['supervisor', 'finance'],
+    ],
+    [
+      'a total of 5,000.01',
+      [
+        [3000, 'travel'],
+        [2000.01, 'travel'],
+      ],
+      ['supervisor', 'sales-manager', 'finance'],
+    ],
+    ['an entertainment item of exactly 2,000.00', [[2000, 'entertainment']], ['supervisor', 'finance']],
+    [
+      'an entertainment item of 2,000.01',
+      [[2000.01, 'entertainment']],
+      ['supervisor', 'sales-manager', 'finance'],
+    ],
+  ];
+  it.each(levelCases)('%s needs %j', async (_, specs, levels) => {
+    const costCenter = await budgetOf(20_000);
+    const items = specs.map(([yuan, category]) => item(yuan, category));
+    const { id } = (await file(costCenter, items)).json<{ id: string }>();
+    const reviewer = { supervisor, 'sales-manager': salesManager, finance } as Record<string, string>;
+    for (const level of levels) {
+      await waitForLevel(id, level);
+      expect((await decide(reviewer[level] as string, id, 'approve')).status).toBe(200);
+    }
+    const claim = await waitForStatus(id, 'APPROVED_FOR_PAYMENT');
+    expect(claim.reviews.map((r) => r.level)).toEqual(levels);
+  });
+
+  it('lets a person who would approve twice approve once', async () => {
+    // zhao.min files: her supervisor-level reviewer is her manager sun.li, who is also the sales manager.
+    const costCenter = await budgetOf(20_000);
+    const { id } = (await file(costCenter, [item(6000)], {}, supervisor)).json<{ id: string }>();
+    await waitForLevel(id, 'supervisor', supervisor);
+    expect((await decide(salesManager, id, 'approve')).status).toBe(200);
+    await waitForLevel(id, 'finance', supervisor);
+    expect((await decide(finance, id, 'approve')).status).toBe(200);
+    const claim = await waitForStatus(id, 'APPROVED_FOR_PAYMENT', supervisor);
+    expect(claim.reviews.map((r) => `${r.level}:${r.by}:${r.skipped ? 'skipped' : r.outcome}`)).toEqual([
+      `supervisor:${salesManager}:approve`,
+      `sales-manager:${salesManager}:skipped`,
+      `finance:${finance}:approve`,
+    ]);
+  });
+});
+
+describe('rejecting and returning', () => {
+  it.each([
+    ['the supervisor', ['supervisor']],
+    ['the sales manager', ['supervisor', 'sales-manager']],
+    ['finance', ['supervisor', 'sales-manager', 'finance']],
+  ])(
+    'a rejection by %s ends the claim, releases the budget and tells the submitter why',
+    async (_, levels) => {
+      const costCenter = await budgetOf(20_000);
+      const { id } = (await file(costCenter, [item(6000)])).json<{ id: string }>();
+      const reviewer = { supervisor, 'sales-manager': salesManager, finance } as Record<string, string>;
+      for (const [i, level] of levels.entries()) {
+        await waitForLevel(id, level);
+        const last = i === levels.length - 1;
+        const reply = await decide(reviewer[level] as string, id, last ? 'reject' : 'approve', {
+          comment: last ? 'Not within the travel policy' : '',
+        });
+        expect(reply.status).toBe(200);
+      }
+      await waitForStatus(id, 'REJECTED');
+      expect(await budget(costCenter)).toMatchObject({ committed: { amount: 0 }, consumed: { amount: 0 } });
+      const told = await eventually(
+        async () => (await sandbox.mails(rep)).find((m) => m.subject.includes(id)),
+        'mail',
+      );
+      expect(told.text).toContain('Not within the travel policy');
+    },
+  );
+
+  it('a return sends the claim back; the revised version starts again at level 1 and keeps the history', async () => {
+    const costCenter = await budgetOf(20_000);
+    const { id } = (await file(costCenter, [item(1000)])).json<{ id: string }>();
+    await waitForLevel(id, 'supervisor');
+    await decide(supervisor, id, 'approve');
+    await waitForLevel(id, 'finance');
+    expect((await decide(finance, id, 'return', { comment: 'Receipt R-1 is unreadable' })).status).toBe(200);
+    await waitForStatus(id, 'RETURNED');
+    expect((await budget(costCenter)).committed.amount).toBe(0);
+
+    const revised = await sandbox.request('PUT', `/expenses/${id}`, {
+      token: tokens[rep],
+      json: { title: 'Customer visit', costCenter, items: [item(900, 'travel', { receipt: 'R-2' })] },
+    });
+    expect(revised.json()).toMatchObject({ id, version: 2, status: 'IN_REVIEW', total: cny(900) });
+    expect((await budget(costCenter)).committed.amount).toBe(90_000);
+    await waitForLevel(id, 'supervisor');
+    await decide(supervisor, id, 'approve');
+    await waitForLevel(id, 'finance');
+    await decide(finance, id, 'approve');
+    const claim = await waitForStatus(id, 'APPROVED_FOR_PAYMENT');
+    expect(claim.version).toBe(2);
+    expect(claim.reviews.map((r) => r.outcome)).toEqual(['approve', 'return', 'approve', 'approve']);
+    expect(await budget(costCenter)).toMatchObject({
+      committed: { amount: 0 },
+      consumed: { amount: 90_000 },
+    });
+  });
+
+  it('only the submitter revises, and only a returned claim', async () => {
+    const costCenter = await budgetOf(20_000);
+    const { id } = (await file(costCenter, [item(100)])).json<{ id: string }>();
+    const body = { title: 'x', costCenter, items: [item(100)] };
+    expect(
+      (await sandbox.request('PUT', `/expenses/${id}`, { token: tokens[supervisor], json: body })).status,
+    ).toBe(403);
+    expect((await sandbox.request('PUT', `/expenses/${id}`, { token: tokens[rep], json: body })).status).toBe(
+      409,
+    );
+  });
+});
+
+describe('finance approving less', () => {
+  it('approves a lower amount per item with a reason; the rest of the hold goes back to the budget', async () => {
+    const costCenter = await budgetOf(20_000);
+    const { id } = (await file(costCenter, [item(1000), item(500, 'other')])).json<{ id: string }>();
+    await waitForLevel(id, 'supervisor');
+    await decide(supervisor, id, 'approve');
+    await waitForLevel(id, 'finance');
+    const noReason = await decide(finance, id, 'approve', { item0Approved: '800' });
+    expect(noReason.status).toBe(400);
+    const tooMuch = await decide(finance, id, 'approve', { item0Approved: '1200', comment: 'typo' });
+    expect(tooMuch.status).toBe(400);
+    const lower = await decide(finance, id, 'approve', {
+      item0Approved: '800.50',
+      comment: 'Hotel cap is 800.50',
+    });
+    expect(lower.status).toBe(200);
+    const claim = await waitForStatus(id, 'APPROVED_FOR_PAYMENT');
+    expect(claim.approvedTotal?.amount).toBe(130_050);
+    expect(await budget(costCenter)).toMatchObject({
+      committed: { amount: 0 },
+      consumed: { amount: 130_050 },
+    });
+  });
+});
+
+describe('budgets and advance applications', () => {
+  it('refuses a claim over budget without an application, naming the shortfall and how to apply', async () => {
+    const costCenter = await budgetOf(1000);
+    const reply = await file(costCenter, [item(1500)]);
+    expect(reply.status).toBe(422);
+    expect(reply.json()).toMatchObject({ error: 'over-budget', shortfall: cny(500) });
+    expect(reply.json<{ message: string }>().message).toContain('/expense-applications');
+    expect((await budget(costCenter)).committed.amount).toBe(0);
+  });
+
+  it('accepts it with an approved application (manager, then director), which is then used up', async () => {
+    const costCenter = await budgetOf(1000);
+    const applied = await sandbox.request('POST', '/expense-applications', {
+      token: tokens[rep],
+      json: { costCenter, amount: cny(600), reason: 'Trade fair in Shenzhen next month' },
+    });
+    expect(applied.status).toBe(201);
+    const application = applied.json<{ id: string }>().id;
+    expect(application).toMatch(/^PA-/);
+    expect((await decide(salesManager, application, 'approve')).status).toBe(200);
+    expect((await decide(director, application, 'approve')).status).toBe(200);
+    await waitForStatus(application, 'APPROVED');
+
+    const tooBig = await file(costCenter, [item(1700)], { applicationId: application });
+    expect(tooBig.json()).toMatchObject({ error: 'application-too-small' });
+    const filed = await file(costCenter, [item(1500)], { applicationId: application });
+    expect(filed.status).toBe(201);
+    expect(await budget(costCenter)).toMatchObject({
+      committed: { amount: 150_000 },
+      available: { amount: -50_000 },
+    });
+    expect((await claimOf(application)).status).toBe('USED');
+    const again = await file(costCenter, [item(200)], { applicationId: application });
+    expect(again.status).toBe(422);
+  });
+
+  it('ends a rejected application without making it usable', async () => {
+    const costCenter = await budgetOf(1000);
+    const { id } = (
+      await sandbox.request('POST', '/expense-applications', {
+        token: tokens[rep],
+        json: { costCenter, amount: cny(600), reason: 'A second trade fair this month' },
+      })
+    ).json<{ id: string }>();
+    await decide(salesManager, id, 'reject', { comment: 'One fair a month' });
+    await waitForStatus(id, 'REJECTED');
+    const filed = await file(costCenter, [item(1500)], { applicationId: id });
+    expect(filed.json()).toMatchObject({ error: 'application-not-usable' });
+  });
+
+  it('lets exactly as many of 20 concurrent claims through as the budget fits (10); the rest are refused clearly', async () => {
+    const costCenter = await budgetOf(1000);
+    const replies = await Promise.all(Array.from({ length: 20 }, () => file(costCenter, [item(100)])));
+    expect(replies.filter((r) => r.status === 201)).toHaveLength(10);
+    const refused = replies.filter((r) => r.status !== 201);
+    expect(refused).toHaveLength(10);
+    for (const reply of refused) expect(reply.json()).toMatchObject({ error: 'over-budget' });
+    expect(await budget(costCenter)).toMatchObject({
+      committed: { amount: 100_000 },
+      available: { amount: 0 },
+    });
+  });
+
+  it('refuses a claim for a cost center without a budget', async () => {
+    const reply = await file('NO-BUDGET', [item(100)]);
+    expect(reply.status).toBe(422);
+    expect(reply.json()).toMatchObject({ error: 'no-budget' });
+  });
+});
+
+describe('bad input and retries', () => {
+  it('names each bad item field: future and too-old dates, a missing receipt, no items', async () => {
+    const costCenter = await budgetOf(20_000);
+    const future = new Date(Date.parse(today()) + 2 * 86_400_000).toISOString().slice(0, 10);
+    const reply = await file(costCenter, [
+      item(100, 'travel', { date: future }),
+      item(100, 'travel', { date: daysAgo(91) }),
+      item(200, 'travel', { receipt: undefined }),
+    ]);
+    expect(reply.status).toBe(400);
+    const fields = reply.json<{ fields: { field: string }[] }>().fields.map((f) => f.field);
+    expect(fields).toEqual(['items.0.date', 'items.1.date', 'items.2.receipt']);
+    const empty = await file(costCenter, []);
+    expect(empty.json()).toMatchObject({ fields: [{ field: 'items' }] });
+    const floatAmount = await file(costCenter, [
+      item(100, 'travel', { amount: { amount: 10.5, currency: 'CNY' } }),
+    ]);
+    expect(floatAmount.json()).toMatchObject({ fields: [{ field: 'items.0.amount.amount' }] });
+    expect((await budget(costCenter)).committed.amount).toBe(0);
+  });
+
+  it('files a claim once for a retried request with the same Idempotency-Key', async () => {
+    const costCenter = await budgetOf(20_000);
+    const send = () =>
+      sandbox.request('POST', '/expenses', {
+        token: tokens[rep],
+        headers: { 'idempotency-key': `claim-${costCenter}` },
+        json: { title: 'Customer visit', costCenter, items: [item(100)] },
+      });
+    const first = await send();
+    const second = await send();
+    expect(second.json()).toEqual(first.json());
+    expect(second.headers.get('idempotent-replay')).toBe('true');
+    expect((await budget(costCenter)).committed.amount).toBe(10_000);
+  });
+
+  it('lets only people involved, finance and admins read a claim', async () => {
+    const costCenter = await budgetOf(20_000);
+    const { id } = (await file(costCenter, [item(100)])).json<{ id: string }>();
+    const outsider = await sandbox.login('ma.chao@example.com');
+    expect((await sandbox.request('GET', `/expenses/${id}`, { token: outsider })).status).toBe(403);
+    expect((await sandbox.request('GET', `/expenses/${id}`, { token: tokens[finance] })).status).toBe(200);
+    await waitForLevel(id, 'supervisor');
+    expect((await sandbox.request('GET', `/expenses/${id}`, { token: tokens[supervisor] })).status).toBe(200);
+  });
+});
+
+// Moves the shared virtual clock: runs last.
+describe('a review nobody answers', () => {
+  it('expires at its deadline: the claim ends EXPIRED and the budget is released', async () => {
+    const costCenter = await budgetOf(20_000);
+    const { id } = (await file(costCenter, [item(100)])).json<{ id: string }>();
+    await waitForLevel(id, 'supervisor');
+    await sandbox.request('POST', '/_local/clock', { json: { advanceSeconds: 15 * 86400 } });
+    // Sign-in tokens follow virtual time too: two weeks later everyone signs in again.
+    tokens[rep] = await sandbox.login(rep);
+    await waitForStatus(id, 'EXPIRED');
+    expect((await budget(costCenter)).committed.amount).toBe(0);
   });
 });
