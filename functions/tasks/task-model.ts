@@ -1,6 +1,6 @@
 // What a human task is: the request a workflow sends to open one, the stored task, outcomes, fields and decision.
 import { z } from 'zod';
-import { moneySchema } from '#shared/money.ts';
+import { signedMoneySchema } from '#shared/money.ts';
 import { emailSchema, roles } from '#shared/people.ts';
 
 /** Stable outcome ids (DESIGN §5), used in forms, the API and the task result. */
@@ -84,7 +84,8 @@ export const fieldSpecSchema = z.discriminatedUnion('type', [
 ]);
 export type FieldSpec = z.infer<typeof fieldSpecSchema>;
 
-const summaryValueSchema = z.union([z.string(), z.number(), moneySchema]);
+// Signed: a budget covered by an advance application can show a negative balance.
+const summaryValueSchema = z.union([z.string(), z.number(), signedMoneySchema]);
 
 /** What the decider sees: facts about the subject, optional line items and automatic findings. */
 export const summarySchema = z

@@ -3,31 +3,20 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DescribeExecutionCommand, type DescribeExecutionOutput, SFNClient } from '@aws-sdk/client-sfn';
-import type { CapturedMail } from '#infra/local/mail.ts';
 import { type Sandbox, type SandboxOptions, startSandbox } from '#infra/local/sandbox.ts';
+import { eventually, SandboxClient } from '#infra/local/sandbox-client.ts';
+
+export { eventually, hiddenInputs, taskLinkIn } from '#infra/local/sandbox-client.ts';
 
 export interface TestSandbox extends Sandbox {
   sfn: SFNClient;
-  request(method: string, path: string, options?: RequestOptions): Promise<Reply>;
-  login(email: string): Promise<string>;
-  mails(to: string): Promise<CapturedMail[]>;
+  client: SandboxClient;
+  request: SandboxClient['request'];
+  login: SandboxClient['login'];
+  mails: SandboxClient['mails'];
   /** Polls until the execution has ended (bounded), and returns how it ended. */
   finished(executionArn: string): Promise<DescribeExecutionOutput>;
   stop(): Promise<void>;
-}
-
-export interface RequestOptions {
-  token?: string;
-  json?: unknown;
-  form?: Record<string, string>;
-  headers?: Record<string, string>;
-}
-
-export interface Reply {
-  status: number;
-  headers: Headers;
-  text: string;
-  json<T = Record<string, unknown>>(): T;
 }
 
 export async function startTestSandbox(options: SandboxOptions = {}): Promise<TestSandbox> {
@@ -38,77 +27,23 @@ export async function startTestSandbox(options: SandboxOptions = {}): Promise<Te
     region: 'us-east-1',
     credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
   });
-  const request = async (method: string, path: string, opts: RequestOptions = {}): Promise<Reply> => {
-    const headers: Record<string, string> = { ...opts.headers };
-    if (opts.token) headers.authorization = `Bearer ${opts.token}`;
-    let body: string | undefined;
-    if (opts.json !== undefined) {
-      headers['content-type'] = 'application/json';
-      body = JSON.stringify(opts.json);
-    } else if (opts.form) {
-      headers['content-type'] = 'application/x-www-form-urlencoded';
-      body = new URLSearchParams(opts.form).toString();
-    }
-    const response = await fetch(new URL(path, sandbox.url), { method, headers, body, redirect: 'manual' });
-    const text = await response.text();
-    return { status: response.status, headers: response.headers, text, json: () => JSON.parse(text) };
-  };
+  const client = new SandboxClient(sandbox.url);
   return {
     ...sandbox,
     sfn,
-    request,
-    async login(email) {
-      const reply = await request('POST', '/_local/login', { json: { email } });
-      if (reply.status !== 200) throw new Error(`login ${email}: ${reply.status} ${reply.text}`);
-      return reply.json<{ token: string }>().token;
-    },
-    async mails(to) {
-      const reply = await request('GET', `/_local/mail?to=${encodeURIComponent(to)}`);
-      return reply.json<CapturedMail[]>();
-    },
+    client,
+    request: (method, path, opts) => client.request(method, path, opts),
+    login: (email) => client.login(email),
+    mails: (to) => client.mails(to),
     async finished(executionArn) {
-      for (let i = 0; i < 200; i++) {
+      return eventually(async () => {
         const execution = await sfn.send(new DescribeExecutionCommand({ executionArn }));
-        if (execution.status !== 'RUNNING') return execution;
-        await new Promise((resolve) => setTimeout(resolve, 25));
-      }
-      throw new Error(`${executionArn} still running`);
+        return execution.status === 'RUNNING' ? undefined : execution;
+      }, `${executionArn} to end`);
     },
     async stop() {
       await sandbox.close();
       if (!options.dir) rmSync(dir, { recursive: true, force: true });
     },
   };
-}
-
-/** Waits (bounded) until `check` returns a value, for things that happen shortly after a request returns. */
-export async function eventually<T>(check: () => Promise<T | undefined>, what: string): Promise<T> {
-  for (let i = 0; i < 200; i++) {
-    const value = await check();
-    if (value !== undefined) return value;
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
-
-/** The task-page link in a task mail (the "open the task" link, without a preselected outcome). */
-export function taskLinkIn(mail: CapturedMail): URL {
-  const links = [...mail.text.matchAll(/https?:\/\/\S+\/t\/[A-Za-z0-9_-]+\?k=[A-Za-z0-9_-]+/g)].map(
-    (m) => m[0],
-  );
-  const link = links[0];
-  if (!link) throw new Error(`no task link in mail "${mail.subject}"`);
-  return new URL(link);
-}
-
-/** The hidden inputs of the task form: the secret and the page nonce. */
-export function hiddenInputs(html: string): { k: string; nonce: string } {
-  const value = (name: string) =>
-    new RegExp(
-      `<input[^>]*name="${name}"[^>]*value="([^"]*)"|<input[^>]*value="([^"]*)"[^>]*name="${name}"`,
-    ).exec(html);
-  const k = value('k');
-  const nonce = value('nonce');
-  if (!k || !nonce) throw new Error('the page has no task form');
-  return { k: (k[1] ?? k[2]) as string, nonce: (nonce[1] ?? nonce[2]) as string };
 }

@@ -9,6 +9,7 @@ import type { RouteSpec } from '#infra/routes.ts';
 import { routes, taskSweeper } from '#infra/routes.ts';
 import { buildSalesOpsApp } from '#infra/sales-ops-app.ts';
 import { SalesOpsStack } from '#infra/stack.ts';
+import { listWorkflowSlugs, placeholdersOf, readDefinitionText } from '#workflows/definitions.ts';
 import type { Registry } from '#workflows/registry.ts';
 
 /** Skips esbuild: these tests read the template, not the bundles. */
@@ -26,6 +27,20 @@ describe('the deployable app', () => {
     buildSalesOpsApp(app);
     // cdk-nag's plugin makes synth throw "Validation failed" on any unacknowledged finding.
     expect(() => app.synth()).not.toThrow();
+  });
+
+  it('deploys every workflow definition as <stage>-<slug> with each placeholder filled', () => {
+    const app = new App({ context: { ...noBundling, ...config } });
+    const stack = buildSalesOpsApp(app);
+    const machines = Template.fromStack(stack).findResources('AWS::StepFunctions::StateMachine');
+    const bySlug = Object.values(machines).map((m) => m.Properties as Record<string, unknown>);
+    for (const slug of listWorkflowSlugs()) {
+      const machine = bySlug.find((m) => m.StateMachineName === `test-${slug}`);
+      expect(machine, slug).toBeDefined();
+      const used = placeholdersOf(readDefinitionText(slug));
+      expect(Object.keys(machine?.DefinitionSubstitutions as object).sort()).toEqual([...used].sort());
+    }
+    expect(bySlug).toHaveLength(listWorkflowSlugs().length);
   });
 
   it('stops synth naming each missing context value and how to pass it', () => {

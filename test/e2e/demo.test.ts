@@ -1,0 +1,45 @@
+// `npm run demo` against a sandbox: it drives every workflow to the end and exits 0; against nothing it exits 1.
+import { spawn } from 'node:child_process';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { startTestSandbox, type TestSandbox } from './harness.ts';
+
+let sandbox: TestSandbox;
+
+beforeAll(async () => {
+  sandbox = await startTestSandbox();
+});
+
+afterAll(async () => {
+  await sandbox?.stop();
+});
+
+function runDemo(url: string): Promise<{ code: number | null; output: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'infra/local/demo.ts'], {
+      env: { ...process.env, DEMO_URL: url },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+    });
+    child.stderr.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+    });
+    child.on('exit', (code) => resolve({ code, output }));
+  });
+}
+
+it('drives the expense workflow end to end, one line per step', async () => {
+  const { code, output } = await runDemo(sandbox.url);
+  expect(output).toContain('Demo finished: every step passed.');
+  expect(code).toBe(0);
+  expect(output).toMatch(/APPROVED_FOR_PAYMENT/);
+  expect(output).toMatch(/returned .* for changes/);
+});
+
+it('fails with a non-zero exit when there is no sandbox to drive', async () => {
+  const { code, output } = await runDemo('http://127.0.0.1:9');
+  expect(code).toBe(1);
+  expect(output).toContain('Demo failed at step 1');
+});
