@@ -38,36 +38,22 @@ export class ExpenseRepository {
   }
 
   /** Writes the claim if its stored revision is still `expected` (undefined: it must not exist yet). */
-  async saveClaim(claim: Claim, expected: number | undefined): Promise<Claim> {
-    const next = { ...claim, revision: (expected ?? 0) + 1 };
-    await this.#put(
-      {
-        ...claimKey(claim.id),
-        entity: 'expense-claim',
-        gsi1pk: `SUBMITTER#${claim.submitter}`,
-        gsi1sk: `EXPENSE#${claim.submittedAt}#${claim.id}`,
-        ...next,
-      },
-      expected,
-      `claim ${claim.id}`,
-    );
-    return next;
+  saveClaim(claim: Claim, expected: number | undefined): Promise<Claim> {
+    return this.#save(claim, expected, {
+      ...claimKey(claim.id),
+      entity: 'expense-claim',
+      gsi1pk: `SUBMITTER#${claim.submitter}`,
+      gsi1sk: `EXPENSE#${claim.submittedAt}#${claim.id}`,
+    });
   }
 
-  async saveApplication(application: Application, expected: number | undefined): Promise<Application> {
-    const next = { ...application, revision: (expected ?? 0) + 1 };
-    await this.#put(
-      {
-        ...applicationKey(application.id),
-        entity: 'expense-application',
-        gsi1pk: `SUBMITTER#${application.applicant}`,
-        gsi1sk: `APPLICATION#${application.submittedAt}#${application.id}`,
-        ...next,
-      },
-      expected,
-      `application ${application.id}`,
-    );
-    return next;
+  saveApplication(application: Application, expected: number | undefined): Promise<Application> {
+    return this.#save(application, expected, {
+      ...applicationKey(application.id),
+      entity: 'expense-application',
+      gsi1pk: `SUBMITTER#${application.applicant}`,
+      gsi1sk: `APPLICATION#${application.submittedAt}#${application.id}`,
+    });
   }
 
   /** Removes a claim that never got going (its workflow could not start); nothing else refers to it yet. */
@@ -123,21 +109,27 @@ export class ExpenseRepository {
     }
   }
 
-  async #put(item: Record<string, unknown>, expected: number | undefined, what: string): Promise<void> {
+  async #save<T extends { id: string; revision: number }>(
+    record: T,
+    expected: number | undefined,
+    keys: Record<string, string>,
+  ): Promise<T> {
+    const next = { ...record, revision: (expected ?? 0) + 1 };
     try {
       await this.#db.send(
         new PutCommand({
           TableName: this.#table,
-          Item: item,
+          Item: { ...keys, ...next },
           ConditionExpression: expected === undefined ? 'attribute_not_exists(pk)' : 'revision = :expected',
           ExpressionAttributeValues: expected === undefined ? undefined : { ':expected': expected },
         }),
       );
     } catch (error) {
       if ((error as Error).name === 'ConditionalCheckFailedException') {
-        throw conflict(`The ${what} was changed at the same time; read it again and retry`);
+        throw conflict(`${record.id} was changed at the same time; read it again and retry`);
       }
       throw error;
     }
+    return next;
   }
 }

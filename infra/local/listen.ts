@@ -22,7 +22,8 @@ export async function listen(server: Server, port: number, host = '127.0.0.1'): 
     port: address.port,
     close: () =>
       new Promise<void>((resolve, reject) => {
-        server.closeAllConnections?.();
+        // SDK clients keep connections alive; without this, close() waits for them to time out.
+        server.closeAllConnections();
         server.close((error) => (error ? reject(error) : resolve()));
       }),
   };

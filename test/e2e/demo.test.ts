@@ -1,6 +1,6 @@
 // `npm run demo` against a sandbox: it drives every workflow to the end and exits 0; against nothing it exits 1.
-import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { runTsx } from '../support/run-tsx.ts';
 import { startTestSandbox, type TestSandbox } from './harness.ts';
 
 let sandbox: TestSandbox;
@@ -13,21 +13,10 @@ afterAll(async () => {
   await sandbox?.stop();
 });
 
-function runDemo(url: string): Promise<{ code: number | null; output: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'infra/local/demo.ts'], {
-      env: { ...process.env, DEMO_URL: url },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-    });
-    child.stderr.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-    });
-    child.on('exit', (code) => resolve({ code, output }));
-  });
+async function runDemo(url: string): Promise<{ code: number | null; output: string }> {
+  const demo = runTsx('infra/local/demo.ts', { DEMO_URL: url });
+  const code = await demo.exited;
+  return { code, output: demo.output() };
 }
 
 it('drives the expense workflow end to end, one line per step', async () => {

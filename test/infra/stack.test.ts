@@ -10,7 +10,7 @@ import { routes, taskSweeper } from '#infra/routes.ts';
 import { buildSalesOpsApp } from '#infra/sales-ops-app.ts';
 import { SalesOpsStack } from '#infra/stack.ts';
 import { listWorkflowSlugs, placeholdersOf, readDefinitionText } from '#workflows/definitions.ts';
-import type { Registry } from '#workflows/registry.ts';
+import { exampleRegistry } from '../fixtures/asl/registry.ts';
 
 /** Skips esbuild: these tests read the template, not the bundles. */
 const noBundling = { 'aws:cdk:bundling-stacks': [] };
@@ -68,20 +68,6 @@ const fixtureRoutes: RouteSpec[] = [
     uses: ['table'],
   },
 ];
-const exampleRegistry: Registry = {
-  ExampleCheckFunction: {
-    kind: 'function',
-    entry: 'test/fixtures/handlers/check.ts',
-    description: 'check',
-    uses: [],
-  },
-  ExampleOpenTaskFunction: {
-    kind: 'function',
-    entry: 'test/fixtures/handlers/open-approval.ts',
-    description: 'open approval',
-    uses: ['table', 'mail', 'workflows'],
-  },
-};
 
 let template: Template;
 let resources: Resources;

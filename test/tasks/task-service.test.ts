@@ -1,11 +1,5 @@
 // The task core against the sandbox's DynamoDB with fakes for mail and Step Functions: the paths a sandbox rarely shows.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { ensureTable, type LocalDynamo, startLocalDynamo } from '#infra/local/dynamodb.ts';
 import { demoPeople } from '#infra/local/seed.ts';
 import { VirtualClock } from '#infra/local/virtual-clock.ts';
 import { AuditTrail } from '#shared/audit.ts';
@@ -15,9 +9,9 @@ import type { OpenTaskInput } from '#tasks/task-model.ts';
 import { TaskRepository } from '#tasks/task-repository.ts';
 import { decideTask, openTask, sweepTasks, type TaskDeps } from '#tasks/task-service.ts';
 import type { Delivery } from '#tasks/workflow-gateway.ts';
+import { type LocalTable, startLocalTable } from '../support/local-table.ts';
 
-const dir = mkdtempSync(join(tmpdir(), 'sales-ops-tasks-'));
-let dynamo: LocalDynamo;
+let local: LocalTable;
 let deps: TaskDeps;
 let sent: OutgoingMail[];
 /** What SendTaskSuccess answers next, in order; then 'delivered'. */
@@ -27,21 +21,15 @@ let running: boolean;
 let n = 0;
 
 beforeAll(async () => {
-  dynamo = await startLocalDynamo(join(dir, 'db'));
-  const client = new DynamoDBClient({
-    endpoint: dynamo.url,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
-  });
-  await ensureTable(client, 'tasks-test');
-  const db = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
-  const people = new PeopleRepository(db, 'tasks-test');
+  local = await startLocalTable();
+  const { db, tableName } = local;
+  const people = new PeopleRepository(db, tableName);
   const clock = new VirtualClock();
   for (const person of demoPeople) await people.put(person, clock.now());
   deps = {
-    tasks: new TaskRepository(db, 'tasks-test'),
+    tasks: new TaskRepository(db, tableName),
     people,
-    audit: new AuditTrail(db, 'tasks-test'),
+    audit: new AuditTrail(db, tableName),
     mailer: { send: async (mail) => void sent.push(mail) },
     workflow: {
       deliver: async (token, output) => {
@@ -58,8 +46,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   (deps?.clock as VirtualClock | undefined)?.dispose();
-  await dynamo?.close();
-  rmSync(dir, { recursive: true, force: true });
+  await local?.close();
 });
 
 beforeEach(() => {

@@ -1,40 +1,28 @@
 // Idempotency-Key against the sandbox's DynamoDB: a retry replays, never redoes; failures and expiry free the key.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { ensureTable, type LocalDynamo, startLocalDynamo } from '#infra/local/dynamodb.ts';
 import { DomainError, InvalidInput } from '#shared/errors.ts';
 import { type ApiReply, errorReply } from '#shared/http.ts';
 import { IdempotencyStore, idempotencyKeyOf, once, requestFingerprint } from '#shared/idempotency.ts';
+import { type LocalTable, startLocalTable } from '../support/local-table.ts';
 
 const table = 'idempotency-test';
-const dir = mkdtempSync(join(tmpdir(), 'sales-ops-idempotency-'));
 const start = Date.parse('2026-03-02T09:00:00.000Z');
 let nowMs = start;
 const clock = { now: () => new Date(nowMs) };
-let dynamo: LocalDynamo;
+let local: LocalTable;
 let db: DynamoDBDocumentClient;
 let store: IdempotencyStore;
 let n = 0;
 
 beforeAll(async () => {
-  dynamo = await startLocalDynamo(join(dir, 'db'));
-  const client = new DynamoDBClient({
-    endpoint: dynamo.url,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
-  });
-  await ensureTable(client, table);
-  db = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+  local = await startLocalTable(table);
+  db = local.db;
   store = new IdempotencyStore(db, table, clock);
 });
 
 afterAll(async () => {
-  await dynamo?.close();
-  rmSync(dir, { recursive: true, force: true });
+  await local?.close();
 });
 
 beforeEach(() => {

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { checkDefinition, unusedRegistryEntries } from '#workflows/asl-rules.ts';
 import { listWorkflowSlugs, readDefinitionText } from '#workflows/definitions.ts';
 import { type Registry, registry } from '#workflows/registry.ts';
+import { exampleRegistry } from '../fixtures/asl/registry.ts';
 import { fixtureRegistry } from '../fixtures/workflows/registry.ts';
 
 const slugs = listWorkflowSlugs();
@@ -27,20 +28,6 @@ const exampleText = readFileSync(
   new URL('../fixtures/asl/example-approval.asl.json', import.meta.url),
   'utf8',
 );
-const exampleRegistry: Registry = {
-  ExampleCheckFunction: {
-    kind: 'function',
-    entry: 'test/fixtures/handlers/check.ts',
-    description: 'check',
-    uses: [],
-  },
-  ExampleOpenTaskFunction: {
-    kind: 'function',
-    entry: 'test/fixtures/handlers/open.ts',
-    description: 'open',
-    uses: [],
-  },
-};
 
 type State = Record<string, unknown>;
 type Machine = { States: Record<string, State> } & Record<string, unknown>;

@@ -1,6 +1,6 @@
 // The AWS JSON 1.0 wire protocol over HTTP: `POST /` with `X-Amz-Target: AWSStepFunctions.<Operation>`, errors as `{__type, message}`.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { listen } from '../listen.ts';
 import { SfnError } from './errors.ts';
 
 export interface LocalServer {
@@ -86,22 +86,6 @@ export async function serve(handle: Handle, port: number, host: string): Promise
   const server = createServer((request, response) => {
     void answer(handle, request, response);
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const address = server.address() as AddressInfo;
-  const urlHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-  return {
-    url: `http://${urlHost}:${address.port}`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        // The SDK keeps connections alive; without this, close() waits for them to time out.
-        server.closeAllConnections();
-      }),
-  };
+  const { url, close } = await listen(server, port, host);
+  return { url, close };
 }
