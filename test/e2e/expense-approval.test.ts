@@ -218,6 +218,25 @@ describe('rejecting and returning', () => {
     },
   );
 
+  it.each([
+    ['the supervisor', ['supervisor']],
+    ['the sales manager', ['supervisor', 'sales-manager']],
+  ])('a return by %s sends the claim back to the submitter and releases its budget', async (_, levels) => {
+    const costCenter = await budgetOf(20_000);
+    const { id } = (await file(costCenter, [item(6000)])).json<{ id: string }>();
+    const reviewer = { supervisor, 'sales-manager': salesManager } as Record<string, string>;
+    for (const [i, level] of levels.entries()) {
+      await waitForLevel(id, level);
+      const last = i === levels.length - 1;
+      await decide(reviewer[level] as string, id, last ? 'return' : 'approve', {
+        comment: last ? 'Split per trip' : '',
+      });
+    }
+    const claim = await waitForStatus(id, 'RETURNED');
+    expect(claim.reviews.at(-1)).toMatchObject({ level: levels.at(-1), outcome: 'return' });
+    expect((await budget(costCenter)).committed.amount).toBe(0);
+  });
+
   it('a return sends the claim back; the revised version starts again at level 1 and keeps the history', async () => {
     const costCenter = await budgetOf(20_000);
     const { id } = (await file(costCenter, [item(1000)])).json<{ id: string }>();
