@@ -139,6 +139,30 @@ export const routes: readonly RouteSpec[] = [
     access: 'signed-in',
     uses: taskAccess,
   },
+  {
+    method: 'POST',
+    path: '/contracts',
+    entry: 'functions/api/submit-contract.ts',
+    description: 'Submit a contract draft for review',
+    access: 'signed-in',
+    uses: taskAccess,
+  },
+  {
+    method: 'GET',
+    path: '/contracts/{id}',
+    entry: 'functions/api/get-contract.ts',
+    description: 'Read a contract with its versions, findings and trail',
+    access: 'signed-in',
+    uses: taskAccess,
+  },
+  {
+    method: 'POST',
+    path: '/contracts/{id}/revisions',
+    entry: 'functions/api/revise-contract.ts',
+    description: 'Submit a revised contract version',
+    access: 'signed-in',
+    uses: taskAccess,
+  },
 ];
 
 /** Runs on a schedule, not behind a route: reminders, escalations and decision redelivery for every task. */

@@ -41,6 +41,7 @@ export class SalesOpsStack extends Stack {
     this.stage = stage;
     const registry = props.registry ?? workflowRegistry;
     const routes = props.routes ?? apiRoutes;
+    const workflowSlugs = props.workflowSlugs ?? listWorkflowSlugs();
 
     const key = new Key(this, 'NotificationKey', {
       description: `${stage} sales-ops: encrypts alarm and mail-event topics`,
@@ -60,7 +61,7 @@ export class SalesOpsStack extends Stack {
       }
       if (spec.uses.includes('table')) fn.useTable(this.table.table);
       if (spec.uses.includes('mail')) fn.useMailer(this.mailer, appBaseUrl);
-      if (spec.uses.includes('workflows')) fn.useWorkflows(stage);
+      if (spec.uses.includes('workflows')) fn.useWorkflows(stage, workflowSlugs);
       return fn;
     };
     for (const route of routes) this.api.addRoute(route, functionFor(route));
@@ -80,7 +81,7 @@ export class SalesOpsStack extends Stack {
     this.functions = [...functions.values()];
 
     const workflows = new Map<string, Workflow>();
-    for (const slug of props.workflowSlugs ?? listWorkflowSlugs()) {
+    for (const slug of workflowSlugs) {
       workflows.set(
         slug,
         new Workflow(this, slug, {

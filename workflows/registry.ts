@@ -54,6 +54,24 @@ export const registry: Registry = {
     description: 'Records a review decision on an expense claim or application',
     uses: taskAccess,
   },
+  PlanContractStageFunction: {
+    kind: 'function',
+    entry: 'functions/contract-review/plan-stage.ts',
+    description: 'Next review stage of a contract version',
+    uses: taskAccess,
+  },
+  RecordContractDecisionFunction: {
+    kind: 'function',
+    entry: 'functions/contract-review/record-decision.ts',
+    description: 'Records a contract review decision; checks the content hash at signing',
+    uses: taskAccess,
+  },
+  FinishContractFunction: {
+    kind: 'function',
+    entry: 'functions/contract-review/finish-contract.ts',
+    description: 'Ends a contract review; starts order handoff and payment collection after signing',
+    uses: taskAccess,
+  },
   FinishExpenseFunction: {
     kind: 'function',
     entry: 'functions/expense-approval/finish-expense.ts',

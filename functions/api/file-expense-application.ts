@@ -1,10 +1,11 @@
 // POST /expense-applications: an advance application for over-budget spending, reviewed by manager then director.
-import { expenseDeps, idempotencyStore } from '#expense-approval/expense-deps.ts';
+import { expenseDeps } from '#expense-approval/expense-deps.ts';
 import { fileApplication } from '#expense-approval/expense-service.ts';
 import { applicationInputSchema } from '#expense-approval/model.ts';
 import { requireRole } from '#shared/access.ts';
 import { apiHandler } from '#shared/http.ts';
 import { idempotencyKeyOf, once, requestFingerprint } from '#shared/idempotency.ts';
+import { idempotencyStore } from './idempotency-store.ts';
 
 export const handler = apiHandler(
   { access: 'signed-in', body: applicationInputSchema },

@@ -1,10 +1,11 @@
 // POST /expenses: a salesperson files a claim; the budget is held and the review starts. Idempotency-Key honoured.
-import { expenseDeps, idempotencyStore } from '#expense-approval/expense-deps.ts';
+import { expenseDeps } from '#expense-approval/expense-deps.ts';
 import { fileClaim } from '#expense-approval/expense-service.ts';
 import { claimInputSchema } from '#expense-approval/model.ts';
 import { requireRole } from '#shared/access.ts';
 import { apiHandler } from '#shared/http.ts';
 import { idempotencyKeyOf, once, requestFingerprint } from '#shared/idempotency.ts';
+import { idempotencyStore } from './idempotency-store.ts';
 
 export const handler = apiHandler(
   { access: 'signed-in', body: claimInputSchema },

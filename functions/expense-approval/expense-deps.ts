@@ -6,7 +6,6 @@ import { nextBusinessId } from '#shared/business-ids.ts';
 import { dynamo, ses, stepFunctions } from '#shared/clients.ts';
 import { processClock } from '#shared/clock.ts';
 import { envVars, readEnv } from '#shared/env.ts';
-import { IdempotencyStore } from '#shared/idempotency.ts';
 import { sesMailer } from '#shared/mailer.ts';
 import { PeopleRepository } from '#shared/people-repository.ts';
 import { stepFunctionsStarter } from '#shared/workflow-starter.ts';
@@ -41,12 +40,4 @@ export function expenseDeps(): ExpenseDeps {
     nextId: (prefix, year) => nextBusinessId(db, env.TABLE_NAME, prefix, year),
   };
   return deps;
-}
-
-let idempotency: IdempotencyStore | undefined;
-
-/** Remembers the replies of creating POSTs by Idempotency-Key. */
-export function idempotencyStore(): IdempotencyStore {
-  idempotency ??= new IdempotencyStore(dynamo(), env.TABLE_NAME, processClock);
-  return idempotency;
 }

@@ -26,5 +26,10 @@ export const envVars = {
   },
   workflows: {
     WORKFLOW_ARN_PREFIX: z.string().regex(/^arn:aws[\w-]*:states:/, 'must be a state machine ARN prefix'),
+    /** Slugs of the workflows deployed with this stage, comma-separated. */
+    DEPLOYED_WORKFLOWS: z
+      .string()
+      .default('')
+      .transform((list) => list.split(',').filter(Boolean)),
   },
 } as const;

@@ -108,7 +108,7 @@ export class BusinessFunction extends Construct {
    * Start, inspect and answer the stage's workflows. Granted by name prefix rather than per state machine: a
    * workflow references its functions, so a policy naming the workflow would make a dependency cycle.
    */
-  useWorkflows(stage: string): this {
+  useWorkflows(stage: string, deployed: readonly string[]): this {
     const stack = Stack.of(this);
     const stateMachines = stack.formatArn({
       service: 'states',
@@ -141,6 +141,7 @@ export class BusinessFunction extends Construct {
         resources: ['*'],
       }),
     );
+    this.fn.addEnvironment('DEPLOYED_WORKFLOWS', deployed.join(','));
     this.fn.addEnvironment(
       'WORKFLOW_ARN_PREFIX',
       Arn.format(

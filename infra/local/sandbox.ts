@@ -81,7 +81,10 @@ function loadClock(dir: string): VirtualClock {
  * Handlers read their configuration from the environment, exactly as on Lambda; only endpoints and credentials
  * differ. One sandbox per process, then: the variables are process-wide.
  */
-function configureEnvironment(endpoints: { dynamodb: string; ses: string; sfn: string; api: string }): void {
+function configureEnvironment(
+  endpoints: { dynamodb: string; ses: string; sfn: string; api: string },
+  workflows: readonly string[],
+): void {
   Object.assign(process.env, {
     AWS_REGION: localRegion,
     AWS_ACCESS_KEY_ID: 'sandbox',
@@ -93,6 +96,7 @@ function configureEnvironment(endpoints: { dynamodb: string; ses: string; sfn: s
     SENDER_EMAIL: 'workflows@example.com',
     APP_BASE_URL: endpoints.api,
     WORKFLOW_ARN_PREFIX: `arn:aws:states:${localRegion}:${localAccount}:stateMachine:${localStage}-`,
+    DEPLOYED_WORKFLOWS: workflows.join(','),
     POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
   });
 }
@@ -196,7 +200,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     );
     started.push(api);
     // Task links need the gateway's own URL, known only once it listens; nothing is served before this line runs.
-    configureEnvironment({ dynamodb: dynamoServer.url, ses: mail.url, sfn: sfnServer.url, api: api.url });
+    configureEnvironment({ dynamodb: dynamoServer.url, ses: mail.url, sfn: sfnServer.url, api: api.url }, [
+      ...stateMachines.keys(),
+    ]);
 
     const seeded = options.seed === false ? false : await seedDemoOrganisation(people, clock.now());
     log(`table ${tableName} ${created}${seeded ? ', demo organisation seeded' : ''}`);

@@ -1,0 +1,19 @@
+// Workflow step: stores a stage's decision on the contract (checking the content hash at signing) and says what next.
+import { z } from 'zod';
+import { contractDeps } from './contract-deps.ts';
+import { recordContractDecision } from './contract-service.ts';
+import { contractRefSchema } from './plan-stage.ts';
+
+const inputSchema = contractRefSchema.extend({
+  stage: z.enum(['legal', 'director', 'signing']),
+  decision: z.object({
+    outcome: z.enum(['approve', 'request-changes', 'reject', 'send-back', 'sign']),
+    fields: z.record(z.string(), z.unknown()).optional(),
+    comment: z.string().optional(),
+    decidedBy: z.string(),
+    decidedAt: z.string(),
+  }),
+});
+
+export const handler = async (event: unknown) =>
+  recordContractDecision(contractDeps(), inputSchema.parse(event));
