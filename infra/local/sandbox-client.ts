@@ -48,21 +48,25 @@ export class SandboxClient {
     return (await this.request('GET', `/_local/mail?to=${encodeURIComponent(to)}`)).json<CapturedMail[]>();
   }
 
-  /** Waits for `assignee`'s newest task mail about `subjectId`, opens its link and submits the decision. */
+  /**
+   * Waits for a task mail to `assignee` about `subjectId` whose link still opens the task (older mails' links die
+   * once decided or re-sent), opens it and submits the decision.
+   */
   async decideFromMail(
     assignee: string,
     subjectId: string,
     outcome: string,
     form: Record<string, string> = {},
   ) {
-    const mail = await eventually(
-      async () =>
-        (await this.mails(assignee)).filter((m) => m.text.includes(subjectId) && hasTaskLink(m)).at(-1),
-      `${assignee}'s task mail about ${subjectId}`,
-    );
-    const link = taskLinkIn(mail);
-    const page = await this.request('GET', `${link.pathname}${link.search}`);
-    if (page.status !== 200) throw new Error(`task page answered ${page.status}`);
+    const { mail, link, page } = await eventually(async () => {
+      const mails = (await this.mails(assignee)).filter((m) => m.text.includes(subjectId) && hasTaskLink(m));
+      for (const mail of mails.reverse()) {
+        const link = taskLinkIn(mail);
+        const page = await this.request('GET', `${link.pathname}${link.search}`);
+        if (page.status === 200) return { mail, link, page };
+      }
+      return undefined;
+    }, `a live task link in ${assignee}'s mail about ${subjectId}`);
     const reply = await this.request('POST', link.pathname, {
       form: { ...hiddenInputs(page.text), outcome, ...form },
     });

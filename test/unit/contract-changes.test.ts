@@ -97,20 +97,20 @@ describe('describeChanges', () => {
   });
 
   it('matches repeated labels by occurrence', () => {
-    const twice = (second: number): PaymentTerm[] => [
-      { ...advance, percent: 10 },
+    const terms = (first: number, second: number): PaymentTerm[] => [
+      { ...advance, percent: first },
       { ...advance, percent: second },
-      { ...balance, percent: 100 - 10 - second },
+      { ...balance, percent: 100 - first - second },
     ];
-    expect(describeChanges(revise({ paymentTerms: twice(10) }), revise({ paymentTerms: twice(10) }))).toEqual(
-      [],
-    );
-    expect(describeChanges(revise({ paymentTerms: twice(10) }), revise({ paymentTerms: twice(20) }))).toEqual(
-      [
-        'Payment term "Advance": 10% on signing, due 10 days → 20% on signing, due 10 days',
-        'Payment term "Balance": 80% on acceptance, due 30 days → 70% on acceptance, due 30 days',
-      ],
-    );
+    expect(
+      describeChanges(revise({ paymentTerms: terms(10, 20) }), revise({ paymentTerms: terms(10, 20) })),
+    ).toEqual([]);
+    expect(
+      describeChanges(revise({ paymentTerms: terms(10, 20) }), revise({ paymentTerms: terms(15, 20) })),
+    ).toEqual([
+      'Payment term "Advance": 10% on signing, due 10 days → 15% on signing, due 10 days',
+      'Payment term "Balance": 70% on acceptance, due 30 days → 65% on acceptance, due 30 days',
+    ]);
   });
 
   it('describes changed items, matched by SKU, one sentence per field', () => {
