@@ -8,6 +8,8 @@ const env = readEnv({ DEMO_URL: z.url().default(`http://127.0.0.1:${process.env.
 const sandbox = new SandboxClient(env.DEMO_URL);
 
 const people = {
+  legal: 'wu.fang@example.com',
+  legal2: 'zheng.hao@example.com',
   rep: 'li.lei@example.com',
   supervisor: 'zhao.min@example.com',
   salesManager: 'sun.li@example.com',
@@ -148,9 +150,103 @@ async function expenseApproval(): Promise<void> {
   say(`finance returned ${second} for changes: "Attach the booth contract"`);
 }
 
+async function contractStatus(token: string, id: string, status: string) {
+  return eventually(async () => {
+    const contract = (await sandbox.request('GET', `/contracts/${id}`, { token })).json<{ status: string }>();
+    return contract.status === status ? contract : undefined;
+  }, `${id} to be ${status}`);
+}
+
+/** Who of `candidates` has the open task about `id` (role tasks go to the least loaded member). */
+async function holderOf(candidates: string[], id: string): Promise<string> {
+  return eventually(async () => {
+    for (const person of candidates) {
+      const token = await sandbox.login(person);
+      const { tasks } = (await sandbox.request('GET', '/tasks', { token })).json<{
+        tasks: { subject: { id: string } }[];
+      }>();
+      if (tasks.some((task) => task.subject.id === id)) return person;
+    }
+    return undefined;
+  }, `an open task about ${id}`);
+}
+
+async function contractReview(): Promise<void> {
+  const now = (await sandbox.request('GET', '/_local/clock')).json<{ now: string }>().now;
+  const inDays = (days: number) => new Date(Date.parse(now) + days * 86_400_000).toISOString().slice(0, 10);
+  const token = await sandbox.login(people.rep);
+  const submitted = await sandbox.request('POST', '/contracts', {
+    token,
+    json: {
+      customer: { name: 'East Machinery Co.', email: 'purchasing@east-machinery.example' },
+      title: 'CNC lathes 2027',
+      amount: { amount: 120_000_000, currency: 'CNY' },
+      paymentTerms: [
+        { label: 'Advance', percent: 20, trigger: 'signing', dueDays: 10 },
+        { label: 'On delivery', percent: 70, trigger: 'delivery', dueDays: 30 },
+        { label: 'Retention', percent: 10, trigger: 'acceptance', dueDays: 120 },
+      ],
+      deliveryDate: inDays(60),
+      items: [{ sku: 'CNC-200', description: 'CNC lathe', quantity: 4, qualityStandard: 'GB/T 25659' }],
+    },
+  });
+  await expectStatus(submitted, 201, 'submit contract');
+  const { id, findings } = submitted.json<{ id: string; findings: { rule: string }[] }>();
+  say(
+    `${people.rep} submitted contract ${id} for ¥1,200,000.00; findings: ${findings.map((f) => f.rule).join(', ')}`,
+  );
+
+  const legal = [people.legal, people.legal2];
+  let reviewer = await holderOf(legal, id);
+  await expectStatus(
+    (
+      await sandbox.decideFromMail(reviewer, id, 'request-changes', {
+        comment: 'Raise the advance to 30% and shorten the retention credit',
+      })
+    ).reply,
+    200,
+    'legal',
+  );
+  await contractStatus(token, id, 'CHANGES_REQUESTED');
+  say(`${reviewer} (legal) saw the findings on the task page and requested changes; ${people.rep} was told`);
+
+  const revised = await sandbox.request('POST', `/contracts/${id}/revisions`, {
+    token,
+    json: {
+      customer: { name: 'East Machinery Co.', email: 'purchasing@east-machinery.example' },
+      title: 'CNC lathes 2027',
+      amount: { amount: 120_000_000, currency: 'CNY' },
+      paymentTerms: [
+        { label: 'Advance', percent: 30, trigger: 'signing', dueDays: 10 },
+        { label: 'On delivery', percent: 60, trigger: 'delivery', dueDays: 30 },
+        { label: 'Retention', percent: 10, trigger: 'acceptance', dueDays: 60 },
+      ],
+      deliveryDate: inDays(60),
+      items: [{ sku: 'CNC-200', description: 'CNC lathe', quantity: 4, qualityStandard: 'GB/T 25659' }],
+    },
+  });
+  await expectStatus(revised, 201, 'revise contract');
+  say(`${people.rep} sent version 2: ${revised.json<{ changes: string[] }>().changes.join('; ')}`);
+
+  reviewer = await holderOf(legal, id);
+  await expectStatus((await sandbox.decideFromMail(reviewer, id, 'approve')).reply, 200, 'legal approval');
+  say(`${reviewer} (legal) approved version 2`);
+  await expectStatus((await sandbox.decideFromMail(people.director, id, 'approve')).reply, 200, 'director');
+  say(`${people.director} (sales director) approved: the contract is over ¥1,000,000.00`);
+  const signed = await sandbox.decideFromMail(people.salesManager, id, 'sign', {
+    signedDate: now.slice(0, 10),
+    signerName: '孙丽',
+    signedCopy: 'https://docs.example.com/contracts/signed.pdf',
+  });
+  await expectStatus(signed.reply, 200, 'signing');
+  await contractStatus(token, id, 'SIGNED');
+  say(`${people.salesManager} (signatory) recorded the signing: ${id} is SIGNED`);
+}
+
 try {
   console.log(`Demo against ${sandbox.baseUrl}`);
   await expenseApproval();
+  await contractReview();
   console.log('Demo finished: every step passed.');
 } catch (error) {
   console.error(`Demo failed at step ${step + 1}: ${(error as Error).message}`);

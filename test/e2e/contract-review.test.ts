@@ -270,3 +270,14 @@ describe('submitting', () => {
     expect(findings.find((f) => f.rule === 'customer-overdue')?.message).toMatch(/50,000/);
   });
 });
+
+// Moves the shared virtual clock: runs last.
+describe('a review nobody answers', () => {
+  it('closes at its deadline: the contract ends EXPIRED', async () => {
+    const { id } = (await submit(draft(300_000))).json<{ id: string }>();
+    await eventually(async () => ((await contractOf(id)).reviews ? true : undefined), 'submitted');
+    await sandbox.request('POST', '/_local/clock', { json: { advanceSeconds: 31 * 86400 } });
+    token = await sandbox.login(sales); // sign-in tokens follow virtual time too
+    await waitForStatus(id, 'EXPIRED');
+  });
+});

@@ -19,12 +19,13 @@ async function runDemo(url: string): Promise<{ code: number | null; output: stri
   return { code, output: demo.output() };
 }
 
-it('drives the expense workflow end to end, one line per step', async () => {
+it('drives expense approval and contract review end to end, one line per step', async () => {
   const { code, output } = await runDemo(sandbox.url);
   expect(output).toContain('Demo finished: every step passed.');
   expect(code).toBe(0);
   expect(output).toMatch(/APPROVED_FOR_PAYMENT/);
   expect(output).toMatch(/returned .* for changes/);
+  expect(output).toMatch(/CT-\d{4}-\d{5} is SIGNED/);
 });
 
 it('fails with a non-zero exit when there is no sandbox to drive', async () => {
