@@ -1,9 +1,10 @@
 // Stores contracts (one item each, all versions inside) and reads a customer's overdue installments.
 
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { conflict } from '#shared/errors.ts';
 import type { Money } from '#shared/money.ts';
+import { queryAll } from '#shared/query-all.ts';
 import type { Contract } from './model.ts';
 
 const key = (id: string) => ({ pk: `CONTRACT#${id}`, sk: 'CONTRACT' });
@@ -70,33 +71,20 @@ export class ContractRepository {
    * `gsi3pk = CUSTOMER#<email>`, `gsi3sk = INSTALLMENT#<due date>#<id>`, with `outstanding` in fen.
    */
   async overdueInstallments(customerEmail: string, today: string): Promise<{ count: number; amount: Money }> {
-    let count = 0;
-    let amount = 0;
-    let cursor: Record<string, unknown> | undefined;
-    do {
-      const page = await this.#db.send(
-        new QueryCommand({
-          TableName: this.#table,
-          IndexName: 'gsi3',
-          KeyConditionExpression: 'gsi3pk = :customer AND gsi3sk BETWEEN :from AND :to',
-          ExpressionAttributeValues: {
-            ':customer': `CUSTOMER#${customerEmail}`,
-            ':from': 'INSTALLMENT#',
-            // Due strictly before today: `#` sorts before any id, so today's installments are excluded.
-            ':to': `INSTALLMENT#${today}`,
-          },
-          ExclusiveStartKey: cursor,
-        }),
-      );
-      for (const item of page.Items ?? []) {
-        const outstanding = Number(item.outstanding ?? 0);
-        if (outstanding > 0) {
-          count++;
-          amount += outstanding;
-        }
-      }
-      cursor = page.LastEvaluatedKey;
-    } while (cursor);
+    const installments = await queryAll(this.#db, {
+      TableName: this.#table,
+      IndexName: 'gsi3',
+      KeyConditionExpression: 'gsi3pk = :customer AND gsi3sk BETWEEN :from AND :to',
+      ExpressionAttributeValues: {
+        ':customer': `CUSTOMER#${customerEmail}`,
+        ':from': 'INSTALLMENT#',
+        // Due strictly before today: `#` sorts before any id, so today's installments are excluded.
+        ':to': `INSTALLMENT#${today}`,
+      },
+    });
+    const outstanding = installments.map((item) => Number(item.outstanding ?? 0)).filter((fen) => fen > 0);
+    const count = outstanding.length;
+    const amount = outstanding.reduce((sum, fen) => sum + fen, 0);
     return { count, amount: { amount, currency: 'CNY' } };
   }
 }

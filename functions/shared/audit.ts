@@ -1,7 +1,8 @@
 // The audit trail: one item per thing that happened to a business object (who, what, when, from where).
 import { randomBytes } from 'node:crypto';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { queryAll } from './query-all.ts';
 
 export interface AuditEntry {
   /** The business object's id (`EX-2026-00012`, `CT-2026-00042` …); the trail is read with it. */
@@ -41,23 +42,11 @@ export class AuditTrail {
 
   /** The whole trail of one subject, oldest first. */
   async of(subjectId: string): Promise<AuditEntry[]> {
-    const entries: AuditEntry[] = [];
-    let cursor: Record<string, unknown> | undefined;
-    do {
-      const page = await this.#db.send(
-        new QueryCommand({
-          TableName: this.#table,
-          KeyConditionExpression: 'pk = :pk',
-          ExpressionAttributeValues: { ':pk': `AUDIT#${subjectId}` },
-          ExclusiveStartKey: cursor,
-        }),
-      );
-      for (const item of page.Items ?? []) {
-        const { pk: _pk, sk: _sk, ...entry } = item;
-        entries.push(entry as AuditEntry);
-      }
-      cursor = page.LastEvaluatedKey;
-    } while (cursor);
-    return entries;
+    const items = await queryAll(this.#db, {
+      TableName: this.#table,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': `AUDIT#${subjectId}` },
+    });
+    return items.map(({ pk: _pk, sk: _sk, ...entry }) => entry as unknown as AuditEntry);
   }
 }

@@ -7,10 +7,10 @@ import {
   DeleteCommand,
   GetCommand,
   PutCommand,
-  QueryCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { conflict } from './errors.ts';
 import { type Person, personSchema, type Role } from './people.ts';
+import { queryAll } from './query-all.ts';
 
 export interface StoredPerson extends Person {
   version: number;
@@ -88,21 +88,13 @@ export class PeopleRepository {
 
   /** Everyone who currently holds `role`, by the role index, confirmed against each profile. */
   async membersOf(role: Role): Promise<StoredPerson[]> {
-    const emails: string[] = [];
-    let cursor: Record<string, unknown> | undefined;
-    do {
-      const page = await this.#db.send(
-        new QueryCommand({
-          TableName: this.#table,
-          IndexName: 'gsi1',
-          KeyConditionExpression: 'gsi1pk = :role',
-          ExpressionAttributeValues: { ':role': `ROLE#${role}` },
-          ExclusiveStartKey: cursor,
-        }),
-      );
-      for (const item of page.Items ?? []) emails.push(String(item.gsi1sk).slice('PERSON#'.length));
-      cursor = page.LastEvaluatedKey;
-    } while (cursor);
+    const memberships = await queryAll(this.#db, {
+      TableName: this.#table,
+      IndexName: 'gsi1',
+      KeyConditionExpression: 'gsi1pk = :role',
+      ExpressionAttributeValues: { ':role': `ROLE#${role}` },
+    });
+    const emails = memberships.map((item) => String(item.gsi1sk).slice('PERSON#'.length));
     const people = await this.getMany(emails);
     return people.filter((person) => person.roles.includes(role));
   }

@@ -2,6 +2,7 @@
 
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { GetCommand, PutCommand, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { queryAll } from '#shared/query-all.ts';
 import type { Task } from './task-model.ts';
 
 /** A task with its Step Functions token, which stays on the server: never in a page, a mail, a log or an API reply. */
@@ -164,15 +165,6 @@ export class TaskRepository {
   }
 
   async #queryAll(input: Omit<QueryCommandInput, 'TableName'>): Promise<StoredTask[]> {
-    const tasks: StoredTask[] = [];
-    let cursor: Record<string, unknown> | undefined;
-    do {
-      const page = await this.#db.send(
-        new QueryCommand({ TableName: this.#table, ...input, ExclusiveStartKey: cursor }),
-      );
-      for (const item of page.Items ?? []) tasks.push(taskOf(item));
-      cursor = page.LastEvaluatedKey;
-    } while (cursor);
-    return tasks;
+    return (await queryAll(this.#db, { TableName: this.#table, ...input })).map(taskOf);
   }
 }

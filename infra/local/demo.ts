@@ -175,21 +175,20 @@ async function contractReview(): Promise<void> {
   const now = (await sandbox.request('GET', '/_local/clock')).json<{ now: string }>().now;
   const inDays = (days: number) => new Date(Date.parse(now) + days * 86_400_000).toISOString().slice(0, 10);
   const token = await sandbox.login(people.rep);
-  const submitted = await sandbox.request('POST', '/contracts', {
-    token,
-    json: {
-      customer: { name: 'East Machinery Co.', email: 'purchasing@east-machinery.example' },
-      title: 'CNC lathes 2027',
-      amount: { amount: 120_000_000, currency: 'CNY' },
-      paymentTerms: [
-        { label: 'Advance', percent: 20, trigger: 'signing', dueDays: 10 },
-        { label: 'On delivery', percent: 70, trigger: 'delivery', dueDays: 30 },
-        { label: 'Retention', percent: 10, trigger: 'acceptance', dueDays: 120 },
-      ],
-      deliveryDate: inDays(60),
-      items: [{ sku: 'CNC-200', description: 'CNC lathe', quantity: 4, qualityStandard: 'GB/T 25659' }],
-    },
+  // Legal will ask for a bigger advance and shorter credit; version 2 gives both.
+  const draft = (advance: number, retentionDays: number) => ({
+    customer: { name: 'East Machinery Co.', email: 'purchasing@east-machinery.example' },
+    title: 'CNC lathes 2027',
+    amount: { amount: 120_000_000, currency: 'CNY' },
+    paymentTerms: [
+      { label: 'Advance', percent: advance, trigger: 'signing', dueDays: 10 },
+      { label: 'On delivery', percent: 90 - advance, trigger: 'delivery', dueDays: 30 },
+      { label: 'Retention', percent: 10, trigger: 'acceptance', dueDays: retentionDays },
+    ],
+    deliveryDate: inDays(60),
+    items: [{ sku: 'CNC-200', description: 'CNC lathe', quantity: 4, qualityStandard: 'GB/T 25659' }],
   });
+  const submitted = await sandbox.request('POST', '/contracts', { token, json: draft(20, 120) });
   await expectStatus(submitted, 201, 'submit contract');
   const { id, findings } = submitted.json<{ id: string; findings: { rule: string }[] }>();
   say(
@@ -210,21 +209,7 @@ async function contractReview(): Promise<void> {
   await contractStatus(token, id, 'CHANGES_REQUESTED');
   say(`${reviewer} (legal) saw the findings on the task page and requested changes; ${people.rep} was told`);
 
-  const revised = await sandbox.request('POST', `/contracts/${id}/revisions`, {
-    token,
-    json: {
-      customer: { name: 'East Machinery Co.', email: 'purchasing@east-machinery.example' },
-      title: 'CNC lathes 2027',
-      amount: { amount: 120_000_000, currency: 'CNY' },
-      paymentTerms: [
-        { label: 'Advance', percent: 30, trigger: 'signing', dueDays: 10 },
-        { label: 'On delivery', percent: 60, trigger: 'delivery', dueDays: 30 },
-        { label: 'Retention', percent: 10, trigger: 'acceptance', dueDays: 60 },
-      ],
-      deliveryDate: inDays(60),
-      items: [{ sku: 'CNC-200', description: 'CNC lathe', quantity: 4, qualityStandard: 'GB/T 25659' }],
-    },
-  });
+  const revised = await sandbox.request('POST', `/contracts/${id}/revisions`, { token, json: draft(30, 60) });
   await expectStatus(revised, 201, 'revise contract');
   say(`${people.rep} sent version 2: ${revised.json<{ changes: string[] }>().changes.join('; ')}`);
 
