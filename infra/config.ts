@@ -1,5 +1,5 @@
 // Deployment settings from CDK context (`-c name=value`), parsed once; a missing or bad value stops synth.
-import { z } from 'zod';
+import * as z from 'zod';
 
 const configSchema = z.object({
   stage: z

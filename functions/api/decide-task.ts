@@ -1,5 +1,5 @@
 // POST /tasks/{id}/decision: the assignee decides through the API instead of the mailed link.
-import { z } from 'zod';
+import * as z from 'zod';
 import { DomainError, forbidden, InvalidInput, notFound } from '#shared/errors.ts';
 import { apiHandler } from '#shared/http.ts';
 import { taskDeps } from '#tasks/task-deps.ts';

@@ -1,5 +1,5 @@
 // GET /contracts/{id}: the contract, all versions with findings, reviews, status and the full trail.
-import { z } from 'zod';
+import * as z from 'zod';
 import { contractDeps } from '#contract-review/contract-deps.ts';
 import { requireRole } from '#shared/access.ts';
 import { notFound } from '#shared/errors.ts';

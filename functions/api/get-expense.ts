@@ -1,5 +1,5 @@
 // GET /expenses/{id} and /expense-applications/{id}: status, version, current step and assignee, the full trail.
-import { z } from 'zod';
+import * as z from 'zod';
 import { expenseDeps } from '#expense-approval/expense-deps.ts';
 import { requireRole } from '#shared/access.ts';
 import { forbidden, notFound } from '#shared/errors.ts';

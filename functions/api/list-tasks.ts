@@ -1,5 +1,5 @@
 // GET /tasks?assignee=me&status=open: the caller's open tasks, oldest first.
-import { z } from 'zod';
+import * as z from 'zod';
 import { apiHandler } from '#shared/http.ts';
 import { taskDeps } from '#tasks/task-deps.ts';
 import { taskView } from '#tasks/task-view.ts';

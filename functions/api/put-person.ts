@@ -1,5 +1,5 @@
 // PUT /people/{email}: an admin creates or updates a person in the directory.
-import { z } from 'zod';
+import * as z from 'zod';
 import { requireRole } from '#shared/access.ts';
 import { dynamo } from '#shared/clients.ts';
 import { processClock } from '#shared/clock.ts';

@@ -1,5 +1,5 @@
 // POST /contracts/{id}/revisions: the submitter's next version after legal asked for changes.
-import { z } from 'zod';
+import * as z from 'zod';
 import { contractDeps } from '#contract-review/contract-deps.ts';
 import { reviseContract } from '#contract-review/contract-service.ts';
 import { contractInputSchema } from '#contract-review/model.ts';

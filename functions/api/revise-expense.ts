@@ -1,5 +1,5 @@
 // PUT /expenses/{id}: the submitter's new version of a claim returned for changes; review starts again at level 1.
-import { z } from 'zod';
+import * as z from 'zod';
 import { expenseDeps } from '#expense-approval/expense-deps.ts';
 import { reviseClaim } from '#expense-approval/expense-service.ts';
 import { claimInputSchema } from '#expense-approval/model.ts';

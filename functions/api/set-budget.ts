@@ -1,5 +1,5 @@
 // PUT /budgets/{costCenter}/{period}: finance (or an admin) sets a budget's limit; holds and spending stay.
-import { z } from 'zod';
+import * as z from 'zod';
 import { expenseDeps } from '#expense-approval/expense-deps.ts';
 import { budgetPathSchema } from '#expense-approval/model.ts';
 import { requireRole } from '#shared/access.ts';

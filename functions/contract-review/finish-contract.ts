@@ -1,5 +1,5 @@
 // Workflow step: ends a contract version's review (signed, rejected, changes requested, expired) and tells sales.
-import { z } from 'zod';
+import * as z from 'zod';
 import { contractDeps } from './contract-deps.ts';
 import { finishContract } from './contract-service.ts';
 import { contractRefSchema } from './plan-stage.ts';

@@ -1,5 +1,5 @@
 // Contracts under review: what sales submits, the stored versions with findings and hashes, reviews and statuses.
-import { z } from 'zod';
+import * as z from 'zod';
 import { moneySchema } from '#shared/money.ts';
 import { emailSchema } from '#shared/people.ts';
 

@@ -1,5 +1,5 @@
 // Workflow step: the next stage of a contract version (legal, director, signing) and its task.
-import { z } from 'zod';
+import * as z from 'zod';
 import { contractDeps } from './contract-deps.ts';
 import { planStage } from './contract-service.ts';
 

@@ -1,5 +1,5 @@
 // The contract policy's numbers: finding thresholds, the director threshold, SLAs; defaults overridable by configuration.
-import { z } from 'zod';
+import * as z from 'zod';
 import { slaSchema } from '#tasks/task-model.ts';
 
 const fen = z.number().int().nonnegative();

@@ -1,5 +1,5 @@
 // Workflow step: stores a stage's decision on the contract (checking the content hash at signing) and says what next.
-import { z } from 'zod';
+import * as z from 'zod';
 import { contractDeps } from './contract-deps.ts';
 import { recordContractDecision } from './contract-service.ts';
 import { contractRefSchema } from './plan-stage.ts';

@@ -1,6 +1,6 @@
 // The expense handlers' dependencies, built once per Lambda container from the environment (read once, failing fast).
 
-import { z } from 'zod';
+import * as z from 'zod';
 import { AuditTrail } from '#shared/audit.ts';
 import { nextBusinessId } from '#shared/business-ids.ts';
 import { dynamo, ses, stepFunctions } from '#shared/clients.ts';

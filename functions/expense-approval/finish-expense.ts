@@ -1,5 +1,5 @@
 // Workflow step: ends a claim or application (approved, rejected, returned, expired): budget settled, owner told.
-import { z } from 'zod';
+import * as z from 'zod';
 import { expenseDeps } from './expense-deps.ts';
 import { finish } from './expense-service.ts';
 import { subjectRefSchema } from './plan-review.ts';

@@ -1,5 +1,5 @@
 // Expense claims and advance applications: what is filed, what is stored, and the statuses they move through.
-import { z } from 'zod';
+import * as z from 'zod';
 import { type Money, moneySchema } from '#shared/money.ts';
 
 export const expenseCategories = ['travel', 'entertainment', 'marketing', 'training', 'other'] as const;

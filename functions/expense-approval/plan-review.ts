@@ -1,5 +1,5 @@
 // Workflow step: the next review level of a claim or application and its reviewer, or "done".
-import { z } from 'zod';
+import * as z from 'zod';
 import { expenseDeps } from './expense-deps.ts';
 import { type Plan, planReview } from './expense-service.ts';
 

@@ -1,5 +1,5 @@
 // The expense policy's numbers: thresholds, receipt rule, claim age, SLAs; defaults here, overridable by configuration.
-import { z } from 'zod';
+import * as z from 'zod';
 import { slaSchema } from '#tasks/task-model.ts';
 
 const fen = z.number().int().nonnegative();

@@ -1,5 +1,5 @@
 // Workflow step: stores one level's decision on the claim or application and says where to go next.
-import { z } from 'zod';
+import * as z from 'zod';
 import { expenseDeps } from './expense-deps.ts';
 import { recordDecision } from './expense-service.ts';
 import { subjectRefSchema } from './plan-review.ts';

@@ -1,5 +1,5 @@
 // Reads a handler's environment once, at cold start, and fails fast naming every missing or bad variable.
-import { z } from 'zod';
+import * as z from 'zod';
 
 export class ConfigurationError extends Error {
   override name = 'ConfigurationError';

@@ -1,5 +1,5 @@
 // Money as integer minor units plus an ISO 4217 currency: schemas, exact arithmetic, allocation and formatting (incl. 大写).
-import { z } from 'zod';
+import * as z from 'zod';
 import { DomainError, unprocessable } from './errors.ts';
 import type { Locale } from './people.ts';
 

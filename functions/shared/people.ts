@@ -1,5 +1,5 @@
 // The people directory's model: who someone is, their roles, manager, locale and delegate while away.
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const roles = [
   'admin',

@@ -1,5 +1,5 @@
 // Workflow step for a human task's States.Timeout path: closes the execution's open tasks and tells each requester.
-import { z } from 'zod';
+import * as z from 'zod';
 import { taskDeps } from './task-deps.ts';
 import { closeExpiredTasks } from './task-service.ts';
 

@@ -1,5 +1,5 @@
 // Checks a decision against its task: an allowed outcome, the fields that outcome needs, a reason where required.
-import { z } from 'zod';
+import * as z from 'zod';
 import type { FieldProblem } from '#shared/errors.ts';
 import { fieldProblems } from '#shared/http.ts';
 import { moneySchema } from '#shared/money.ts';

@@ -1,5 +1,5 @@
 // What a human task is: the request a workflow sends to open one, the stored task, outcomes, fields and decision.
-import { z } from 'zod';
+import * as z from 'zod';
 import { signedMoneySchema } from '#shared/money.ts';
 import { emailSchema, roles } from '#shared/people.ts';
 

@@ -1,5 +1,5 @@
 // POST /t/{taskId}: the decision from the task page's form; every refusal is a page saying what happened.
-import { z } from 'zod';
+import * as z from 'zod';
 import { apiHandler } from '#shared/http.ts';
 import { taskDeps } from './task-deps.ts';
 import { formReply, pageLocale, resultReply } from './task-page-replies.ts';

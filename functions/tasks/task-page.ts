@@ -1,5 +1,5 @@
 // GET/HEAD /t/{taskId}?k=…: shows the task and its decision form. Only reads: mail scanners fetch links too.
-import { z } from 'zod';
+import * as z from 'zod';
 import { apiHandler } from '#shared/http.ts';
 import { taskDeps } from './task-deps.ts';
 import { outcomeIds } from './task-model.ts';

@@ -1,5 +1,5 @@
 // `npm run demo`: drives each workflow end to end against a running sandbox, as people would, one line per step.
-import { z } from 'zod';
+import * as z from 'zod';
 import { readEnv } from '#shared/env.ts';
 import { localDate } from '#tasks/sla.ts';
 import { eventually, SandboxClient } from './sandbox-client.ts';

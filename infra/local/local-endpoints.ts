@@ -1,6 +1,6 @@
 // Sandbox-only endpoints under /_local/: sign in as a person, read or advance the clock, captured mail, the console.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { z } from 'zod';
+import * as z from 'zod';
 import { emailSchema } from '#shared/people.ts';
 import type { PeopleRepository } from '#shared/people-repository.ts';
 import type { TaskRepository } from '#tasks/task-repository.ts';

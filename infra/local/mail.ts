@@ -1,7 +1,7 @@
 // The sandbox's SES: aws-ses-v2-local in-process, with its mail viewer, and the captured mails as plain records.
 import type { Server } from 'node:http';
 import * as sesLocal from 'aws-ses-v2-local';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Listening } from './listen.ts';
 
 export interface CapturedMail {

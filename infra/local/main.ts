@@ -1,5 +1,5 @@
 // `npm start`: runs the sandbox until Ctrl-C, printing every URL and the seeded people.
-import { z } from 'zod';
+import * as z from 'zod';
 import { readEnv } from '#shared/env.ts';
 import { startSandbox } from './sandbox.ts';
 import { demoPeople, seedAdmin } from './seed.ts';

@@ -1,7 +1,7 @@
 // The HTTP edge: every kind of bad input gets a clear JSON 4xx naming the field, unknown errors a bare 500.
 import type { Context } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import * as z from 'zod';
 import { conflict } from '#shared/errors.ts';
 import { type ApiEvent, type ApiResult, apiHandler } from '#shared/http.ts';
 

@@ -1,5 +1,5 @@
 // The request bodies this service accepts, as zod schemas; a bad body becomes a ValidationException naming the field.
-import { z } from 'zod';
+import * as z from 'zod';
 import { SfnError } from './errors.ts';
 
 const arn = z.string().min(1).max(2048);
