@@ -1,0 +1,61 @@
+// The stack's esbuild settings for a Lambda handler (business-function.ts), reproduced once for the bench.
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type BuildOptions, build, type Metafile } from 'esbuild';
+
+/** The bench's own copy: business-function.ts has one too, but importing it loads the whole of aws-cdk-lib. */
+export const repositoryRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
+
+/**
+ * What `NodejsFunction` passes to esbuild for our `bundling` props (aws-cdk-lib's bundling.ts): ESM, node24, minified,
+ * linked source map with sources, `module` before `main`, the repository tsconfig, the createRequire banner, and no
+ * externals because `bundleAwsSDK` is true. Importing CDK here would pull the whole construct library into the bench
+ * for one argument list; keep this in step with business-function.ts instead.
+ */
+export const stackBundling = {
+  format: 'esm',
+  target: 'node24',
+  platform: 'node',
+  minify: true,
+  sourcemap: true,
+  mainFields: ['module', 'main'],
+  banner: "import{createRequire as __cr}from'module';const require=__cr(import.meta.url);",
+} as const;
+
+/** The runtime environment the stack gives every function (business-function.ts). */
+export const stackEnvironment = {
+  NODE_OPTIONS: '--enable-source-maps',
+  POWERTOOLS_SERVICE_NAME: 'sales-ops',
+};
+
+/** `bundled` is what the stack deploys; `external` leaves the SDK to be resolved from node_modules at run time. */
+export type SdkMode = 'bundled' | 'external';
+
+export const sdkExternals = ['@aws-sdk/*', '@smithy/*'];
+
+export function lambdaBuildOptions(entryPath: string, outfile: string, sdk: SdkMode): BuildOptions {
+  return {
+    absWorkingDir: repositoryRoot,
+    entryPoints: [entryPath],
+    bundle: true,
+    outfile,
+    format: stackBundling.format,
+    target: stackBundling.target,
+    platform: stackBundling.platform,
+    minify: stackBundling.minify,
+    sourcemap: stackBundling.sourcemap,
+    mainFields: [...stackBundling.mainFields],
+    tsconfig: join(repositoryRoot, 'tsconfig.json'),
+    banner: { js: stackBundling.banner },
+    external: sdk === 'external' ? sdkExternals : [],
+    metafile: true,
+    logLevel: 'error',
+  };
+}
+
+/** Builds `entryPath` (absolute, or relative to the repository root) to `outfile`; returns esbuild's metafile. */
+export async function buildLambda(entryPath: string, outfile: string, sdk: SdkMode): Promise<Metafile> {
+  const result = await build(lambdaBuildOptions(entryPath, outfile, sdk));
+  if (!result.metafile) throw new Error(`esbuild gave no metafile for ${entryPath}`);
+  return result.metafile;
+}
