@@ -234,66 +234,43 @@ async function deliver(deps: TaskDeps, task: StoredTask): Promise<DecisionResult
   const now = deps.clock.now();
   let next: StoredTask;
   let result: DecisionResult;
-  switch (outcome) {
-    case 'delivered':
-      next = { ...task, delivery: 'delivered', deliveryRetryAt: undefined };
-      result = { kind: 'decided', task: next, decision };
-      break;
-    case 'timed-out':
-      // Step Functions answers TaskTimedOut for any closed task; only a passed deadline makes it "too late".
-      if (now.getTime() >= Date.parse(task.deadlineAt)) {
-        next = {
+  if (outcome === 'delivered') {
+    next = { ...task, delivery: 'delivered', deliveryRetryAt: undefined };
+    result = { kind: 'decided', task: next, decision };
+  } else if (outcome === 'retry') {
+    const attempts = (task.deliveryAttempts ?? 0) + 1;
+    const wait = Math.min(retryBaseMs * 2 ** (attempts - 1), retryCapMs);
+    next = {
+      ...task,
+      deliveryAttempts: attempts,
+      deliveryRetryAt: new Date(now.getTime() + wait).toISOString(),
+    };
+    result = { kind: 'recorded-pending-delivery', task: next };
+  } else {
+    // Step Functions answers TaskTimedOut for any closed task; only a passed deadline makes it "too late".
+    const late = outcome === 'timed-out' && now.getTime() >= Date.parse(task.deadlineAt);
+    next = late
+      ? {
           ...task,
           status: 'EXPIRED',
           delivery: 'too-late',
           closedReason: 'deadline passed before the decision',
-        };
-        result = { kind: 'too-late', task: next };
-        break;
-      }
-      next = {
-        ...task,
-        status: 'CANCELLED',
-        delivery: 'too-late',
-        closedReason: 'workflow no longer running',
-      };
-      result = { kind: 'no-longer-running', task: next };
-      break;
-    case 'gone':
-      next = {
-        ...task,
-        status: 'CANCELLED',
-        delivery: 'too-late',
-        closedReason: 'workflow no longer running',
-      };
-      result = { kind: 'no-longer-running', task: next };
-      break;
-    case 'retry': {
-      const attempts = (task.deliveryAttempts ?? 0) + 1;
-      const wait = Math.min(retryBaseMs * 2 ** (attempts - 1), retryCapMs);
-      next = {
-        ...task,
-        deliveryAttempts: attempts,
-        deliveryRetryAt: new Date(now.getTime() + wait).toISOString(),
-      };
-      result = { kind: 'recorded-pending-delivery', task: next };
-      break;
-    }
+        }
+      : { ...task, status: 'CANCELLED', delivery: 'too-late', closedReason: 'workflow no longer running' };
+    result = { kind: late ? 'too-late' : 'no-longer-running', task: next };
+    await deps.audit.record({
+      subjectId: task.subject.id,
+      at: now.toISOString(),
+      actor: 'system',
+      action: late ? 'decision-too-late' : 'decision-undeliverable',
+      detail: { taskId: task.id },
+    });
   }
   try {
     await deps.tasks.replace(task, next);
   } catch (error) {
     // The decision is already recorded; a lost race here only means the sweeper settles the delivery state.
     if (!(error instanceof TaskConflict)) throw error;
-  }
-  if (outcome !== 'delivered' && outcome !== 'retry') {
-    await deps.audit.record({
-      subjectId: task.subject.id,
-      at: now.toISOString(),
-      actor: 'system',
-      action: outcome === 'timed-out' ? 'decision-too-late' : 'decision-undeliverable',
-      detail: { taskId: task.id },
-    });
   }
   return result;
 }

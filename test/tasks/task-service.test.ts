@@ -108,6 +108,32 @@ describe('delivering a decision', () => {
   });
 });
 
+describe('a decision the workflow no longer waits for', () => {
+  it('is recorded, and the task says the workflow stopped, when Step Functions answers TaskTimedOut early', async () => {
+    const task = await openTask(deps, request());
+    answers = ['timed-out'];
+    const decision = { via: 'api' as const, taskId: task.id, caller: task.assignee, fields: {}, comment: '' };
+    const result = await decideTask(deps, { ...decision, outcome: 'approve' });
+    expect(result.kind).toBe('no-longer-running');
+    expect((await deps.tasks.get(task.id))?.status).toBe('CANCELLED');
+    expect((await deps.audit.of(task.subject.id)).map((e) => e.action)).toContain('decision-undeliverable');
+  });
+
+  it('is too late when its redelivery finds the deadline passed', async () => {
+    const task = await openTask(deps, request({ deadlineSeconds: 3600 }));
+    answers = ['retry'];
+    const decision = { via: 'api' as const, taskId: task.id, caller: task.assignee, fields: {}, comment: '' };
+    expect((await decideTask(deps, { ...decision, outcome: 'approve' })).kind).toBe(
+      'recorded-pending-delivery',
+    );
+    (deps.clock as VirtualClock).advance(7200);
+    answers = ['timed-out'];
+    await sweepTasks(deps);
+    expect(await deps.tasks.get(task.id)).toMatchObject({ status: 'EXPIRED', delivery: 'too-late' });
+    expect((await deps.audit.of(task.subject.id)).map((e) => e.action)).toContain('decision-too-late');
+  });
+});
+
 describe('opening', () => {
   it('makes one task per workflow state even when the Lambda runs twice, re-sending a fresh link', async () => {
     const input = request();
