@@ -23,8 +23,12 @@ export const dummyEnvironment = {
   AWS_REGION: 'us-east-1',
 };
 
-/** The SDK client getter of `#shared/clients.ts` that each declared access uses. */
-const clientGetters: Record<Access, string> = { table: 'dynamo', mail: 'ses', workflows: 'stepFunctions' };
+/** The SDK client getter (module under `functions/shared/clients/`, function) that each declared access uses. */
+const clientGetters: Record<Access, { module: string; getter: string }> = {
+  table: { module: 'dynamodb.ts', getter: 'dynamo' },
+  mail: { module: 'ses.ts', getter: 'ses' },
+  workflows: { module: 'sfn.ts', getter: 'stepFunctions' },
+};
 
 export interface PackageBytes {
   name: string;
@@ -134,14 +138,16 @@ process.stdout.write(JSON.stringify({ loadMs: ready - started, sinceProcessStart
 `;
 
 /** The probe: the handler module as is, plus a function calling the getters of the clients the handler holds. */
-function probeSource(entry: string, getters: readonly string[]): string {
+function probeSource(entry: string, getters: readonly { module: string; getter: string }[]): string {
   const handler = JSON.stringify(join(repositoryRoot, entry));
-  const clients = JSON.stringify(join(repositoryRoot, 'functions/shared/clients.ts'));
   if (getters.length === 0) return `export * from ${handler};\nexport function __benchBuildClients() {}\n`;
   return [
     `export * from ${handler};`,
-    `import { ${getters.join(', ')} } from ${clients};`,
-    `export function __benchBuildClients() { ${getters.map((g) => `${g}();`).join(' ')} }`,
+    ...getters.map(
+      (g) =>
+        `import { ${g.getter} } from ${JSON.stringify(join(repositoryRoot, 'functions/shared/clients', g.module))};`,
+    ),
+    `export function __benchBuildClients() { ${getters.map((g) => `${g.getter}();`).join(' ')} }`,
     '',
   ].join('\n');
 }
@@ -260,7 +266,7 @@ export async function measureBundles(tmp: string, progress: (line: string) => vo
       entry: p.entry,
       usedBy: p.usedBy,
       sdkClients: p.sdkClients,
-      clientsBuilt: p.getters,
+      clientsBuilt: p.getters.map((g) => g.getter),
       uses: p.uses,
       bundled,
       external,

@@ -271,7 +271,7 @@ export function renderMarkdown(r: BenchResults): string {
       `**Cold load** is timed inside a fresh Node process (\`process.execPath\`, ${coldLoadRuns} runs per build, the ` +
         'two builds alternating run by run): from just before `import()` of the bundle to just after its SDK clients ' +
         'exist. The handlers build their clients lazily on first use, so the timed module is a probe bundled with the ' +
-        'same settings: the handler module re-exported as is, plus one function calling the `#shared/clients.ts` ' +
+        'same settings: the handler module re-exported as is, plus one function calling the `#shared/clients/*.ts` ' +
         'getters for the accesses the handler is declared with in routes.ts / registry.ts (`table` → `dynamo()`, ' +
         '`mail` → `ses()`, `workflows` → `stepFunctions()`), as its first invocation would; the probe adds at most ' +
         `${Math.max(...r.bundles.map((b) => b.bundled.probeExtraBytes))} bytes. The process has only the environment ` +

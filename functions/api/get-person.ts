@@ -1,7 +1,7 @@
 // GET /people/{email}: anyone in the directory may read a person (name, roles, manager, locale, delegate).
 import * as z from 'zod';
 import { requireRole } from '#shared/access.ts';
-import { dynamo } from '#shared/clients.ts';
+import { dynamo } from '#shared/clients/dynamodb.ts';
 import { envVars, readEnv } from '#shared/env.ts';
 import { notFound } from '#shared/errors.ts';
 import { apiHandler } from '#shared/http.ts';

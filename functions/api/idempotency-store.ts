@@ -1,5 +1,5 @@
 // The Idempotency-Key store the creating POST handlers share, made once per Lambda container.
-import { dynamo } from '#shared/clients.ts';
+import { dynamo } from '#shared/clients/dynamodb.ts';
 import { processClock } from '#shared/clock.ts';
 import { envVars, readEnv } from '#shared/env.ts';
 import { IdempotencyStore } from '#shared/idempotency.ts';

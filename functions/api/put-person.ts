@@ -1,7 +1,7 @@
 // PUT /people/{email}: an admin creates or updates a person in the directory.
 import * as z from 'zod';
 import { requireRole } from '#shared/access.ts';
-import { dynamo } from '#shared/clients.ts';
+import { dynamo } from '#shared/clients/dynamodb.ts';
 import { processClock } from '#shared/clock.ts';
 import { envVars, readEnv } from '#shared/env.ts';
 import { InvalidInput } from '#shared/errors.ts';

@@ -2,7 +2,9 @@
 import * as z from 'zod';
 import { AuditTrail } from '#shared/audit.ts';
 import { nextBusinessId } from '#shared/business-ids.ts';
-import { dynamo, ses, stepFunctions } from '#shared/clients.ts';
+import { dynamo } from '#shared/clients/dynamodb.ts';
+import { ses } from '#shared/clients/ses.ts';
+import { stepFunctions } from '#shared/clients/sfn.ts';
 import { processClock } from '#shared/clock.ts';
 import { envVars, readEnv } from '#shared/env.ts';
 import { sesMailer } from '#shared/mailer.ts';

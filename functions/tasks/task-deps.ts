@@ -1,6 +1,8 @@
 // The task handlers' dependencies, built once per Lambda container from the environment (read once, failing fast).
 import { AuditTrail } from '#shared/audit.ts';
-import { dynamo, ses, stepFunctions } from '#shared/clients.ts';
+import { dynamo } from '#shared/clients/dynamodb.ts';
+import { ses } from '#shared/clients/ses.ts';
+import { stepFunctions } from '#shared/clients/sfn.ts';
 import { processClock } from '#shared/clock.ts';
 import { envVars, readEnv } from '#shared/env.ts';
 import { sesMailer } from '#shared/mailer.ts';
