@@ -1,10 +1,10 @@
 // The stack's esbuild settings for a Lambda handler (business-function.ts), reproduced once for the bench.
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { type BuildOptions, build, type Metafile } from 'esbuild';
+import { bundledSdkAliases, requireBanner } from '#infra/lambda-bundling.ts';
+import { repositoryRoot } from '#infra/repository-root.ts';
 
-/** The bench's own copy: business-function.ts has one too, but importing it loads the whole of aws-cdk-lib. */
-export const repositoryRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
+export { repositoryRoot };
 
 /**
  * What `NodejsFunction` passes to esbuild for our `bundling` props (aws-cdk-lib's bundling.ts): ESM, node24, minified,
@@ -19,7 +19,7 @@ export const stackBundling = {
   minify: true,
   sourcemap: true,
   mainFields: ['module', 'main'],
-  banner: "import{createRequire as __cr}from'module';const require=__cr(import.meta.url);",
+  banner: requireBanner,
 } as const;
 
 /** The runtime environment the stack gives every function (business-function.ts). */
@@ -48,6 +48,8 @@ export function lambdaBuildOptions(entryPath: string, outfile: string, sdk: SdkM
     tsconfig: join(repositoryRoot, 'tsconfig.json'),
     banner: { js: stackBundling.banner },
     external: sdk === 'external' ? sdkExternals : [],
+    // The stack's module swaps apply to the SDK it bundles; a runtime-provided SDK keeps its own.
+    alias: sdk === 'bundled' ? { ...bundledSdkAliases } : {},
     metafile: true,
     logLevel: 'error',
   };

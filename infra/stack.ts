@@ -9,11 +9,12 @@ import { listWorkflowSlugs } from '#workflows/definitions.ts';
 import { type Access, type Registry, registry as workflowRegistry } from '#workflows/registry.ts';
 import type { DeploymentConfig } from './config.ts';
 import { Api } from './constructs/api.ts';
-import { BusinessFunction, type BusinessFunctionProps, functionId } from './constructs/business-function.ts';
+import { BusinessFunction, type BusinessFunctionProps } from './constructs/business-function.ts';
 import { Mailer } from './constructs/mailer.ts';
 import { Monitoring } from './constructs/monitoring.ts';
 import { BusinessTable } from './constructs/table.ts';
 import { Workflow } from './constructs/workflow.ts';
+import { functionId } from './function-id.ts';
 import { routes as apiRoutes, type RouteSpec, taskSweeper } from './routes.ts';
 
 export interface SalesOpsStackProps extends StackProps {

@@ -1,6 +1,5 @@
 // A Lambda function with the project's defaults, and helpers that grant an access and set its env vars together.
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { Arn, ArnFormat, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
@@ -8,19 +7,9 @@ import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { bundledSdkAliases, requireBanner } from '../lambda-bundling.ts';
+import { repositoryRoot } from '../repository-root.ts';
 import type { Mailer } from './mailer.ts';
-
-export const repositoryRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-
-/** `functions/api/get-person.ts` → `ApiGetPerson`: a readable construct id, stable as long as the file keeps its name. */
-export function functionId(entry: string): string {
-  return entry
-    .replace(/^functions\//, '')
-    .replace(/\.ts$/, '')
-    .split(/[/-]/)
-    .map((part) => part.charAt(0).toUpperCase() + part.slice(1))
-    .join('');
-}
 
 export interface BusinessFunctionProps {
   /** Handler file relative to the repository root; it exports `handler`. */
@@ -69,8 +58,13 @@ export class BusinessFunction extends Construct {
         bundleAwsSDK: true,
         mainFields: ['module', 'main'],
         tsconfig: join(repositoryRoot, 'tsconfig.json'),
-        // Some dependencies still call require(); ESM bundles need it defined.
-        banner: "import{createRequire as __cr}from'module';const require=__cr(import.meta.url);",
+        banner: requireBanner,
+        esbuildArgs: Object.fromEntries(
+          Object.entries(bundledSdkAliases).map(([module, replacement]) => [
+            `--alias:${module}`,
+            replacement,
+          ]),
+        ),
       },
     });
   }

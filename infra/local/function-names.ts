@@ -1,5 +1,5 @@
 // Local names for functions, as the stack would name them: one per handler file, prefixed with the stage.
-import { functionId } from '#infra/constructs/business-function.ts';
+import { functionId } from '#infra/function-id.ts';
 
 export const localStage = 'local';
 export const localRegion = 'us-east-1';

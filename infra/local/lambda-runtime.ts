@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Context } from 'aws-lambda';
-import { repositoryRoot } from '#infra/constructs/business-function.ts';
+import { repositoryRoot } from '#infra/repository-root.ts';
 
 export type LambdaHandler = (event: unknown, context: Context) => Promise<unknown>;
 
