@@ -27,55 +27,57 @@ export type Registry = Readonly<Record<string, PlaceholderSpec>>;
  * Placeholder name → what it stands for. A placeholder used in a definition without an entry here, or an entry no
  * definition uses, fails the ASL rules test.
  */
-const taskAccess: readonly Access[] = ['table', 'mail', 'workflows'];
+const steps: readonly Access[] = ['table', 'workflows'];
+/** Steps that tell people something by mail. */
+const mailingSteps: readonly Access[] = ['table', 'mail', 'workflows'];
 
 export const registry: Registry = {
   OpenTaskFunction: {
     kind: 'function',
     entry: 'functions/tasks/open-task.ts',
     description: 'Opens a human task and mails its assignee',
-    uses: taskAccess,
+    uses: mailingSteps,
   },
   CloseExpiredTasksFunction: {
     kind: 'function',
     entry: 'functions/tasks/close-expired-tasks.ts',
     description: 'Closes a timed-out execution’s tasks and tells the requester',
-    uses: taskAccess,
+    uses: mailingSteps,
   },
   PlanExpenseReviewFunction: {
     kind: 'function',
     entry: 'functions/expense-approval/plan-review.ts',
     description: 'Next review level of an expense claim or advance application',
-    uses: taskAccess,
+    uses: steps,
   },
   RecordExpenseDecisionFunction: {
     kind: 'function',
     entry: 'functions/expense-approval/record-decision.ts',
     description: 'Records a review decision on an expense claim or application',
-    uses: taskAccess,
+    uses: steps,
   },
   PlanContractStageFunction: {
     kind: 'function',
     entry: 'functions/contract-review/plan-stage.ts',
     description: 'Next review stage of a contract version',
-    uses: taskAccess,
+    uses: steps,
   },
   RecordContractDecisionFunction: {
     kind: 'function',
     entry: 'functions/contract-review/record-decision.ts',
     description: 'Records a contract review decision; checks the content hash at signing',
-    uses: taskAccess,
+    uses: steps,
   },
   FinishContractFunction: {
     kind: 'function',
     entry: 'functions/contract-review/finish-contract.ts',
     description: 'Ends a contract review; starts order handoff and payment collection after signing',
-    uses: taskAccess,
+    uses: mailingSteps,
   },
   FinishExpenseFunction: {
     kind: 'function',
     entry: 'functions/expense-approval/finish-expense.ts',
     description: 'Ends an expense claim or application: budget settled, owner told',
-    uses: taskAccess,
+    uses: mailingSteps,
   },
 };

@@ -1,5 +1,6 @@
 // Workflow step: ends a contract version's review (signed, rejected, changes requested, expired) and tells sales.
 import * as z from 'zod';
+import { mailFromEnv } from '#shared/ses-mail.ts';
 import { contractDeps } from './contract-deps.ts';
 import { finishContract } from './contract-service.ts';
 import { contractRefSchema } from './plan-stage.ts';
@@ -10,6 +11,6 @@ const inputSchema = contractRefSchema.extend({
 
 export const handler = async (event: unknown): Promise<{ ended: string }> => {
   const input = inputSchema.parse(event);
-  await finishContract(contractDeps(), input);
+  await finishContract(contractDeps(mailFromEnv()), input);
   return { ended: input.ending };
 };

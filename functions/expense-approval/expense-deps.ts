@@ -4,11 +4,10 @@ import * as z from 'zod';
 import { AuditTrail } from '#shared/audit.ts';
 import { nextBusinessId } from '#shared/business-ids.ts';
 import { dynamo } from '#shared/clients/dynamodb.ts';
-import { ses } from '#shared/clients/ses.ts';
 import { stepFunctions } from '#shared/clients/sfn.ts';
 import { processClock } from '#shared/clock.ts';
 import { envVars, readEnv } from '#shared/env.ts';
-import { sesMailer } from '#shared/mailer.ts';
+import { type MailAccess, mailNotGranted } from '#shared/mailer.ts';
 import { PeopleRepository } from '#shared/people-repository.ts';
 import { stepFunctionsStarter } from '#shared/workflow-starter.ts';
 import { TaskRepository } from '#tasks/task-repository.ts';
@@ -19,15 +18,16 @@ import { readExpensePolicy } from './policy.ts';
 
 const env = readEnv({
   ...envVars.table,
-  ...envVars.mail,
   ...envVars.workflows,
   EXPENSE_POLICY: z.string().optional(),
 });
 const policy = readExpensePolicy(env.EXPENSE_POLICY);
 
-let deps: ExpenseDeps | undefined;
+// Made once; the mail part is added per call, since in the sandbox every handler shares this module.
+let deps: Omit<ExpenseDeps, 'mailer'> | undefined;
 
-export function expenseDeps(): ExpenseDeps {
+/** Handlers that send mail pass `mailFromEnv()`; the others leave SES out of their bundle and their grants. */
+export function expenseDeps(mail: MailAccess = mailNotGranted): ExpenseDeps {
   const db = dynamo();
   deps ??= {
     expenses: new ExpenseRepository(db, env.TABLE_NAME),
@@ -35,11 +35,10 @@ export function expenseDeps(): ExpenseDeps {
     people: new PeopleRepository(db, env.TABLE_NAME),
     tasks: new TaskRepository(db, env.TABLE_NAME),
     audit: new AuditTrail(db, env.TABLE_NAME),
-    mailer: sesMailer(ses(), env.SENDER_EMAIL, env.MAIL_CONFIGURATION_SET),
     workflows: stepFunctionsStarter(stepFunctions(), env.WORKFLOW_ARN_PREFIX),
     clock: processClock,
     policy,
     nextId: (prefix, year) => nextBusinessId(db, env.TABLE_NAME, prefix, year),
   };
-  return deps;
+  return { ...deps, mailer: mail.mailer };
 }

@@ -1,5 +1,6 @@
 // Workflow step: ends a claim or application (approved, rejected, returned, expired): budget settled, owner told.
 import * as z from 'zod';
+import { mailFromEnv } from '#shared/ses-mail.ts';
 import { expenseDeps } from './expense-deps.ts';
 import { finish } from './expense-service.ts';
 import { subjectRefSchema } from './plan-review.ts';
@@ -10,6 +11,6 @@ const inputSchema = subjectRefSchema.extend({
 
 export const handler = async (event: unknown): Promise<{ ended: string }> => {
   const input = inputSchema.parse(event);
-  await finish(expenseDeps(), input);
+  await finish(expenseDeps(mailFromEnv()), input);
   return { ended: input.ending };
 };

@@ -1,5 +1,4 @@
-// Sends one email through SES v2 (HTML with a plain-text alternative), tagged with the configuration set.
-import { type SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
+// What sending mail means to the domain code: one message to one person; SES is one implementation (ses-mail.ts).
 
 export interface OutgoingMail {
   to: string;
@@ -12,25 +11,21 @@ export interface Mailer {
   send(mail: OutgoingMail): Promise<void>;
 }
 
-export function sesMailer(client: SESv2Client, from: string, configurationSet?: string): Mailer {
-  return {
-    async send(mail) {
-      await client.send(
-        new SendEmailCommand({
-          FromEmailAddress: from,
-          Destination: { ToAddresses: [mail.to] },
-          ConfigurationSetName: configurationSet,
-          Content: {
-            Simple: {
-              Subject: { Data: mail.subject, Charset: 'UTF-8' },
-              Body: {
-                Html: { Data: mail.html, Charset: 'UTF-8' },
-                Text: { Data: mail.text, Charset: 'UTF-8' },
-              },
-            },
-          },
-        }),
-      );
-    },
-  };
+/** Mail as a handler is granted it: the mailer and the base URL that task links start with. */
+export interface MailAccess {
+  mailer: Mailer;
+  baseUrl: string;
 }
+
+/**
+ * For handlers that are not granted mail: they never send any, and if a change makes one try, it fails loudly
+ * instead of bundling SES into every function.
+ */
+export const mailNotGranted: MailAccess = {
+  mailer: {
+    send: async () => {
+      throw new Error('This function is not granted mail: add "mail" to its uses and pass mailFromEnv()');
+    },
+  },
+  baseUrl: 'https://mail-not-granted.invalid',
+};

@@ -283,10 +283,13 @@ describe('human tasks', () => {
     expect(route('PUT /people/{email}').AuthorizationType).toBe('JWT');
   });
 
-  it('gives the task functions the table, mail and workflows they use', () => {
-    expect(Object.keys(environmentOf('Task page'))).toEqual(
+  it('grants mail only to the functions that send it', () => {
+    expect(Object.keys(environmentOf(taskSweeper.description))).toEqual(
       expect.arrayContaining(['TABLE_NAME', 'SENDER_EMAIL', 'APP_BASE_URL', 'WORKFLOW_ARN_PREFIX']),
     );
+    const page = Object.keys(environmentOf('Task page'));
+    expect(page).toEqual(expect.arrayContaining(['TABLE_NAME', 'WORKFLOW_ARN_PREFIX']));
+    expect(page).not.toContain('SENDER_EMAIL');
   });
 });
 
