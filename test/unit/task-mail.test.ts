@@ -3,16 +3,15 @@ import { describe, expect, it } from 'vitest';
 import { escapeHtml } from '#shared/html.ts';
 import { outcomeLink, renderExpiryNotice, renderTaskMail, type TaskMailKind } from '#tasks/task-mail.ts';
 import type { Task } from '#tasks/task-model.ts';
+import { pendingTask } from '../fixtures/task.ts';
 
 const link = 'https://api.example.com/t/tsk_9f8e7d?k=s3cr3t-LinkSecret_abc';
 const hostile = '<script>alert(1)</script>';
 const attributeBreaker = '"><img src=x onerror=alert(2)>';
 
 function makeTask(overrides: Partial<Task> = {}): Task {
-  return {
-    id: 'tsk_9f8e7d',
+  return pendingTask({
     type: 'expense-review',
-    status: 'PENDING',
     workflow: {
       executionArn: 'arn:aws:states:cn-north-1:1:execution:expense-approval:EX-2026-00012',
       stateName: 'Review',
@@ -32,22 +31,10 @@ function makeTask(overrides: Partial<Task> = {}): Task {
       ],
       history: [{ at: '2026-11-20T02:00:00.000Z', by: '王五', text: '请补充酒店发票' }],
     },
-    assignee: 'li.si@example.com',
-    requester: 'zhang.san@example.com',
-    excluded: [],
     outcomes: ['approve', 'reject', 'send-back'],
-    fields: [],
     sla: { reminderAfter: { hours: 24 }, escalateAfter: { hours: 48 } },
-    openedAt: '2026-11-20T00:00:00.000Z',
-    // 10:00 UTC is 18:00 in Shanghai: the mail must show 18:00 whatever the server's zone.
-    deadlineAt: '2026-11-22T10:00:00.000Z',
-    escalated: false,
-    linkHash: 'a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f90',
-    linkVersion: 1,
-    retiredLinks: [],
-    version: 1,
     ...overrides,
-  };
+  });
 }
 
 const hostileTask = () =>

@@ -4,6 +4,7 @@ import { escapeHtml, html, unsafeRawHtml } from '#shared/html.ts';
 import type { Locale } from '#shared/people.ts';
 import type { FieldSpec, Task } from '#tasks/task-model.ts';
 import { renderTaskForm, renderTaskNotice, type TaskNoticeKind } from '#tasks/task-page-html.ts';
+import { pendingTask } from '../fixtures/task.ts';
 
 const hostile = '<script>alert(1)</script>';
 const attributeBreaker = '"><img src=x onerror=alert(2)>';
@@ -18,10 +19,8 @@ const fields: FieldSpec[] = [
 ];
 
 function makeTask(overrides: Partial<Task> = {}): Task {
-  return {
-    id: 'tsk_9f8e7d',
+  return pendingTask({
     type: 'contract-legal-review',
-    status: 'PENDING',
     workflow: {
       executionArn: 'arn:aws:states:cn-north-1:1:execution:contract-review:CT-2026-00042',
       stateName: 'Legal',
@@ -42,19 +41,10 @@ function makeTask(overrides: Partial<Task> = {}): Task {
     },
     assignee: 'legal@example.com',
     requester: 'sales@example.com',
-    excluded: [],
     outcomes: ['approve', 'request-changes', 'reject'],
-    fields: [],
     sla: { reminderAfter: { businessDays: 2 }, escalateAfter: { businessDays: 4 } },
-    openedAt: '2026-11-20T00:00:00.000Z',
-    deadlineAt: '2026-11-22T10:00:00.000Z',
-    escalated: false,
-    linkHash: 'a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f90',
-    linkVersion: 1,
-    retiredLinks: [],
-    version: 1,
     ...overrides,
-  };
+  });
 }
 
 const form = (overrides: Partial<Parameters<typeof renderTaskForm>[0]> = {}) =>
