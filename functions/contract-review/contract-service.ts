@@ -8,7 +8,7 @@ import { type Bilingual, renderOutcomeMail } from '#shared/outcome-mail.ts';
 import type { PeopleRepository } from '#shared/people-repository.ts';
 import type { WorkflowStarter } from '#shared/workflow-starter.ts';
 import { localDate } from '#tasks/sla.ts';
-import type { FieldSpec, OutcomeId, TaskSummary } from '#tasks/task-model.ts';
+import type { FieldSpec, OutcomeId, TaskResult, TaskSummary } from '#tasks/task-model.ts';
 import { describeChanges } from './changes.ts';
 import { contentHash } from './content-hash.ts';
 import type { ContractRepository } from './contract-repository.ts';
@@ -209,14 +209,16 @@ export async function planStage(
 
 export interface ContractDecisionInput extends ContractRef {
   stage: ContractStage;
-  decision: {
-    outcome: string;
-    fields?: Record<string, unknown>;
-    comment?: string;
-    decidedBy: string;
-    decidedAt: string;
-  };
+  decision: TaskResult;
 }
+
+const contractOutcomes: ReadonlySet<OutcomeId> = new Set([
+  'approve',
+  'request-changes',
+  'reject',
+  'send-back',
+  'sign',
+]);
 
 export type NextStep = 'continue' | 'changes-requested' | 'rejected' | 'signed' | 'content-changed';
 
@@ -230,13 +232,14 @@ export async function recordContractDecision(
 ): Promise<{ next: NextStep }> {
   const contract = await load(deps, input);
   const current = contract.versions.at(-1) as ContractVersion;
-  const outcome = input.decision.outcome as ContractReview['outcome'];
+  const outcome = input.decision.outcome;
+  if (!contractOutcomes.has(outcome)) throw new Error(`Unexpected outcome ${outcome} for a contract review`);
   const review: ContractReview = {
     version: input.version,
     stage: input.stage,
     by: input.decision.decidedBy,
-    outcome,
-    comment: input.decision.comment ?? '',
+    outcome: outcome as ContractReview['outcome'],
+    comment: input.decision.comment,
     at: input.decision.decidedAt,
     contentHash: current.contentHash,
   };
@@ -270,7 +273,7 @@ export async function recordContractDecision(
         detail: { version: input.version, approvedHash: current.contentHash, actualHash: actual },
       });
     } else {
-      const fields = input.decision.fields ?? {};
+      const fields = input.decision.fields;
       changes = {
         ...changes,
         signature: {

@@ -1,18 +1,13 @@
 // Workflow step: stores a stage's decision on the contract (checking the content hash at signing) and says what next.
 import * as z from 'zod';
+import { taskResultSchema } from '#tasks/task-model.ts';
 import { contractDeps } from './contract-deps.ts';
 import { recordContractDecision } from './contract-service.ts';
 import { contractRefSchema } from './plan-stage.ts';
 
 const inputSchema = contractRefSchema.extend({
   stage: z.enum(['legal', 'director', 'signing']),
-  decision: z.object({
-    outcome: z.enum(['approve', 'request-changes', 'reject', 'send-back', 'sign']),
-    fields: z.record(z.string(), z.unknown()).optional(),
-    comment: z.string().optional(),
-    decidedBy: z.string(),
-    decidedAt: z.string(),
-  }),
+  decision: taskResultSchema,
 });
 
 export const handler = async (event: unknown) =>

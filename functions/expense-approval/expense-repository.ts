@@ -62,14 +62,35 @@ export class ExpenseRepository {
   }
 
   /** Marks an approved application as used by a claim, once; the same claim asking again is fine. */
-  async useApplication(id: string, claimId: string): Promise<boolean> {
+  useApplication(id: string, claimId: string): Promise<boolean> {
+    return this.#moveApplication(
+      id,
+      claimId,
+      '#status = :used, usedBy = :claim',
+      '#status = :approved OR (#status = :used AND usedBy = :claim)',
+    );
+  }
+
+  /** Gives an application back when the claim that used it did not go ahead (refused, returned, rejected). */
+  async releaseApplication(id: string, claimId: string): Promise<void> {
+    // Already given back (a retried step) is fine: the condition just fails.
+    await this.#moveApplication(
+      id,
+      claimId,
+      'SET #status = :approved REMOVE usedBy',
+      '#status = :used AND usedBy = :claim',
+    );
+  }
+
+  /** One conditional update between APPROVED and USED; false when the condition did not hold. */
+  async #moveApplication(id: string, claimId: string, set: string, condition: string, remove?: string) {
     try {
       await this.#db.send(
         new UpdateCommand({
           TableName: this.#table,
           Key: applicationKey(id),
-          UpdateExpression: 'SET #status = :used, usedBy = :claim, revision = revision + :one',
-          ConditionExpression: '#status = :approved OR (#status = :used AND usedBy = :claim)',
+          UpdateExpression: `SET ${set}, revision = revision + :one${remove ? ` REMOVE ${remove}` : ''}`,
+          ConditionExpression: condition,
           ExpressionAttributeNames: { '#status': 'status' },
           ExpressionAttributeValues: {
             ':used': 'USED',
@@ -83,29 +104,6 @@ export class ExpenseRepository {
     } catch (error) {
       if ((error as Error).name === 'ConditionalCheckFailedException') return false;
       throw error;
-    }
-  }
-
-  /** Gives an application back when the claim that used it did not go ahead (refused, returned, rejected). */
-  async releaseApplication(id: string, claimId: string): Promise<void> {
-    try {
-      await this.#db.send(
-        new UpdateCommand({
-          TableName: this.#table,
-          Key: applicationKey(id),
-          UpdateExpression: 'SET #status = :approved, revision = revision + :one REMOVE usedBy',
-          ConditionExpression: '#status = :used AND usedBy = :claim',
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: {
-            ':used': 'USED',
-            ':approved': 'APPROVED',
-            ':claim': claimId,
-            ':one': 1,
-          },
-        }),
-      );
-    } catch (error) {
-      if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
     }
   }
 

@@ -9,7 +9,7 @@ import type { PeopleRepository } from '#shared/people-repository.ts';
 import type { WorkflowStarter } from '#shared/workflow-starter.ts';
 import { findAssignee } from '#tasks/assignee-lookup.ts';
 import { localDate } from '#tasks/sla.ts';
-import type { FieldSpec, OutcomeId, TaskSummary } from '#tasks/task-model.ts';
+import type { FieldSpec, OutcomeId, TaskResult, TaskSummary } from '#tasks/task-model.ts';
 import type { TaskRepository } from '#tasks/task-repository.ts';
 import type { BudgetRepository } from './budgets.ts';
 import {
@@ -364,13 +364,7 @@ export async function planReview(deps: ExpenseDeps, ref: SubjectRef): Promise<Pl
 
 export interface RecordInput extends SubjectRef {
   level: ReviewLevel;
-  decision: {
-    outcome: string;
-    fields?: Record<string, unknown>;
-    comment?: string;
-    decidedBy: string;
-    decidedAt: string;
-  };
+  decision: TaskResult;
 }
 
 /** Stores one level's decision and says where the workflow goes next. */
@@ -387,13 +381,13 @@ export async function recordDecision(
     (r) => r.version === input.version && r.level === input.level && r.at === input.decision.decidedAt,
   );
   if (!already) {
-    const approvedAmounts = financeAmounts(input.decision.fields ?? {});
+    const approvedAmounts = financeAmounts(input.decision.fields);
     const review: Review = {
       version: input.version,
       level: input.level,
       by: input.decision.decidedBy,
       outcome,
-      comment: input.decision.comment ?? '',
+      comment: input.decision.comment,
       at: input.decision.decidedAt,
       ...(Object.keys(approvedAmounts).length > 0 ? { approvedAmounts } : {}),
     };

@@ -1,18 +1,13 @@
 // Workflow step: stores one level's decision on the claim or application and says where to go next.
 import * as z from 'zod';
+import { taskResultSchema } from '#tasks/task-model.ts';
 import { expenseDeps } from './expense-deps.ts';
 import { recordDecision } from './expense-service.ts';
 import { subjectRefSchema } from './plan-review.ts';
 
 const inputSchema = subjectRefSchema.extend({
   level: z.enum(['supervisor', 'sales-manager', 'finance', 'director']),
-  decision: z.object({
-    outcome: z.string(),
-    fields: z.record(z.string(), z.unknown()).optional(),
-    comment: z.string().optional(),
-    decidedBy: z.string(),
-    decidedAt: z.string(),
-  }),
+  decision: taskResultSchema,
 });
 
 export const handler = async (event: unknown) => recordDecision(expenseDeps(), inputSchema.parse(event));

@@ -149,6 +149,16 @@ export interface Decision {
   decidedAt: string;
 }
 
+/** The task's result as its workflow receives it (the SendTaskSuccess output), checked by the step that records it. */
+export const taskResultSchema = z.object({
+  outcome: z.enum(outcomeIds),
+  fields: z.record(z.string(), z.unknown()).default({}),
+  comment: z.string().default(''),
+  decidedBy: z.string(),
+  decidedAt: z.string(),
+});
+export type TaskResult = z.infer<typeof taskResultSchema>;
+
 /** How the decision reached the workflow: pending until SendTaskSuccess answers. */
 export type Delivery = 'pending' | 'delivered' | 'too-late';
 
