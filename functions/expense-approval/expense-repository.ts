@@ -77,8 +77,9 @@ export class ExpenseRepository {
     await this.#moveApplication(
       id,
       claimId,
-      'SET #status = :approved REMOVE usedBy',
+      '#status = :approved',
       '#status = :used AND usedBy = :claim',
+      'usedBy',
     );
   }
 

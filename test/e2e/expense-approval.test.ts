@@ -342,6 +342,27 @@ describe('budgets and advance applications', () => {
     expect(again.status).toBe(422);
   });
 
+  it('gives the application back when the claim it covered is returned', async () => {
+    const costCenter = await budgetOf(1000);
+    const { id: application } = (
+      await sandbox.request('POST', '/expense-applications', {
+        token: tokens[rep],
+        json: { costCenter, amount: cny(600), reason: 'Booth at the autumn trade fair' },
+      })
+    ).json<{ id: string }>();
+    await decide(salesManager, application, 'approve');
+    await decide(director, application, 'approve');
+    await waitForStatus(application, 'APPROVED');
+    const { id } = (await file(costCenter, [item(1500)], { applicationId: application })).json<{
+      id: string;
+    }>();
+    await waitForLevel(id, 'supervisor');
+    await decide(supervisor, id, 'return', { comment: 'Split the booth and the travel' });
+    await waitForStatus(id, 'RETURNED');
+    expect((await claimOf(application)).status).toBe('APPROVED');
+    expect((await budget(costCenter)).committed.amount).toBe(0);
+  });
+
   it('ends a rejected application without making it usable', async () => {
     const costCenter = await budgetOf(1000);
     const { id } = (
