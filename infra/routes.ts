@@ -15,7 +15,7 @@ export interface RouteSpec {
   uses: readonly Access[];
 }
 
-const taskPages = 'functions/tasks/task-page.ts';
+const taskPages = 'functions/human-tasks/task-page.ts';
 /** What the workflow-facing handlers touch; only those that send mail are granted it too (see the sweeper). */
 const taskAccess: readonly Access[] = ['table', 'workflows'];
 
@@ -47,7 +47,7 @@ export const routes: readonly RouteSpec[] = [
   {
     method: 'POST',
     path: '/t/{taskId}',
-    entry: 'functions/tasks/task-page-decision.ts',
+    entry: 'functions/human-tasks/task-page-decision.ts',
     description: 'Decision from the task page',
     access: 'public',
     uses: taskAccess,
@@ -168,7 +168,7 @@ export const routes: readonly RouteSpec[] = [
 
 /** Runs on a schedule, not behind a route: reminders, escalations and decision redelivery for every task. */
 export const taskSweeper = {
-  entry: 'functions/tasks/sweep-tasks.ts',
+  entry: 'functions/human-tasks/sweep-tasks.ts',
   description: 'SLA sweep of human tasks',
   uses: ['table', 'mail', 'workflows'] as const,
   everyMinutes: 5,

@@ -34,13 +34,13 @@ const mailingSteps: readonly Access[] = ['table', 'mail', 'workflows'];
 export const registry: Registry = {
   OpenTaskFunction: {
     kind: 'function',
-    entry: 'functions/tasks/open-task.ts',
+    entry: 'functions/human-tasks/open-task.ts',
     description: 'Opens a human task and mails its assignee',
     uses: mailingSteps,
   },
   CloseExpiredTasksFunction: {
     kind: 'function',
-    entry: 'functions/tasks/close-expired-tasks.ts',
+    entry: 'functions/human-tasks/close-expired-tasks.ts',
     description: 'Closes a timed-out execution’s tasks and tells the requester',
     uses: mailingSteps,
   },

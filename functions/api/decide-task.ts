@@ -1,10 +1,10 @@
 // POST /tasks/{id}/decision: the assignee decides through the API instead of the mailed link.
 import * as z from 'zod';
+import { taskDeps } from '#human-tasks/task-deps.ts';
+import { decideTask } from '#human-tasks/task-service.ts';
+import { taskView } from '#human-tasks/task-view.ts';
 import { DomainError, forbidden, InvalidInput, notFound } from '#shared/errors.ts';
 import { apiHandler } from '#shared/http.ts';
-import { taskDeps } from '#tasks/task-deps.ts';
-import { decideTask } from '#tasks/task-service.ts';
-import { taskView } from '#tasks/task-view.ts';
 
 const bodySchema = z
   .object({

@@ -1,8 +1,8 @@
 // GET /tasks?assignee=me&status=open: the caller's open tasks, oldest first.
 import * as z from 'zod';
+import { taskDeps } from '#human-tasks/task-deps.ts';
+import { taskView } from '#human-tasks/task-view.ts';
 import { apiHandler } from '#shared/http.ts';
-import { taskDeps } from '#tasks/task-deps.ts';
-import { taskView } from '#tasks/task-view.ts';
 
 const querySchema = z.object({
   assignee: z.literal('me', { error: 'only assignee=me is supported' }).default('me'),

@@ -1,4 +1,7 @@
 // The contract procedure: submit and revise drafts, plan each review stage, record decisions, sign, finish.
+
+import { localDate } from '#human-tasks/sla.ts';
+import type { FieldSpec, OutcomeId, TaskResult, TaskSummary } from '#human-tasks/task-model.ts';
 import type { AuditTrail } from '#shared/audit.ts';
 import type { IdPrefix } from '#shared/business-ids.ts';
 import type { Clock } from '#shared/clock.ts';
@@ -7,8 +10,6 @@ import type { Mailer } from '#shared/mailer.ts';
 import { type Bilingual, renderOutcomeMail } from '#shared/outcome-mail.ts';
 import type { PeopleRepository } from '#shared/people-repository.ts';
 import type { WorkflowStarter } from '#shared/workflow-starter.ts';
-import { localDate } from '#tasks/sla.ts';
-import type { FieldSpec, OutcomeId, TaskResult, TaskSummary } from '#tasks/task-model.ts';
 import { describeChanges } from './changes.ts';
 import { contentHash } from './content-hash.ts';
 import type { ContractRepository } from './contract-repository.ts';

@@ -1,6 +1,6 @@
 // The contract policy's numbers: finding thresholds, the director threshold, SLAs; defaults overridable by configuration.
 import * as z from 'zod';
-import { slaSchema } from '#tasks/task-model.ts';
+import { slaSchema } from '#human-tasks/task-model.ts';
 
 const fen = z.number().int().nonnegative();
 

@@ -1,6 +1,7 @@
 // The expense handlers' dependencies, built once per Lambda container from the environment (read once, failing fast).
 
 import * as z from 'zod';
+import { TaskRepository } from '#human-tasks/task-repository.ts';
 import { AuditTrail } from '#shared/audit.ts';
 import { nextBusinessId } from '#shared/business-ids.ts';
 import { dynamo } from '#shared/clients/dynamodb.ts';
@@ -10,7 +11,6 @@ import { envVars, readEnv } from '#shared/env.ts';
 import { type MailAccess, mailNotGranted } from '#shared/mailer.ts';
 import { PeopleRepository } from '#shared/people-repository.ts';
 import { stepFunctionsStarter } from '#shared/workflow-starter.ts';
-import { TaskRepository } from '#tasks/task-repository.ts';
 import { BudgetRepository } from './budgets.ts';
 import { ExpenseRepository } from './expense-repository.ts';
 import type { ExpenseDeps } from './expense-service.ts';

@@ -1,4 +1,9 @@
 // The expense procedure: file and revise claims, advance applications, plan each review level, record, finish.
+
+import { findAssignee } from '#human-tasks/assignee-lookup.ts';
+import { localDate } from '#human-tasks/sla.ts';
+import type { FieldSpec, OutcomeId, TaskResult, TaskSummary } from '#human-tasks/task-model.ts';
+import type { TaskRepository } from '#human-tasks/task-repository.ts';
 import type { AuditTrail } from '#shared/audit.ts';
 import type { IdPrefix } from '#shared/business-ids.ts';
 import type { Clock } from '#shared/clock.ts';
@@ -7,10 +12,6 @@ import type { Mailer } from '#shared/mailer.ts';
 import { formatMoney, type Money } from '#shared/money.ts';
 import type { PeopleRepository } from '#shared/people-repository.ts';
 import type { WorkflowStarter } from '#shared/workflow-starter.ts';
-import { findAssignee } from '#tasks/assignee-lookup.ts';
-import { localDate } from '#tasks/sla.ts';
-import type { FieldSpec, OutcomeId, TaskResult, TaskSummary } from '#tasks/task-model.ts';
-import type { TaskRepository } from '#tasks/task-repository.ts';
 import type { BudgetRepository } from './budgets.ts';
 import {
   applicationLevels,

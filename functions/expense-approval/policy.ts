@@ -1,6 +1,6 @@
 // The expense policy's numbers: thresholds, receipt rule, claim age, SLAs; defaults here, overridable by configuration.
 import * as z from 'zod';
-import { slaSchema } from '#tasks/task-model.ts';
+import { slaSchema } from '#human-tasks/task-model.ts';
 
 const fen = z.number().int().nonnegative();
 

@@ -1,6 +1,6 @@
 // Workflow step: stores one level's decision on the claim or application and says where to go next.
 import * as z from 'zod';
-import { taskResultSchema } from '#tasks/task-model.ts';
+import { taskResultSchema } from '#human-tasks/task-model.ts';
 import { expenseDeps } from './expense-deps.ts';
 import { recordDecision } from './expense-service.ts';
 import { subjectRefSchema } from './plan-review.ts';

@@ -1,7 +1,7 @@
 // `npm run demo`: drives each workflow end to end against a running sandbox, as people would, one line per step.
 import * as z from 'zod';
+import { localDate } from '#human-tasks/sla.ts';
 import { readEnv } from '#shared/env.ts';
-import { localDate } from '#tasks/sla.ts';
 import { eventually, SandboxClient } from './sandbox-client.ts';
 
 const env = readEnv({ DEMO_URL: z.url().default(`http://127.0.0.1:${process.env.PORT ?? 3000}`) });

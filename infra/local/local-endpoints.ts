@@ -1,9 +1,9 @@
 // Sandbox-only endpoints under /_local/: sign in as a person, read or advance the clock, captured mail, the console.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import * as z from 'zod';
+import type { TaskRepository } from '#human-tasks/task-repository.ts';
 import { emailSchema } from '#shared/people.ts';
 import type { PeopleRepository } from '#shared/people-repository.ts';
-import type { TaskRepository } from '#tasks/task-repository.ts';
 import type { BearerTokens } from './bearer-tokens.ts';
 import { type ConsoleExecution, renderExecution, renderOverview } from './console.ts';
 import { sendJson } from './gateway.ts';

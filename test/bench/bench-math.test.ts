@@ -47,6 +47,6 @@ describe('packageOf', () => {
   it('names the package a bundled input comes from', () => {
     expect(packageOf('node_modules/@aws-sdk/client-sfn/dist-es/index.js')).toBe('@aws-sdk/client-sfn');
     expect(packageOf('node_modules/zod/v4/classic/schemas.js')).toBe('zod');
-    expect(packageOf('functions/tasks/task-page.ts')).toBe('(project)');
+    expect(packageOf('functions/human-tasks/task-page.ts')).toBe('(project)');
   });
 });

@@ -1,14 +1,14 @@
 // The task core against the sandbox's DynamoDB with fakes for mail and Step Functions: the paths a sandbox rarely shows.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { OpenTaskInput } from '#human-tasks/task-model.ts';
+import { TaskRepository } from '#human-tasks/task-repository.ts';
+import { decideTask, openTask, sweepTasks, type TaskDeps } from '#human-tasks/task-service.ts';
+import type { Delivery } from '#human-tasks/workflow-gateway.ts';
 import { demoPeople } from '#infra/local/seed.ts';
 import { VirtualClock } from '#infra/local/virtual-clock.ts';
 import { AuditTrail } from '#shared/audit.ts';
 import type { OutgoingMail } from '#shared/mailer.ts';
 import { PeopleRepository } from '#shared/people-repository.ts';
-import type { OpenTaskInput } from '#tasks/task-model.ts';
-import { TaskRepository } from '#tasks/task-repository.ts';
-import { decideTask, openTask, sweepTasks, type TaskDeps } from '#tasks/task-service.ts';
-import type { Delivery } from '#tasks/workflow-gateway.ts';
 import { type LocalTable, startLocalTable } from '../support/local-table.ts';
 
 let local: LocalTable;

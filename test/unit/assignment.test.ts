@@ -1,7 +1,7 @@
 // Task routing: person and role rules, delegation, load balancing and segregation of duties.
 import { describe, expect, it } from 'vitest';
+import { type AssignmentInput, delegateOf, resolveAssignee } from '#human-tasks/assignment.ts';
 import type { Person, Role } from '#shared/people.ts';
-import { type AssignmentInput, delegateOf, resolveAssignee } from '#tasks/assignment.ts';
 
 const today = '2026-11-20';
 

@@ -1,6 +1,6 @@
 // SLA arithmetic: business days across weekends and month ends, in the company's UTC+8 time zone.
 import { describe, expect, it } from 'vitest';
-import { addDuration, businessDaysBetween, type SlaPolicy, slaSchedule } from '#tasks/sla.ts';
+import { addDuration, businessDaysBetween, type SlaPolicy, slaSchedule } from '#human-tasks/sla.ts';
 
 /** A wall-clock time in Shanghai (UTC+8). */
 const cst = (local: string) => new Date(`${local}:00+08:00`);

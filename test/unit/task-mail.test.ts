@@ -1,8 +1,13 @@
 // Task mails: subjects by kind and locale, content with formatted money and deadlines, outcome links, escaping.
 import { describe, expect, it } from 'vitest';
+import {
+  outcomeLink,
+  renderExpiryNotice,
+  renderTaskMail,
+  type TaskMailKind,
+} from '#human-tasks/task-mail.ts';
+import type { Task } from '#human-tasks/task-model.ts';
 import { escapeHtml } from '#shared/html.ts';
-import { outcomeLink, renderExpiryNotice, renderTaskMail, type TaskMailKind } from '#tasks/task-mail.ts';
-import type { Task } from '#tasks/task-model.ts';
 import { pendingTask } from '../fixtures/task.ts';
 
 const link = 'https://api.example.com/t/tsk_9f8e7d?k=s3cr3t-LinkSecret_abc';

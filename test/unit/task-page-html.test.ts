@@ -1,9 +1,9 @@
 // The task page: document headers, what is decided, the one POST form with its fields and buttons, notices, escaping.
 import { describe, expect, it } from 'vitest';
+import type { FieldSpec, Task } from '#human-tasks/task-model.ts';
+import { renderTaskForm, renderTaskNotice, type TaskNoticeKind } from '#human-tasks/task-page-html.ts';
 import { escapeHtml, html, unsafeRawHtml } from '#shared/html.ts';
 import type { Locale } from '#shared/people.ts';
-import type { FieldSpec, Task } from '#tasks/task-model.ts';
-import { renderTaskForm, renderTaskNotice, type TaskNoticeKind } from '#tasks/task-page-html.ts';
 import { pendingTask } from '../fixtures/task.ts';
 
 const hostile = '<script>alert(1)</script>';
