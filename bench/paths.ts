@@ -1,8 +1,8 @@
 // Per workflow path: drive it in an in-process sandbox over HTTP and count transitions, invocations, writes, cost.
 import type { HistoryEvent } from '@aws-sdk/client-sfn';
-import { localDate } from '#human-tasks/sla.ts';
 import { type Sandbox, startSandbox } from '#infra/local/sandbox.ts';
 import { hiddenInputs, type RequestOptions, SandboxClient, taskLinkIn } from '#infra/local/sandbox-client.ts';
+import { localDate } from '#shared/clock.ts';
 import { costPer1000Runs, type RunCost } from './prices.ts';
 import { round } from './stats.ts';
 

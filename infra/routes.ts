@@ -1,5 +1,5 @@
 // Every HTTP API route in one table: the stack deploys it and the sandbox's gateway serves it.
-import type { Access } from '#workflows/registry.ts';
+import type { Uses } from '#workflows/registry.ts';
 
 export type HttpMethod = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'DELETE';
 
@@ -12,12 +12,14 @@ export interface RouteSpec {
   description: string;
   /** `public` routes skip the JWT authorizer: liveness, and the task pages whose link carries its own secret. */
   access: 'public' | 'signed-in';
-  uses: readonly Access[];
+  uses: Uses;
 }
 
 const taskPages = 'functions/human-tasks/task-page.ts';
-/** What the workflow-facing handlers touch; only those that send mail are granted it too (see the sweeper). */
-const taskAccess: readonly Access[] = ['table', 'workflows'];
+const reads: Uses = { table: 'read' };
+const writes: Uses = { table: 'read-write' };
+/** Deciding a task writes it and hands the decision to the waiting execution. */
+const decides: Uses = { table: 'read-write', answersTasks: true };
 
 export const routes: readonly RouteSpec[] = [
   {
@@ -26,7 +28,7 @@ export const routes: readonly RouteSpec[] = [
     entry: 'functions/api/health.ts',
     description: 'Liveness',
     access: 'public',
-    uses: [],
+    uses: {},
   },
   {
     method: 'GET',
@@ -34,7 +36,7 @@ export const routes: readonly RouteSpec[] = [
     entry: taskPages,
     description: 'Task page',
     access: 'public',
-    uses: taskAccess,
+    uses: reads,
   },
   {
     method: 'HEAD',
@@ -42,7 +44,7 @@ export const routes: readonly RouteSpec[] = [
     entry: taskPages,
     description: 'Task page',
     access: 'public',
-    uses: taskAccess,
+    uses: reads,
   },
   {
     method: 'POST',
@@ -50,7 +52,7 @@ export const routes: readonly RouteSpec[] = [
     entry: 'functions/human-tasks/task-page-decision.ts',
     description: 'Decision from the task page',
     access: 'public',
-    uses: taskAccess,
+    uses: decides,
   },
   {
     method: 'POST',
@@ -58,7 +60,7 @@ export const routes: readonly RouteSpec[] = [
     entry: 'functions/api/decide-task.ts',
     description: 'Decision by the assignee through the API',
     access: 'signed-in',
-    uses: taskAccess,
+    uses: decides,
   },
   {
     method: 'GET',
@@ -66,7 +68,7 @@ export const routes: readonly RouteSpec[] = [
     entry: 'functions/api/list-tasks.ts',
     description: "The caller's open tasks",
     access: 'signed-in',
-    uses: taskAccess,
+    uses: reads,
   },
   {
     method: 'GET',
@@ -74,7 +76,7 @@ export const routes: readonly RouteSpec[] = [
     entry: 'functions/api/get-person.ts',
     description: 'Read a person',
     access: 'signed-in',
-    uses: ['table'],
+    uses: reads,
   },
   {
     method: 'PUT',
@@ -82,7 +84,7 @@ export const routes: readonly RouteSpec[] = [
     entry: 'functions/api/put-person.ts',
     description: 'Create or update a person (admin)',
     access: 'signed-in',
-    uses: ['table'],
+    uses: writes,
   },
   {
     method: 'PUT',
@@ -90,7 +92,7 @@ export const routes: readonly RouteSpec[] = [
     entry: 'functions/api/set-budget.ts',
     description: 'Set a budget limit (finance, admin)',
     access: 'signed-in',
-    uses: taskAccess,
+    uses: writes,
   },
   {
     method: 'GET',
@@ -98,7 +100,7 @@ export const routes: readonly RouteSpec[] = [
     entry: 'functions/api/get-budget.ts',
     description: 'Read a budget',
     access: 'signed-in',
-    uses: taskAccess,
+    uses: reads,
   },
   {
     method: 'POST',
@@ -106,7 +108,7 @@ export const routes: readonly RouteSpec[] = [
     entry: 'functions/api/file-expense.ts',
     description: 'File an expense claim',
     access: 'signed-in',
-    uses: taskAccess,
+    uses: { table: 'read-write', starts: ['expense-approval'] },
   },
   {
     method: 'GET',
@@ -114,7 +116,7 @@ export const routes: readonly RouteSpec[] = [
     entry: 'functions/api/get-expense.ts',
     description: 'Read an expense claim with its trail',
     access: 'signed-in',
-    uses: taskAccess,
+    uses: reads,
   },
   {
     method: 'PUT',
@@ -122,7 +124,7 @@ export const routes: readonly RouteSpec[] = [
     entry: 'functions/api/revise-expense.ts',
     description: 'Revise a claim returned for changes',
     access: 'signed-in',
-    uses: taskAccess,
+    uses: { table: 'read-write', starts: ['expense-approval'] },
   },
   {
     method: 'POST',
@@ -130,15 +132,15 @@ export const routes: readonly RouteSpec[] = [
     entry: 'functions/api/file-expense-application.ts',
     description: 'File an advance application for over-budget spending',
     access: 'signed-in',
-    uses: taskAccess,
+    uses: { table: 'read-write', starts: ['expense-application'] },
   },
   {
     method: 'GET',
     path: '/expense-applications/{id}',
-    entry: 'functions/api/get-expense.ts',
-    description: 'Read an expense claim with its trail',
+    entry: 'functions/api/get-expense-application.ts',
+    description: 'Read an advance application with its trail',
     access: 'signed-in',
-    uses: taskAccess,
+    uses: reads,
   },
   {
     method: 'POST',
@@ -146,7 +148,7 @@ export const routes: readonly RouteSpec[] = [
     entry: 'functions/api/submit-contract.ts',
     description: 'Submit a contract draft for review',
     access: 'signed-in',
-    uses: taskAccess,
+    uses: { table: 'read-write', starts: ['contract-review'] },
   },
   {
     method: 'GET',
@@ -154,7 +156,7 @@ export const routes: readonly RouteSpec[] = [
     entry: 'functions/api/get-contract.ts',
     description: 'Read a contract with its versions, findings and trail',
     access: 'signed-in',
-    uses: taskAccess,
+    uses: reads,
   },
   {
     method: 'POST',
@@ -162,7 +164,7 @@ export const routes: readonly RouteSpec[] = [
     entry: 'functions/api/revise-contract.ts',
     description: 'Submit a revised contract version',
     access: 'signed-in',
-    uses: taskAccess,
+    uses: { table: 'read-write', starts: ['contract-review'] },
   },
 ];
 
@@ -170,6 +172,6 @@ export const routes: readonly RouteSpec[] = [
 export const taskSweeper = {
   entry: 'functions/human-tasks/sweep-tasks.ts',
   description: 'SLA sweep of human tasks',
-  uses: ['table', 'mail', 'workflows'] as const,
+  uses: { table: 'read-write', mail: true, answersTasks: true } satisfies Uses,
   everyMinutes: 5,
 } as const;

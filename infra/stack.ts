@@ -6,7 +6,7 @@ import { Key } from 'aws-cdk-lib/aws-kms';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { Construct } from 'constructs';
 import { listWorkflowSlugs } from '#workflows/definitions.ts';
-import { type Access, type Registry, registry as workflowRegistry } from '#workflows/registry.ts';
+import { type Registry, type Uses, registry as workflowRegistry } from '#workflows/registry.ts';
 import type { DeploymentConfig } from './config.ts';
 import { Api } from './constructs/api.ts';
 import { BusinessFunction, type BusinessFunctionProps } from './constructs/business-function.ts';
@@ -54,16 +54,20 @@ export class SalesOpsStack extends Stack {
     const functions = new Map<string, BusinessFunction>();
     this.api = new Api(this, 'Api', { stage });
     const appBaseUrl = props.config.appBaseUrl ?? this.api.url;
-    const functionFor = (spec: BusinessFunctionProps & { uses: readonly Access[] }): BusinessFunction => {
+    const grants = {
+      stage,
+      table: this.table.table,
+      mailer: this.mailer,
+      appBaseUrl,
+      deployed: workflowSlugs,
+    };
+    const functionFor = (spec: BusinessFunctionProps & { uses: Uses }): BusinessFunction => {
       let fn = functions.get(spec.entry);
       if (!fn) {
         fn = new BusinessFunction(this, functionId(spec.entry), spec);
         functions.set(spec.entry, fn);
       }
-      if (spec.uses.includes('table')) fn.useTable(this.table.table);
-      if (spec.uses.includes('mail')) fn.useMailer(this.mailer, appBaseUrl);
-      if (spec.uses.includes('workflows')) fn.useWorkflows(stage, workflowSlugs);
-      return fn;
+      return fn.grant(spec.uses, grants);
     };
     for (const route of routes) this.api.addRoute(route, functionFor(route));
 

@@ -3,13 +3,23 @@ import aslValidator from 'asl-validator';
 import { placeholdersOf, substitute } from './definitions.ts';
 import type { Registry } from './registry.ts';
 
-/** The Lambda errors every Lambda task retries (DESIGN §4): transient faults of the service, never our own bugs. */
+/**
+ * The errors every Lambda task retries with backoff (DESIGN §4): transient faults of the Lambda service, and the
+ * project's own `Transient` (what a handler throws for throttling or a 5xx that outlasted the SDK's retries).
+ */
 export const lambdaTransientErrors = [
   'Lambda.ServiceException',
   'Lambda.AWSLambdaException',
   'Lambda.SdkClientException',
   'Lambda.TooManyRequestsException',
+  'Transient',
 ] as const;
+
+/** Where every Task's Catch-all leads (DESIGN §2 "Every failure has a place to go"). */
+export const needsAttentionState = 'Needs attention';
+
+/** What a human-task state passes to open-task: ids and the deadline, nothing the task could read from the table. */
+const humanTaskPayload = ['taskToken.$', 'executionArn.$', 'stateName.$', 'subject.$', 'deadlineSeconds'];
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 type JsonObject = { [key: string]: Json };
@@ -69,14 +79,13 @@ function hasStandardRetry(state: JsonObject): boolean {
   return lambdaTransientErrors.every((error) => covered.has(error));
 }
 
-function catchesTimeout(state: JsonObject): boolean {
-  const catchers = state.Catch;
-  return (
-    Array.isArray(catchers) &&
-    catchers.some(
-      (c) => isObject(c) && Array.isArray(c.ErrorEquals) && c.ErrorEquals.includes('States.Timeout'),
-    )
+/** The state a Catch for `error` leads to, if the state has one. */
+function catchTarget(state: JsonObject, error: string): string | undefined {
+  const catchers = Array.isArray(state.Catch) ? state.Catch : [];
+  const found = catchers.find(
+    (c) => isObject(c) && Array.isArray(c.ErrorEquals) && c.ErrorEquals.includes(error),
   );
+  return isObject(found) && typeof found.Next === 'string' ? found.Next : undefined;
 }
 
 /** Problems of one definition, each naming its state; empty when it follows every rule. */
@@ -114,7 +123,12 @@ export function checkDefinition(definitionText: string, registry: Registry): str
     problems.push('uses Assign; the local runtime ignores it, pass data in the state input');
   }
 
-  for (const { name, state } of allStates(machine)) {
+  const states = allStates(machine);
+  const hasTasks = states.some(({ state }) => state.Type === 'Task');
+  if (hasTasks && !states.some(({ name }) => name === needsAttentionState)) {
+    problems.push(`has no "${needsAttentionState}" state for the Catch-all of its Tasks`);
+  }
+  for (const { name, state } of states) {
     if (state.Type !== 'Task') continue;
     if (typeof state.TimeoutSeconds !== 'number') problems.push(`Task "${name}" has no TimeoutSeconds`);
     if (isLambdaTask(state, registry) && !hasStandardRetry(state)) {
@@ -122,21 +136,39 @@ export function checkDefinition(definitionText: string, registry: Registry): str
         `Task "${name}" lacks the standard Retry (with backoff) for ${lambdaTransientErrors.join(', ')}`,
       );
     }
+    // Needs attention itself ends the execution failed when it cannot run: redrive takes it from there.
+    if (name !== needsAttentionState && catchTarget(state, 'States.ALL') !== needsAttentionState) {
+      problems.push(`Task "${name}" has no Catch-all (States.ALL) to "${needsAttentionState}"`);
+    }
     const resource = typeof state.Resource === 'string' ? state.Resource : '';
-    if (resource.endsWith('.waitForTaskToken') && !catchesTimeout(state)) {
-      problems.push(`Task "${name}" waits for a task token but has no Catch for States.Timeout`);
-    }
-    // A human task's link expires at deadlineSeconds; the state gives up at TimeoutSeconds. They must agree.
-    const payload = isObject(state.Parameters) ? state.Parameters.Payload : undefined;
-    if (
-      isObject(payload) &&
-      'deadlineSeconds' in payload &&
-      payload.deadlineSeconds !== state.TimeoutSeconds
-    ) {
-      problems.push(
-        `Task "${name}" passes deadlineSeconds ${String(payload.deadlineSeconds)} but times out at ${String(state.TimeoutSeconds)}`,
-      );
-    }
+    if (resource.endsWith('.waitForTaskToken')) problems.push(...humanTaskProblems(name, state));
+  }
+  return problems;
+}
+
+/** One shape for every human-task state: open-task told only which step, subject and deadline; expiry caught. */
+function humanTaskProblems(name: string, state: JsonObject): string[] {
+  const problems: string[] = [];
+  if (!catchTarget(state, 'States.Timeout')) {
+    problems.push(`Task "${name}" waits for a task token but has no Catch for States.Timeout`);
+  }
+  const parameters = isObject(state.Parameters) ? state.Parameters : {};
+  const payload = isObject(parameters.Payload) ? parameters.Payload : {};
+  // Placeholders are filled in by now (as CDK fills them): ${OpenTaskFunction} became its function's ARN.
+  if (!String(parameters.FunctionName).endsWith(':function:OpenTaskFunction')) {
+    problems.push(`Task "${name}" waits for a task token but does not call \${OpenTaskFunction}`);
+  }
+  const keys = Object.keys(payload).sort();
+  if (keys.join() !== [...humanTaskPayload].sort().join()) {
+    problems.push(
+      `Task "${name}" passes ${keys.join(', ')} to open-task; a human task passes exactly ${humanTaskPayload.join(', ')}`,
+    );
+  }
+  // A human task's link expires at deadlineSeconds; the state gives up at TimeoutSeconds. They must agree.
+  if (payload.deadlineSeconds !== state.TimeoutSeconds) {
+    problems.push(
+      `Task "${name}" passes deadlineSeconds ${String(payload.deadlineSeconds)} but times out at ${String(state.TimeoutSeconds)}`,
+    );
   }
   return problems;
 }

@@ -1,14 +1,23 @@
 // What each ${Placeholder} in workflows/*.asl.json stands for; the stack, the sandbox and the tests all read this.
 
-/** What a function touches; the stack grants exactly this and sets the matching env vars. */
-export type Access = 'table' | 'mail' | 'workflows';
+/** What a function touches; the stack grants exactly this and sets the matching environment variables. */
+export interface Uses {
+  /** The business table: read-only, or read and write. */
+  table?: 'read' | 'read-write';
+  /** Sends mail through SES (and builds task links with the app's base URL). */
+  mail?: boolean;
+  /** The workflows it starts, by slug: StartExecution on exactly those that are deployed. */
+  starts?: readonly string[];
+  /** Hands decisions to waiting executions (SendTaskSuccess) and asks whether an execution still runs. */
+  answersTasks?: boolean;
+}
 
 export interface StepFunctionSpec {
   kind: 'function';
   /** Handler file relative to the repository root; it exports `handler`. */
   entry: string;
   description: string;
-  uses: readonly Access[];
+  uses: Uses;
   memoryMb?: number;
   timeoutSeconds?: number;
 }
@@ -23,61 +32,75 @@ export type PlaceholderSpec = StepFunctionSpec | ChildWorkflowSpec;
 
 export type Registry = Readonly<Record<string, PlaceholderSpec>>;
 
+const writes: Uses = { table: 'read-write' };
+/** Steps that tell people something by mail. */
+const mails: Uses = { table: 'read-write', mail: true };
+
+const step = (entry: string, description: string, uses: Uses): StepFunctionSpec => ({
+  kind: 'function',
+  entry,
+  description,
+  uses,
+});
+
 /**
  * Placeholder name → what it stands for. A placeholder used in a definition without an entry here, or an entry no
  * definition uses, fails the ASL rules test.
  */
-const steps: readonly Access[] = ['table', 'workflows'];
-/** Steps that tell people something by mail. */
-const mailingSteps: readonly Access[] = ['table', 'mail', 'workflows'];
-
 export const registry: Registry = {
-  OpenTaskFunction: {
-    kind: 'function',
-    entry: 'functions/human-tasks/open-task.ts',
-    description: 'Opens a human task and mails its assignee',
-    uses: mailingSteps,
-  },
-  CloseExpiredTasksFunction: {
-    kind: 'function',
-    entry: 'functions/human-tasks/close-expired-tasks.ts',
-    description: 'Closes a timed-out execution’s tasks and tells the requester',
-    uses: mailingSteps,
-  },
-  PlanExpenseReviewFunction: {
-    kind: 'function',
-    entry: 'functions/expense-approval/plan-review.ts',
-    description: 'Next review level of an expense claim or advance application',
-    uses: steps,
-  },
-  RecordExpenseDecisionFunction: {
-    kind: 'function',
-    entry: 'functions/expense-approval/record-decision.ts',
-    description: 'Records a review decision on an expense claim or application',
-    uses: steps,
-  },
-  PlanContractStageFunction: {
-    kind: 'function',
-    entry: 'functions/contract-review/plan-stage.ts',
-    description: 'Next review stage of a contract version',
-    uses: steps,
-  },
-  RecordContractDecisionFunction: {
-    kind: 'function',
-    entry: 'functions/contract-review/record-decision.ts',
-    description: 'Records a contract review decision; checks the content hash at signing',
-    uses: steps,
-  },
-  FinishContractFunction: {
-    kind: 'function',
-    entry: 'functions/contract-review/finish-contract.ts',
-    description: 'Ends a contract review; starts order handoff and payment collection after signing',
-    uses: mailingSteps,
-  },
-  FinishExpenseFunction: {
-    kind: 'function',
-    entry: 'functions/expense-approval/finish-expense.ts',
-    description: 'Ends an expense claim or application: budget settled, owner told',
-    uses: mailingSteps,
-  },
+  OpenTaskFunction: step(
+    'functions/human-tasks/open-task.ts',
+    'Opens a human step as a task and mails its assignee',
+    mails,
+  ),
+  RecordClaimDecisionFunction: step(
+    'functions/expense-approval/steps/record-decision.ts',
+    'Records a review decision on an expense claim; says which levels are still needed',
+    writes,
+  ),
+  FinishClaimFunction: step(
+    'functions/expense-approval/steps/finish.ts',
+    'Ends an expense claim: budget consumed or released, submitter told',
+    mails,
+  ),
+  ClaimNeedsAttentionFunction: step(
+    'functions/expense-approval/steps/needs-attention.ts',
+    'An expense claim needs attention: budget released, ops and submitter told',
+    mails,
+  ),
+  RecordApplicationDecisionFunction: step(
+    'functions/expense-application/steps/record-decision.ts',
+    'Records a review decision on an advance application',
+    writes,
+  ),
+  FinishApplicationFunction: step(
+    'functions/expense-application/steps/finish.ts',
+    'Ends an advance application; applicant told',
+    mails,
+  ),
+  ApplicationNeedsAttentionFunction: step(
+    'functions/expense-application/steps/needs-attention.ts',
+    'An advance application needs attention: ops and applicant told',
+    mails,
+  ),
+  RunContractChecksFunction: step(
+    'functions/contract-review/steps/run-checks.ts',
+    'Automatic findings on a contract version; whether the director must approve',
+    writes,
+  ),
+  RecordContractDecisionFunction: step(
+    'functions/contract-review/steps/record-decision.ts',
+    'Records a contract review decision; checks the content hash at signing',
+    writes,
+  ),
+  FinishContractFunction: step(
+    'functions/contract-review/steps/finish.ts',
+    'Ends a contract review; after signing, starts order handoff and payment collection',
+    { ...mails, starts: ['order-handoff', 'payment-collection'] },
+  ),
+  ContractNeedsAttentionFunction: step(
+    'functions/contract-review/steps/needs-attention.ts',
+    'A contract needs attention: ops and submitter told',
+    mails,
+  ),
 };

@@ -1,23 +1,35 @@
 // POST /expense-applications: an advance application for over-budget spending, reviewed by manager then director.
-import { expenseDeps } from '#expense-approval/expense-deps.ts';
-import { fileApplication } from '#expense-approval/expense-service.ts';
-import { applicationInputSchema } from '#expense-approval/model.ts';
+import { fileApplication } from '#expense-application/application-filing.ts';
+import { applicationInputSchema } from '#expense-application/model.ts';
+import { expenseApplication } from '#expense-application/workflow.ts';
 import { requireRole } from '#shared/access.ts';
+import { processClock } from '#shared/clock.ts';
 import { apiHandler } from '#shared/http.ts';
 import { idempotencyKeyOf, once, requestFingerprint } from '#shared/idempotency.ts';
+import { lazy } from '#shared/lazy.ts';
+import { auditFromEnv, nextIdFromEnv, peopleFromEnv } from '#shared/table.ts';
+import { workflowDepsFromEnv } from '#shared/workflow-kit/handlers.ts';
+import { starterFromEnv } from '#shared/workflow-starter.ts';
 import { idempotencyStore } from './idempotency-store.ts';
+
+const deps = lazy(() => ({
+  ...workflowDepsFromEnv(expenseApplication)(),
+  audit: auditFromEnv(),
+  starter: starterFromEnv(),
+  clock: processClock,
+  nextId: nextIdFromEnv(),
+}));
 
 export const handler = apiHandler(
   { access: 'signed-in', body: applicationInputSchema },
   async ({ body, caller, headers }) => {
-    const deps = expenseDeps();
-    const person = await requireRole(deps.people, caller);
+    const person = await requireRole(peopleFromEnv(), caller);
     const fingerprint = requestFingerprint('POST /expense-applications', body);
     return once(
       idempotencyStore(),
       { caller: person.email, key: idempotencyKeyOf(headers), fingerprint },
       async () => {
-        const application = await fileApplication(deps, person.email, body);
+        const application = await fileApplication(deps(), person.email, body);
         return { status: 201, body: { id: application.id, status: application.status } };
       },
     );

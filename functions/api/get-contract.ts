@@ -1,29 +1,33 @@
-// GET /contracts/{id}: the contract, all versions with findings, reviews, status and the full trail.
+// GET /contracts/{id}: the contract, all versions with findings and hashes, reviews, status and the full trail.
 import * as z from 'zod';
-import { contractDeps } from '#contract-review/contract-deps.ts';
+import { contractReview } from '#contract-review/workflow.ts';
 import { requireRole } from '#shared/access.ts';
-import { notFound } from '#shared/errors.ts';
+import { businessIdSchema } from '#shared/business-ids.ts';
 import { apiHandler } from '#shared/http.ts';
+import { peopleFromEnv } from '#shared/table.ts';
+import { workflowDepsFromEnv } from '#shared/workflow-kit/handlers.ts';
+import { viewSubject } from '#shared/workflow-kit/subject-view.ts';
+import { viewDepsFromEnv } from './view-deps.ts';
+
+const deps = workflowDepsFromEnv(contractReview);
+const readers = [
+  'sales',
+  'legal',
+  'legal-head',
+  'sales-manager',
+  'sales-director',
+  'signatory',
+  'admin',
+] as const;
 
 export const handler = apiHandler(
-  {
-    access: 'signed-in',
-    path: z.object({ id: z.string().regex(/^CT-\d{4}-\d{5}$/, 'a contract id looks like CT-2026-00042') }),
-  },
+  { access: 'signed-in', path: z.object({ id: businessIdSchema('CT') }) },
   async ({ path, caller }) => {
-    const deps = contractDeps();
-    await requireRole(deps.people, caller, [
-      'sales',
-      'legal',
-      'legal-head',
-      'sales-manager',
-      'sales-director',
-      'signatory',
-      'admin',
-    ]);
-    const contract = await deps.contracts.get(path.id);
-    if (!contract) throw notFound(`Contract ${path.id}`);
-    const { revision: _revision, ...view } = contract;
-    return { body: { ...view, trail: await deps.audit.of(path.id) } };
+    const reader = await requireRole(peopleFromEnv(), caller, readers);
+    const view = await viewSubject(contractReview, deps(), viewDepsFromEnv(), path.id, reader, readers);
+    const versions = (await deps().contracts.versions(path.id)).map(
+      ({ contractId: _id, ...version }) => version,
+    );
+    return { body: { ...view, versions } };
   },
 );

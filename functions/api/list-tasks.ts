@@ -1,6 +1,6 @@
 // GET /tasks?assignee=me&status=open: the caller's open tasks, oldest first.
 import * as z from 'zod';
-import { taskDeps } from '#human-tasks/task-deps.ts';
+import { taskReadDeps } from '#human-tasks/task-deps.ts';
 import { taskView } from '#human-tasks/task-view.ts';
 import { apiHandler } from '#shared/http.ts';
 
@@ -10,6 +10,6 @@ const querySchema = z.object({
 });
 
 export const handler = apiHandler({ access: 'signed-in', query: querySchema }, async ({ caller }) => {
-  const tasks = await taskDeps().tasks.openFor(caller?.email ?? '');
+  const tasks = await taskReadDeps().tasks.openFor(caller?.email ?? '');
   return { body: { tasks: tasks.map(taskView) } };
 });

@@ -1,30 +1,21 @@
 // POST /contracts/{id}/revisions: the submitter's next version after legal asked for changes.
 import * as z from 'zod';
-import { contractDeps } from '#contract-review/contract-deps.ts';
-import { reviseContract } from '#contract-review/contract-service.ts';
+import { reviseContract } from '#contract-review/contract-filing.ts';
 import { contractInputSchema } from '#contract-review/model.ts';
 import { requireRole } from '#shared/access.ts';
+import { businessIdSchema } from '#shared/business-ids.ts';
 import { apiHandler } from '#shared/http.ts';
+import { peopleFromEnv } from '#shared/table.ts';
+import { filingDeps } from './submit-contract.ts';
 
 export const handler = apiHandler(
-  {
-    access: 'signed-in',
-    path: z.object({ id: z.string().regex(/^CT-\d{4}-\d{5}$/) }),
-    body: contractInputSchema,
-  },
+  { access: 'signed-in', path: z.object({ id: businessIdSchema('CT') }), body: contractInputSchema },
   async ({ path, body, caller }) => {
-    const deps = contractDeps();
-    const person = await requireRole(deps.people, caller);
-    const contract = await reviseContract(deps, person.email, path.id, body);
-    const version = contract.versions.at(-1);
+    const person = await requireRole(peopleFromEnv(), caller);
+    const { contract, version } = await reviseContract(filingDeps(), person.email, path.id, body);
     return {
       status: 201,
-      body: {
-        id: contract.id,
-        status: contract.status,
-        version: contract.version,
-        changes: version?.changes ?? [],
-      },
+      body: { id: contract.id, status: contract.status, version: contract.version, changes: version.changes },
     };
   },
 );

@@ -1,29 +1,33 @@
 // PUT /budgets/{costCenter}/{period}: finance (or an admin) sets a budget's limit; holds and spending stay.
 import * as z from 'zod';
-import { expenseDeps } from '#expense-approval/expense-deps.ts';
+import { BudgetRepository } from '#expense-approval/budgets.ts';
 import { budgetPathSchema } from '#expense-approval/model.ts';
 import { requireRole } from '#shared/access.ts';
+import { processClock } from '#shared/clock.ts';
 import { apiHandler } from '#shared/http.ts';
+import { lazy } from '#shared/lazy.ts';
 import { moneySchema } from '#shared/money.ts';
+import { auditFromEnv, peopleFromEnv, tableFromEnv } from '#shared/table.ts';
 
 const bodySchema = z
   .object({ limit: moneySchema.extend({ currency: z.literal('CNY', { error: 'budgets are in CNY' }) }) })
   .strict();
 
+const budgets = lazy(() => new BudgetRepository(tableFromEnv().db, tableFromEnv().tableName));
+
 export const handler = apiHandler(
   { access: 'signed-in', path: budgetPathSchema, body: bodySchema },
   async ({ path, body, caller }) => {
-    const deps = expenseDeps();
-    const person = await requireRole(deps.people, caller, ['finance', 'admin']);
-    const before = await deps.budgets.get(path.costCenter, path.period);
-    const budget = await deps.budgets.setLimit(
+    const person = await requireRole(peopleFromEnv(), caller, ['finance', 'admin']);
+    const before = await budgets().get(path.costCenter, path.period);
+    const budget = await budgets().setLimit(
       path.costCenter,
       path.period,
       body.limit,
       person.email,
-      deps.clock.now(),
+      processClock.now(),
     );
-    await deps.audit.record({
+    await auditFromEnv().record({
       subjectId: `BUDGET-${path.costCenter}-${path.period}`,
       at: budget.updatedAt,
       actor: person.email,

@@ -1,31 +1,42 @@
 // POST /contracts: sales submits a draft; findings are computed and legal review starts. Idempotency-Key honoured.
-import { contractDeps } from '#contract-review/contract-deps.ts';
-import { submitContract } from '#contract-review/contract-service.ts';
+import { submitContract } from '#contract-review/contract-filing.ts';
 import { contractInputSchema } from '#contract-review/model.ts';
+import { contractReview } from '#contract-review/workflow.ts';
 import { requireRole } from '#shared/access.ts';
+import { processClock } from '#shared/clock.ts';
 import { apiHandler } from '#shared/http.ts';
 import { idempotencyKeyOf, once, requestFingerprint } from '#shared/idempotency.ts';
+import { lazy } from '#shared/lazy.ts';
+import { auditFromEnv, nextIdFromEnv, peopleFromEnv } from '#shared/table.ts';
+import { workflowDepsFromEnv } from '#shared/workflow-kit/handlers.ts';
+import { starterFromEnv } from '#shared/workflow-starter.ts';
 import { idempotencyStore } from './idempotency-store.ts';
+
+export const filingDeps = lazy(() => ({
+  ...workflowDepsFromEnv(contractReview)(),
+  audit: auditFromEnv(),
+  starter: starterFromEnv(),
+  clock: processClock,
+  nextId: nextIdFromEnv(),
+}));
 
 export const handler = apiHandler(
   { access: 'signed-in', body: contractInputSchema },
   async ({ body, caller, headers }) => {
-    const deps = contractDeps();
-    const person = await requireRole(deps.people, caller, ['sales']);
+    const person = await requireRole(peopleFromEnv(), caller, ['sales']);
     const fingerprint = requestFingerprint('POST /contracts', body);
     return once(
       idempotencyStore(),
       { caller: person.email, key: idempotencyKeyOf(headers), fingerprint },
       async () => {
-        const contract = await submitContract(deps, person.email, body);
-        const version = contract.versions.at(-1);
+        const { contract, version } = await submitContract(filingDeps(), person.email, body);
         return {
           status: 201,
           body: {
             id: contract.id,
             status: contract.status,
             version: contract.version,
-            findings: version?.findings ?? [],
+            findings: version.findings ?? [],
           },
         };
       },

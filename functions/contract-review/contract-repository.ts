@@ -1,69 +1,85 @@
-// Stores contracts (one item each, all versions inside) and reads a customer's overdue installments.
-
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { conflict } from '#shared/errors.ts';
+// Stores contracts: the contract's own item, one item per version (content, hash, findings), and the overdue query.
+import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Money } from '#shared/money.ts';
 import { queryAll } from '#shared/query-all.ts';
-import type { Contract } from './model.ts';
+import { SubjectItems } from '#shared/workflow-kit/subject-items.ts';
+import type { TableAccess } from '#shared/workflow-kit/workflow.ts';
+import type { Contract, ContractVersion, Finding } from './model.ts';
 
-const key = (id: string) => ({ pk: `CONTRACT#${id}`, sk: 'CONTRACT' });
+const contractKey = (id: string) => ({ pk: `CONTRACT#${id}`, sk: 'CONTRACT' });
+const versionKey = (id: string, version: number) => ({
+  pk: `CONTRACT#${id}`,
+  sk: `V#${String(version).padStart(4, '0')}`,
+});
 
-export class ContractRepository {
-  readonly #db: DynamoDBDocumentClient;
-  readonly #table: string;
+export class ContractRepository extends SubjectItems<Contract> {
+  readonly #table: TableAccess;
 
-  constructor(db: DynamoDBDocumentClient, tableName: string) {
-    this.#db = db;
-    this.#table = tableName;
+  constructor(table: TableAccess) {
+    super(table, {
+      entity: 'contract',
+      key: contractKey,
+      indexKeys: (contract) => ({
+        gsi1pk: `SUBMITTER#${contract.submitter}`,
+        gsi1sk: `CONTRACT#${contract.submittedAt}#${contract.id}`,
+        gsi3pk: `CUSTOMER#${contract.customer.email}`,
+        gsi3sk: `CONTRACT#${contract.id}`,
+      }),
+    });
+    this.#table = table;
   }
 
-  async get(id: string): Promise<Contract | undefined> {
-    const { Item } = await this.#db.send(
-      new GetCommand({ TableName: this.#table, Key: key(id), ConsistentRead: true }),
+  async version(id: string, version: number): Promise<ContractVersion | undefined> {
+    const { Item } = await this.#table.db.send(
+      new GetCommand({
+        TableName: this.#table.tableName,
+        Key: versionKey(id, version),
+        ConsistentRead: true,
+      }),
     );
-    if (!Item) return undefined;
-    const {
-      pk: _pk,
-      sk: _sk,
-      entity: _entity,
-      gsi1pk: _a,
-      gsi1sk: _b,
-      gsi3pk: _c,
-      gsi3sk: _d,
-      ...contract
-    } = Item;
-    return contract as Contract;
+    return Item ? strip(Item) : undefined;
   }
 
-  /** Writes the contract if its stored revision is still `expected` (undefined: it must not exist yet). */
-  async save(contract: Contract, expected: number | undefined): Promise<Contract> {
-    const next = { ...contract, revision: (expected ?? 0) + 1 };
-    const customer = contract.versions.at(-1)?.content.customer.email ?? '';
-    try {
-      await this.#db.send(
-        new PutCommand({
-          TableName: this.#table,
-          Item: {
-            ...key(contract.id),
-            entity: 'contract',
-            gsi1pk: `SUBMITTER#${contract.submitter}`,
-            gsi1sk: `CONTRACT#${contract.versions[0]?.submittedAt ?? ''}#${contract.id}`,
-            gsi3pk: `CUSTOMER#${customer}`,
-            gsi3sk: `CONTRACT#${contract.id}`,
-            ...next,
-          },
-          ConditionExpression: expected === undefined ? 'attribute_not_exists(pk)' : 'revision = :expected',
-          ExpressionAttributeValues: expected === undefined ? undefined : { ':expected': expected },
-        }),
-      );
-    } catch (error) {
-      if ((error as Error).name === 'ConditionalCheckFailedException') {
-        throw conflict(`${contract.id} was changed at the same time; read it again and retry`);
-      }
-      throw error;
-    }
-    return next;
+  /** Every version, oldest first. */
+  async versions(id: string): Promise<ContractVersion[]> {
+    const items = await queryAll(this.#table.db, {
+      TableName: this.#table.tableName,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :v)',
+      ExpressionAttributeValues: { ':pk': `CONTRACT#${id}`, ':v': 'V#' },
+      ConsistentRead: true,
+    });
+    return items.map(strip);
+  }
+
+  /** Adds a version, once: versions never change after they are submitted (their findings aside). */
+  async addVersion(version: ContractVersion): Promise<void> {
+    await this.#table.db.send(
+      new PutCommand({
+        TableName: this.#table.tableName,
+        Item: { ...versionKey(version.contractId, version.version), entity: 'contract-version', ...version },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
+    );
+  }
+
+  /** Removes a version that never got reviewed (its workflow could not start). */
+  async removeVersion(id: string, version: number): Promise<void> {
+    await this.#table.db.send(
+      new DeleteCommand({ TableName: this.#table.tableName, Key: versionKey(id, version) }),
+    );
+  }
+
+  /** Records what the automatic checks found for a version; running them again replaces it. */
+  async setFindings(id: string, version: number, findings: Finding[]): Promise<void> {
+    await this.#table.db.send(
+      new UpdateCommand({
+        TableName: this.#table.tableName,
+        Key: versionKey(id, version),
+        UpdateExpression: 'SET findings = :findings',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeValues: { ':findings': findings },
+      }),
+    );
   }
 
   /**
@@ -71,8 +87,8 @@ export class ContractRepository {
    * `gsi3pk = CUSTOMER#<email>`, `gsi3sk = INSTALLMENT#<due date>#<id>`, with `outstanding` in fen.
    */
   async overdueInstallments(customerEmail: string, today: string): Promise<{ count: number; amount: Money }> {
-    const installments = await queryAll(this.#db, {
-      TableName: this.#table,
+    const installments = await queryAll(this.#table.db, {
+      TableName: this.#table.tableName,
       IndexName: 'gsi3',
       KeyConditionExpression: 'gsi3pk = :customer AND gsi3sk BETWEEN :from AND :to',
       ExpressionAttributeValues: {
@@ -83,8 +99,14 @@ export class ContractRepository {
       },
     });
     const outstanding = installments.map((item) => Number(item.outstanding ?? 0)).filter((fen) => fen > 0);
-    const count = outstanding.length;
-    const amount = outstanding.reduce((sum, fen) => sum + fen, 0);
-    return { count, amount: { amount, currency: 'CNY' } };
+    return {
+      count: outstanding.length,
+      amount: { amount: outstanding.reduce((sum, fen) => sum + fen, 0), currency: 'CNY' },
+    };
   }
+}
+
+function strip(item: Record<string, unknown>): ContractVersion {
+  const { pk: _pk, sk: _sk, entity: _entity, ...version } = item;
+  return version as unknown as ContractVersion;
 }

@@ -1,4 +1,5 @@
 // Automatic findings on a contract version for legal: risky terms, tight delivery, overdue customer, gaps.
+import { daysBetween } from '#shared/clock.ts';
 import { formatMoney, type Money } from '#shared/money.ts';
 import type { ContractContent, Finding, PaymentTerm, Severity } from './model.ts';
 import type { ContractPolicy } from './policy.ts';
@@ -16,17 +17,14 @@ export interface FindingContext {
   policy: ContractPolicy;
 }
 
-const dayMs = 86_400_000;
-
 // Percents are decimals summed as binary floats (10 + 20 is 30.000000000000004); this absorbs that noise only.
 const floatNoise = 1e-9;
-/** How far the percents may sum from 100 and still count as 100; export so the API refuses by the same rule. */
-export const percentTolerance = 0.001;
 
 const severityRank: Record<Severity, number> = { high: 0, warning: 1, info: 2 };
 
 /**
- * Everything legal should look at in `content`. Findings never block submission; they only inform. Sorted by
+ * Everything legal should look at in `content`. Findings never block submission; they only inform (what a draft
+ * must satisfy is `draftProblems`, checked before it is accepted: terms adding up to 100, delivery ahead). Sorted by
  * severity (high first), then rule id; findings of one rule keep the order of the terms they name.
  */
 export function contractFindings(content: ContractContent, ctx: FindingContext): Finding[] {
@@ -35,11 +33,6 @@ export function contractFindings(content: ContractContent, ctx: FindingContext):
   const add = (rule: string, severity: Severity, message: string): void => {
     findings.push({ rule, severity, message });
   };
-
-  const termsTotal = sumPercents(content.paymentTerms);
-  if (Math.abs(termsTotal - 100) > percentTolerance + floatNoise) {
-    add('terms-not-100', 'high', `Payment terms add up to ${percent(termsTotal)}, not 100%`);
-  }
 
   if (content.amount.amount > policy.largeContractFrom) {
     const advance = sumPercents(content.paymentTerms.filter((term) => term.trigger === 'signing'));
@@ -65,14 +58,7 @@ export function contractFindings(content: ContractContent, ctx: FindingContext):
   }
 
   const lead = daysBetween(ctx.today, content.deliveryDate);
-  if (lead <= 0) {
-    // A past delivery date is also "too soon"; one finding says it better than two.
-    add(
-      'delivery-in-past',
-      'high',
-      `Delivery date ${content.deliveryDate} is not in the future (today is ${ctx.today})`,
-    );
-  } else if (lead < policy.minDeliveryLeadDays) {
+  if (lead < policy.minDeliveryLeadDays) {
     add(
       'short-delivery',
       'warning',
@@ -121,19 +107,6 @@ function duplicateLabels(terms: readonly PaymentTerm[]): string[][] {
     else groups.set(key, [term.label]);
   }
   return [...groups.values()].filter((group) => group.length > 1);
-}
-
-/** Whole calendar days from one ISO date to another; negative when `to` is earlier. */
-function daysBetween(from: string, to: string): number {
-  const fromMs = parseDate(from, 'today');
-  const toMs = parseDate(to, 'deliveryDate');
-  return Math.round((toMs - fromMs) / dayMs);
-}
-
-function parseDate(date: string, name: string): number {
-  const ms = /^\d{4}-\d{2}-\d{2}$/.test(date) ? Date.parse(date) : Number.NaN;
-  if (Number.isNaN(ms)) throw new RangeError(`${name} must be an ISO date (YYYY-MM-DD), got ${date}`);
-  return ms;
 }
 
 // Rounded to a millionth so float noise (30.000000000000004) never reaches legal, while 29.9999 stays visible.

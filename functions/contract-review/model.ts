@@ -1,9 +1,23 @@
-// Contracts under review: what sales submits, the stored versions with findings and hashes, reviews and statuses.
+// Contracts under review: what sales submits, the stored versions with findings and hashes, and the statuses.
 import * as z from 'zod';
-import { moneySchema } from '#shared/money.ts';
+import { type Money, moneySchema } from '#shared/money.ts';
 import { emailSchema } from '#shared/people.ts';
+import type { Subject } from '#shared/workflow-kit/subject.ts';
 
 export const paymentTriggers = ['signing', 'delivery', 'acceptance'] as const;
+export type PaymentTrigger = (typeof paymentTriggers)[number];
+
+/**
+ * Limits keep a version item (100 items with 300-character descriptions in Chinese, 3 bytes a character, plus what
+ * changed) well inside DynamoDB's 400 KB; each version is an item of its own.
+ */
+export const contractLimits = {
+  items: 100,
+  description: 300,
+  qualityStandard: 200,
+  terms: 20,
+  changes: 60,
+} as const;
 
 export const paymentTermSchema = z
   .object({
@@ -18,9 +32,9 @@ export type PaymentTerm = z.infer<typeof paymentTermSchema>;
 export const contractItemSchema = z
   .object({
     sku: z.string().trim().min(1).max(64),
-    description: z.string().trim().min(1).max(500),
-    quantity: z.number().int().positive(),
-    qualityStandard: z.string().trim().min(1).max(200),
+    description: z.string().trim().min(1).max(contractLimits.description),
+    quantity: z.number().int().positive().max(1_000_000_000),
+    qualityStandard: z.string().trim().min(1).max(contractLimits.qualityStandard),
   })
   .strict();
 export type ContractItem = z.infer<typeof contractItemSchema>;
@@ -33,10 +47,10 @@ export const contractInputSchema = z
     amount: moneySchema
       .extend({ currency: z.literal('CNY', { error: 'contracts are in CNY' }) })
       .refine((m) => m.amount > 0, { error: 'amount must be more than zero' }),
-    paymentTerms: z.array(paymentTermSchema).min(1).max(20),
+    paymentTerms: z.array(paymentTermSchema).min(1).max(contractLimits.terms),
     deliveryDate: z.iso.date('use YYYY-MM-DD'),
-    items: z.array(contractItemSchema).min(1, 'a contract needs at least one item').max(200),
-    documentUrl: z.url().optional(),
+    items: z.array(contractItemSchema).min(1, 'a contract needs at least one item').max(contractLimits.items),
+    documentUrl: z.url().max(2000).optional(),
   })
   .strict();
 export type ContractContent = z.infer<typeof contractInputSchema>;
@@ -51,12 +65,14 @@ export interface Finding {
 }
 
 export interface ContractVersion {
+  contractId: string;
   version: number;
   content: ContractContent;
   /** SHA-256 of the content's canonical JSON: approvals are bound to it. */
   contentHash: string;
   submittedAt: string;
-  findings: Finding[];
+  /** The automatic checks' findings, once they have run for this version. */
+  findings?: Finding[];
   /** What changed from the previous version, in words, for legal. */
   changes: string[];
 }
@@ -68,22 +84,8 @@ export type ContractStatus =
   | 'AWAITING_SIGNATURE'
   | 'SIGNED'
   | 'REJECTED'
-  | 'EXPIRED';
-
-export type ContractStage = 'legal' | 'director' | 'signing';
-
-export interface ContractReview {
-  version: number;
-  stage: ContractStage;
-  by: string;
-  outcome: 'approve' | 'request-changes' | 'reject' | 'send-back' | 'sign';
-  comment: string;
-  at: string;
-  /** The content hash the decider saw. */
-  contentHash: string;
-  /** Set on approvals voided later (the director sent it back, or the content changed). */
-  voided?: string;
-}
+  | 'EXPIRED'
+  | 'NEEDS_ATTENTION';
 
 export interface Signature {
   signedDate: string;
@@ -93,17 +95,15 @@ export interface Signature {
   contentHash: string;
 }
 
-export interface Contract {
-  id: string;
+/** The contract's own item: what stays with it across versions, and the current version's headline. */
+export interface Contract extends Subject {
   submitter: string;
   status: ContractStatus;
-  /** The current version number; `versions` holds them all. */
-  version: number;
-  versions: ContractVersion[];
-  reviews: ContractReview[];
-  currentStep?: { stage: ContractStage; assignee: string; since: string };
+  customer: ContractContent['customer'];
+  title: string;
+  amount: Money;
+  submittedAt: string;
   signature?: Signature;
   /** Workflows started after signing, or why one could not be. */
   followUps?: { workflow: string; state: 'started' | 'not-deployed'; executionName: string }[];
-  revision: number;
 }

@@ -1,6 +1,7 @@
 // The contract policy's numbers: finding thresholds, the director threshold, SLAs; defaults overridable by configuration.
 import * as z from 'zod';
 import { slaSchema } from '#human-tasks/task-model.ts';
+import { readPolicy } from '#shared/policy-config.ts';
 
 const fen = z.number().int().nonnegative();
 
@@ -32,22 +33,5 @@ export const contractPolicySchema = z
 export type ContractPolicy = z.infer<typeof contractPolicySchema>;
 
 /** The policy from `CONTRACT_POLICY` (JSON, any subset of the fields), or the defaults; bad JSON stops the start. */
-export function readContractPolicy(json: string | undefined): ContractPolicy {
-  let raw: unknown = {};
-  if (json) {
-    try {
-      raw = JSON.parse(json);
-    } catch (error) {
-      // A bare SyntaxError in a cold-start log does not say which variable was at fault.
-      throw new Error(`Bad CONTRACT_POLICY: not valid JSON (${(error as Error).message})`);
-    }
-  }
-  const parsed = contractPolicySchema.safeParse(raw);
-  if (!parsed.success) {
-    const problems = parsed.error.issues
-      .map((i) => `${i.path.length > 0 ? i.path.join('.') : '(whole policy)'}: ${i.message}`)
-      .join('; ');
-    throw new Error(`Bad CONTRACT_POLICY: ${problems}`);
-  }
-  return parsed.data;
-}
+export const readContractPolicy = (json: string | undefined): ContractPolicy =>
+  readPolicy('CONTRACT_POLICY', contractPolicySchema, json);

@@ -1,12 +1,13 @@
 // The expense policy's numbers: thresholds, receipt rule, claim age, SLAs; defaults here, overridable by configuration.
 import * as z from 'zod';
 import { slaSchema } from '#human-tasks/task-model.ts';
+import { readPolicy } from '#shared/policy-config.ts';
 
 const fen = z.number().int().nonnegative();
 
 export const expensePolicySchema = z
   .object({
-    /** Level 2 (sales manager) reviews claims whose total exceeds this… */
+    /** The sales manager also reviews claims whose total exceeds this… */
     managerReviewAboveTotal: fen.default(500_000),
     /** …or with an entertainment item over this. */
     managerReviewAboveEntertainmentItem: fen.default(200_000),
@@ -21,11 +22,5 @@ export const expensePolicySchema = z
 export type ExpensePolicy = z.infer<typeof expensePolicySchema>;
 
 /** The policy from `EXPENSE_POLICY` (JSON, any subset of the fields), or the defaults; bad JSON stops the start. */
-export function readExpensePolicy(json: string | undefined): ExpensePolicy {
-  const parsed = expensePolicySchema.safeParse(json ? JSON.parse(json) : {});
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
-    throw new Error(`Bad EXPENSE_POLICY: ${problems}`);
-  }
-  return parsed.data;
-}
+export const readExpensePolicy = (json: string | undefined): ExpensePolicy =>
+  readPolicy('EXPENSE_POLICY', expensePolicySchema, json);

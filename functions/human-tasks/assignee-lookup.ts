@@ -1,9 +1,9 @@
 // Loads what assignee resolution needs from the directory (candidates, managers, delegates, workloads) and resolves.
 import type { Clock } from '#shared/clock.ts';
+import { localDate } from '#shared/clock.ts';
 import type { Person } from '#shared/people.ts';
 import type { PeopleRepository } from '#shared/people-repository.ts';
 import { type AssigneeRule, type Assignment, delegateOf, resolveAssignee } from './assignment.ts';
-import { localDate } from './sla.ts';
 import type { TaskRepository } from './task-repository.ts';
 
 /** Manager chains longer than this are treated as broken data rather than walked for ever. */

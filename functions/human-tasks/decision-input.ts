@@ -79,14 +79,14 @@ export function validateDecision(
     const value = raw.fields[field.name];
     if (isBlank(value)) {
       if (field.required)
-        errors.push({ field: `fields.${field.name}`, message: `${field.label} is required` });
+        errors.push({ field: `fields.${field.name}`, message: `${field.label.en} is required` });
       continue;
     }
     const parsed = fieldSchema(field).safeParse(value);
     if (parsed.success) fields[field.name] = parsed.data;
     else errors.push(...fieldProblems(parsed.error, `fields.${field.name}`));
     if (field.needsReason && !comment) {
-      errors.push({ field: 'comment', message: `a reason is required when ${field.label} is filled in` });
+      errors.push({ field: 'comment', message: `a reason is required when ${field.label.en} is filled in` });
     }
   }
   const known = new Set(applicable.map((f) => f.name));

@@ -1,7 +1,6 @@
 // SLA arithmetic for human tasks: when to remind and when to escalate, counted in the company's business days.
 
-/** Asia/Shanghai: UTC+8 all year (no DST), so a fixed offset is exact there. */
-export const defaultUtcOffsetMinutes = 480;
+import { companyUtcOffsetMinutes } from '#shared/clock.ts';
 
 /**
  * Where business-day counting starts for a task opened on a Saturday or Sunday: the next Monday at this local
@@ -26,7 +25,7 @@ export interface SlaPolicy {
 }
 
 export interface ZoneOptions {
-  /** The company's offset from UTC, in minutes; default {@link defaultUtcOffsetMinutes}. */
+  /** The company's offset from UTC, in minutes; default the company's (clock.ts). */
   utcOffsetMinutes?: number;
 }
 
@@ -87,11 +86,6 @@ export function businessDaysBetween(from: Date, to: Date, opts: ZoneOptions = {}
   return landing > toLocalMs ? n - 1 : n;
 }
 
-/** The calendar date (`2026-11-22`) at `at` in the company's time zone, for delegation windows and reports. */
-export function localDate(at: Date, opts: ZoneOptions = {}): string {
-  return new Date(validDate(at, 'at') + offsetOf(opts) * minuteMs).toISOString().slice(0, 10);
-}
-
 type Unit = { kind: 'businessDays' | 'hours' | 'days'; value: number };
 
 function unitOf(duration: Duration): Unit {
@@ -131,7 +125,7 @@ function validDate(date: Date, name: string): number {
 }
 
 function offsetOf(opts: ZoneOptions): number {
-  const offset = opts.utcOffsetMinutes ?? defaultUtcOffsetMinutes;
+  const offset = opts.utcOffsetMinutes ?? companyUtcOffsetMinutes;
   if (!Number.isInteger(offset) || Math.abs(offset) > 14 * 60) {
     throw new RangeError(`utcOffsetMinutes must be a whole number between -840 and 840, got ${offset}`);
   }

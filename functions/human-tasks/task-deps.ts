@@ -1,28 +1,47 @@
 // The task handlers' dependencies, built once per Lambda container from the environment (read once, failing fast).
 import { AuditTrail } from '#shared/audit.ts';
-import { dynamo } from '#shared/clients/dynamodb.ts';
 import { stepFunctions } from '#shared/clients/sfn.ts';
 import { processClock } from '#shared/clock.ts';
-import { envVars, readEnv } from '#shared/env.ts';
 import { type MailAccess, mailNotGranted } from '#shared/mailer.ts';
 import { PeopleRepository } from '#shared/people-repository.ts';
+import { tableFromEnv } from '#shared/table.ts';
+import { ReviewStore } from '#shared/workflow-kit/reviews.ts';
 import { TaskRepository } from './task-repository.ts';
 import type { TaskDeps } from './task-service.ts';
 import { stepFunctionsGateway } from './workflow-gateway.ts';
+import { workflowSubjects } from './workflows.ts';
 
-const env = readEnv(envVars.table);
+/** What reading tasks and their pages needs: the table, no workflow actions. */
+export type TaskReadDeps = Pick<TaskDeps, 'tasks' | 'people' | 'clock' | 'subjects'>;
+
+let reading: TaskReadDeps | undefined;
+
+export function taskReadDeps(): TaskReadDeps {
+  if (!reading) {
+    const table = tableFromEnv();
+    const people = new PeopleRepository(table.db, table.tableName);
+    reading = {
+      tasks: new TaskRepository(table.db, table.tableName),
+      people,
+      clock: processClock,
+      subjects: workflowSubjects({ reviews: new ReviewStore(table.db, table.tableName), people }, table),
+    };
+  }
+  return reading;
+}
 
 // Made once; the mail part is added per call, since in the sandbox every handler shares this module.
-let deps: Omit<TaskDeps, 'mailer' | 'baseUrl'> | undefined;
+let deciding: Omit<TaskDeps, 'mailer' | 'baseUrl'> | undefined;
 
-/** Handlers that send mail pass `mailFromEnv()`; the others leave SES out of their bundle and their grants. */
+/**
+ * For handlers that decide tasks or open them: they also write the trail and answer the workflow. Handlers that send
+ * mail pass `mailFromEnv()`; the others leave SES out of their bundle and their grants.
+ */
 export function taskDeps(mail: MailAccess = mailNotGranted): TaskDeps {
-  deps ??= {
-    tasks: new TaskRepository(dynamo(), env.TABLE_NAME),
-    people: new PeopleRepository(dynamo(), env.TABLE_NAME),
-    audit: new AuditTrail(dynamo(), env.TABLE_NAME),
+  deciding ??= {
+    ...taskReadDeps(),
+    audit: new AuditTrail(tableFromEnv().db, tableFromEnv().tableName),
     workflow: stepFunctionsGateway(stepFunctions()),
-    clock: processClock,
   };
-  return { ...deps, mailer: mail.mailer, baseUrl: mail.baseUrl };
+  return { ...deciding, mailer: mail.mailer, baseUrl: mail.baseUrl };
 }

@@ -1,7 +1,7 @@
 // The emails about a task: to its assignee (opened, reminder, escalated) and to its requester when it expires unanswered.
 import { html, type SafeHtml } from '#shared/html.ts';
 import type { Locale } from '#shared/people.ts';
-import type { OutcomeId, Task } from './task-model.ts';
+import type { OutcomeId, Task, TaskSummary } from './task-model.ts';
 import { type Severity, type TaskWording, wording } from './wording.ts';
 
 export type TaskMailKind = 'opened' | 'reminder' | 'escalated';
@@ -53,13 +53,13 @@ const oneLine = (text: string) => text.replace(/\s*[\r\n]+\s*/g, ' ').trim();
 
 /** `费用报销 EX-2026-00012：差旅费`; the id is left out when the title already names it. */
 function subjectLine(task: Task, w: TaskWording): string {
-  const title = oneLine(task.summary.title);
+  const title = oneLine(task.title);
   if (title.includes(task.subject.id)) return title;
   return `${w.subjectKind(task.subject.kind)} ${task.subject.id}${w.colon}${title}`;
 }
 
 function subjectName(task: Task, w: TaskWording): string {
-  const title = oneLine(task.summary.title);
+  const title = oneLine(task.title);
   if (title.includes(task.subject.id)) return title;
   const kindAndId = `${w.subjectKind(task.subject.kind)} ${task.subject.id}`;
   return w.locale === 'zh-CN' ? `${kindAndId}（${title}）` : `${kindAndId} (${title})`;
@@ -82,8 +82,8 @@ ${body}
 `.toString();
 }
 
-function summaryHtml(task: Task, w: TaskWording): SafeHtml {
-  const { facts, lines, findings, history } = task.summary;
+function summaryHtml(summary: TaskSummary, w: TaskWording): SafeHtml {
+  const { facts, lines, findings, history } = summary;
   return html`${
     facts.length > 0 &&
     html`<h2 style="${style.h2}">${w.facts}</h2>
@@ -118,8 +118,8 @@ ${entry.text}</p>`,
   }`;
 }
 
-function summaryText(task: Task, w: TaskWording): string[] {
-  const { facts, lines, findings, history } = task.summary;
+function summaryText(summary: TaskSummary, w: TaskWording): string[] {
+  const { facts, lines, findings, history } = summary;
   const out: string[] = [];
   if (facts.length > 0) {
     out.push('', w.facts);
@@ -155,12 +155,14 @@ function explanations(task: Task, kind: TaskMailKind, w: TaskWording): string[] 
  */
 export function renderTaskMail(input: {
   task: Task;
+  /** What the decider sees about the subject, read for this mail (never stored with the task). */
+  summary: TaskSummary;
   link: string;
   kind: TaskMailKind;
   locale: Locale;
   assigneeName: string;
 }): RenderedMail {
-  const { task, link, kind, locale, assigneeName } = input;
+  const { task, summary, link, kind, locale, assigneeName } = input;
   const w = wording(locale);
   const subject = `${w.mail.subjectPrefix(kind, task.outcomes.includes('approve'))} ${subjectLine(task, w)}`;
   const deadline = w.dateTime(task.deadlineAt);
@@ -174,10 +176,10 @@ export function renderTaskMail(input: {
   const body = html`<p>${w.mail.greeting(assigneeName)}</p>
 <p>${w.mail.intro[kind]}</p>
 ${notes.map((note) => html`<p style="${style.notice}">${note}</p>`)}
-<h1 style="${style.h1}">${task.summary.title}</h1>
+<h1 style="${style.h1}">${task.title}</h1>
 <p style="${style.muted}">${kindAndId}</p>
 <p style="${style.deadline}">${w.deadline}${w.colon}${deadline}</p>
-${summaryHtml(task, w)}
+${summaryHtml(summary, w)}
 <p style="${style.hint}">${w.mail.buttonsHint}</p>
 <div style="${style.buttons}">${buttons.map(
     (button) => html`<a href="${button.href}" style="${style.button}">${button.label}</a>`,
@@ -192,10 +194,10 @@ ${summaryHtml(task, w)}
     w.mail.intro[kind],
     ...notes,
     '',
-    task.summary.title,
+    task.title,
     kindAndId,
     `${w.deadline}${w.colon}${deadline}`,
-    ...summaryText(task, w),
+    ...summaryText(summary, w),
     '',
     w.mail.buttonsHint,
     ...buttons.map((button) => `${button.label}${w.colon}${button.href}`),
@@ -214,14 +216,15 @@ export function renderExpiryNotice(input: {
   task: Task;
   locale: Locale;
   recipientName: string;
+  assigneeName: string;
 }): RenderedMail {
-  const { task, locale, recipientName } = input;
+  const { task, locale, recipientName, assigneeName } = input;
   const w = wording(locale);
   const subject = `${w.mail.expiredPrefix} ${subjectLine(task, w)}`;
-  const sentence = w.mail.expiry(subjectName(task, w), task.assignee, w.dateTime(task.deadlineAt));
+  const sentence = w.mail.expiry(subjectName(task, w), assigneeName, w.dateTime(task.deadlineAt));
 
   const body = html`<p>${w.mail.greeting(recipientName)}</p>
-<h1 style="${style.h1}">${task.summary.title}</h1>
+<h1 style="${style.h1}">${task.title}</h1>
 <p style="${style.muted}">${w.subjectKind(task.subject.kind)} ${task.subject.id}</p>
 <p style="${style.notice}">${sentence}</p>
 <p>${w.mail.expiryNothingDecided}</p>
@@ -230,7 +233,7 @@ export function renderExpiryNotice(input: {
   const text = [
     w.mail.greeting(recipientName),
     '',
-    task.summary.title,
+    task.title,
     `${w.subjectKind(task.subject.kind)} ${task.subject.id}`,
     '',
     sentence,

@@ -1,7 +1,8 @@
 // What a human task is: the request a workflow sends to open one, the stored task, outcomes, fields and decision.
 import * as z from 'zod';
-import { signedMoneySchema } from '#shared/money.ts';
+import type { Money } from '#shared/money.ts';
 import { emailSchema, roles } from '#shared/people.ts';
+import { type SubjectRef, subjectRefSchema } from '#shared/workflow-kit/subject.ts';
 
 /** Stable outcome ids (DESIGN §5), used in forms, the API and the task result. */
 export const outcomeIds = [
@@ -49,6 +50,7 @@ export const slaSchema = z
     escalateTo: z.enum(roles).optional(),
   })
   .strict();
+export type Sla = z.infer<typeof slaSchema>;
 
 const fieldBase = {
   // The task form's own inputs use these names.
@@ -56,7 +58,8 @@ const fieldBase = {
     .string()
     .regex(/^[a-z][a-zA-Z0-9]*$/)
     .refine((name) => !['comment', 'k', 'nonce', 'outcome'].includes(name), 'is reserved by the task form'),
-  label: z.string().min(1),
+  /** What the field is called on the page, in both locales. */
+  label: z.object({ 'zh-CN': z.string().min(1), en: z.string().min(1) }).strict(),
   required: z.boolean(),
   /** The outcomes this field belongs to (e.g. the signing details only for `sign`); all outcomes when absent. */
   forOutcomes: z.array(z.enum(outcomeIds)).optional(),
@@ -84,60 +87,57 @@ export const fieldSpecSchema = z.discriminatedUnion('type', [
 ]);
 export type FieldSpec = z.infer<typeof fieldSpecSchema>;
 
-// Signed: a budget covered by an advance application can show a negative balance.
-const summaryValueSchema = z.union([z.string(), z.number(), signedMoneySchema]);
-
 /** What the decider sees: facts about the subject, optional line items and automatic findings. */
-export const summarySchema = z
-  .object({
-    title: z.string().min(1).max(300),
-    facts: z
-      .array(z.object({ label: z.string(), value: summaryValueSchema }))
-      .max(40)
-      .default([]),
-    lines: z
-      .array(z.object({ label: z.string(), value: summaryValueSchema, note: z.string().optional() }))
-      .max(200)
-      .default([]),
-    findings: z
-      .array(z.object({ severity: z.enum(['info', 'warning', 'high']), message: z.string() }))
-      .max(50)
-      .default([]),
-    /** Earlier comments (e.g. legal's change requests) shown above the form. */
-    history: z
-      .array(z.object({ at: z.string(), by: z.string(), text: z.string() }))
-      .max(50)
-      .default([]),
-  })
-  .strict();
-export type TaskSummary = z.infer<typeof summarySchema>;
+export interface TaskSummary {
+  facts: { label: string; value: SummaryValue }[];
+  lines: { label: string; value: SummaryValue; note?: string }[];
+  findings: { severity: 'info' | 'warning' | 'high'; message: string }[];
+  /** Earlier comments (e.g. legal's change requests) shown above the form. */
+  history: { at: string; by: string; text: string }[];
+}
 
-/** What a workflow's `.waitForTaskToken` state sends to open-task. */
-export const openTaskInputSchema = z
+/** Signed money: a budget covered by an advance application can show a negative balance. */
+export type SummaryValue = string | number | Money;
+
+/**
+ * What the workflow's human-task state sends to open-task: which step, about which subject, and the deadline. The
+ * rest (who, outcomes, fields, SLA) the step's declaration says; the execution carries no documents.
+ */
+export const openTaskRequestSchema = z
   .object({
     taskToken: z.string().min(1),
     executionArn: z.string().min(1),
+    /** The state's name, which is the step's name (`Supervisor review`). */
     stateName: z.string().min(1),
-    /** Task type, for SLA reporting and the mail's wording, e.g. `expense-review`. */
-    type: z.string().regex(/^[a-z][a-z0-9-]*$/),
-    subject: z.object({ kind: z.string().min(1), id: z.string().min(1) }).strict(),
-    summary: summarySchema,
-    assignee: z.union([
-      z.object({ person: emailSchema }).strict(),
-      z.object({ role: z.enum(roles) }).strict(),
-    ]),
-    /** The person the subject belongs to: told when the task expires, and never its decider. */
-    requester: emailSchema,
-    /** Others who must not decide (e.g. who approved an earlier level). */
-    excluded: z.array(emailSchema).default([]),
-    outcomes: z.array(z.enum(outcomeIds)).min(1),
-    fields: z.array(fieldSpecSchema).default([]),
-    sla: slaSchema,
+    subject: subjectRefSchema,
     /** The state's TimeoutSeconds: the hard deadline, also the link's expiry (the ASL rules check they agree). */
     deadlineSeconds: z.number().int().positive(),
   })
   .strict();
-export type OpenTaskInput = z.infer<typeof openTaskInputSchema>;
+export type OpenTaskRequest = z.infer<typeof openTaskRequestSchema>;
+
+export type AssigneeRequest = { person: string } | { role: (typeof roles)[number] };
+
+/** A task as the task core opens it: the request plus what the step declares for this subject. */
+export interface OpenTaskInput {
+  taskToken: string;
+  executionArn: string;
+  stateName: string;
+  /** Task type, for SLA reporting and the mail's wording, e.g. `expense-review-supervisor`. */
+  type: string;
+  subject: SubjectRef;
+  /** The subject's own title (what its owner called it), for lists and notices. */
+  title: string;
+  assignee: AssigneeRequest;
+  /** The person the subject belongs to: told when the task expires, and never its decider. */
+  requester: string;
+  /** Others who must not decide (e.g. who approved an earlier level). */
+  excluded: string[];
+  outcomes: OutcomeId[];
+  fields: FieldSpec[];
+  sla: z.infer<typeof slaSchema>;
+  deadlineSeconds: number;
+}
 
 export type TaskStatus = 'PENDING' | 'DECIDED' | 'EXPIRED' | 'CANCELLED';
 
@@ -149,14 +149,11 @@ export interface Decision {
   decidedAt: string;
 }
 
-/** The task's result as its workflow receives it (the SendTaskSuccess output), checked by the step that records it. */
-export const taskResultSchema = z.object({
-  outcome: z.enum(outcomeIds),
-  fields: z.record(z.string(), z.unknown()).default({}),
-  comment: z.string().default(''),
-  decidedBy: z.string(),
-  decidedAt: z.string(),
-});
+/**
+ * The task's result as its workflow receives it (the SendTaskSuccess output): which task and the outcome its Choice
+ * reads. The fields and the comment stay in the table, where the step that records the decision reads them.
+ */
+export const taskResultSchema = z.object({ taskId: z.string().min(1), outcome: z.enum(outcomeIds) }).strict();
 export type TaskResult = z.infer<typeof taskResultSchema>;
 
 /** How the decision reached the workflow: pending until SendTaskSuccess answers. */
@@ -174,9 +171,10 @@ export interface Task {
   id: string;
   type: string;
   status: TaskStatus;
+  /** The execution waiting for this task, and its state: the step's name. */
   workflow: { executionArn: string; stateName: string };
-  subject: { kind: string; id: string };
-  summary: TaskSummary;
+  subject: SubjectRef;
+  title: string;
   assignee: string;
   onBehalfOf?: string;
   requester: string;

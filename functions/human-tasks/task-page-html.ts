@@ -2,7 +2,13 @@
 import type { FieldProblem } from '#shared/errors.ts';
 import { html, type SafeHtml, unsafeRawHtml } from '#shared/html.ts';
 import type { Locale } from '#shared/people.ts';
-import { type FieldSpec, type OutcomeId, outcomesNeedingReason, type Task } from './task-model.ts';
+import {
+  type FieldSpec,
+  type OutcomeId,
+  outcomesNeedingReason,
+  type Task,
+  type TaskSummary,
+} from './task-model.ts';
 import { type TaskWording, wording } from './wording.ts';
 
 export type TaskNoticeKind =
@@ -73,8 +79,8 @@ ${content}
 `.toString();
 }
 
-function summarySection(task: Task, w: TaskWording): SafeHtml {
-  const { facts, lines, findings, history } = task.summary;
+function summarySection(summary: TaskSummary, w: TaskWording): SafeHtml {
+  const { facts, lines, findings, history } = summary;
   return html`${
     facts.length > 0 &&
     html`<section><h2>${w.facts}</h2>
@@ -159,7 +165,7 @@ function fieldBlock(
     .filter((part) => part !== '')
     .join(w.locale === 'zh-CN' ? '，' : ', ');
   return html`<div class="field">
-<label for="field-${field.name}">${field.label} <span class="field-note">(${note})</span></label>
+<label for="field-${field.name}">${field.label[w.locale]} <span class="field-note">(${note})</span></label>
 ${fieldInput(field, value, problems.length > 0, w)}
 ${problems.length > 0 && html`<p class="error" id="error-${field.name}">${problems.map((p) => p.message).join(' ')}</p>`}
 </div>`;
@@ -176,6 +182,8 @@ const enterGuard = html`<button type="submit" disabled hidden aria-hidden="true"
 /** The form page for a pending task, rendered for the current link's secret and a fresh page nonce. */
 export function renderTaskForm(input: {
   task: Task;
+  /** What the decider sees about the subject, read for this page (never stored with the task). */
+  summary: TaskSummary;
   secret: string;
   nonce: string;
   locale: Locale;
@@ -197,10 +205,10 @@ export function renderTaskForm(input: {
   const commentProblems = problemsFor(errors, 'comment');
   const labelOf = (field: string) => {
     if (field === 'comment') return w.page.comment;
-    return task.fields.find((spec) => field === spec.name || field === `fields.${spec.name}`)?.label;
+    return task.fields.find((spec) => field === spec.name || field === `fields.${spec.name}`)?.label[locale];
   };
 
-  const content = html`<h1>${task.summary.title}</h1>
+  const content = html`<h1>${task.title}</h1>
 <p class="muted">${w.subjectKind(task.subject.kind)} ${task.subject.id}</p>
 <p class="deadline">${w.deadline}${w.colon}${w.dateTime(task.deadlineAt)}</p>
 ${
@@ -212,7 +220,7 @@ ${
   })}</ul></div>`
 }
 ${preselected !== undefined && html`<p class="callout" id="preselected-hint">${w.page.preselected(w.outcome[preselected])}</p>`}
-${summarySection(task, w)}
+${summarySection(input.summary, w)}
 <form method="post" action="/t/${encodeURIComponent(task.id)}">
 <h2>${w.page.decisionHeading}</h2>
 <input type="hidden" name="k" value="${secret}">
@@ -241,7 +249,7 @@ ${commentProblems.length > 0 && html`<p class="error" id="error-comment">${comme
 <p class="hint">${w.page.final}</p>
 </form>`;
 
-  return page(locale, task.summary.title, content);
+  return page(locale, task.title, content);
 }
 
 /** A page saying what happened to a link or a decision; nothing on it can change the task. */
@@ -283,7 +291,7 @@ export function renderTaskNotice(input: {
   const title = w.notice.title[kind];
 
   const content = html`<h1>${title}</h1>
-${task !== undefined && html`<p class="muted">${w.subjectKind(task.subject.kind)} ${task.subject.id} · ${task.summary.title}</p>`}
+${task !== undefined && html`<p class="muted">${w.subjectKind(task.subject.kind)} ${task.subject.id} · ${task.title}</p>`}
 <p class="notice notice-${kind}">${sentence}</p>`;
 
   return page(locale, title, content);

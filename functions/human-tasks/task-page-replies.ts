@@ -32,8 +32,8 @@ export function noticeReply(
   return { status: noticeStatus[kind], html: renderTaskNotice({ kind, locale, task, detail }) };
 }
 
-export function formReply(
-  deps: Pick<TaskDeps, 'clock'>,
+export async function formReply(
+  deps: Pick<TaskDeps, 'clock' | 'subjects'>,
   task: StoredTask,
   secret: string,
   locale: Locale,
@@ -43,10 +43,11 @@ export function formReply(
     errors?: FieldProblem[];
     values?: { comment?: string; fields?: Record<string, string> };
   } = {},
-): ApiReply {
+): Promise<ApiReply> {
   const nonce = pageNonce(task.id, task.linkHash, deps.clock.now());
   const { status = 200, ...rest } = extra;
-  return { status, html: renderTaskForm({ task, secret, nonce, locale, ...rest }) };
+  const summary = await deps.subjects.summary(task, locale);
+  return { status, html: renderTaskForm({ task, summary, secret, nonce, locale, ...rest }) };
 }
 
 /** The page for a decision result that is not a form to show again. */

@@ -1,9 +1,9 @@
 // GET/HEAD /t/{taskId}?k=…: shows the task and its decision form. Only reads: mail scanners fetch links too.
 import * as z from 'zod';
 import { apiHandler } from '#shared/http.ts';
-import { taskDeps } from './task-deps.ts';
+import { taskReadDeps } from './task-deps.ts';
 import { outcomeIds } from './task-model.ts';
-import { formReply, noticeReply, pageLocale, resultReply } from './task-page-replies.ts';
+import { formReply, pageLocale, resultReply } from './task-page-replies.ts';
 import { checkLink, closedState } from './task-service.ts';
 
 export const handler = apiHandler(
@@ -13,16 +13,14 @@ export const handler = apiHandler(
     query: z.object({ k: z.string().default(''), o: z.string().optional() }),
   },
   async ({ path, query, headers }) => {
-    const deps = taskDeps();
+    const deps = taskReadDeps();
     const task = /^[A-Za-z0-9_-]{16,64}$/.test(path.taskId) ? await deps.tasks.get(path.taskId) : undefined;
     const locale = await pageLocale(deps, task, headers['accept-language']);
     const linkProblem = checkLink(task, query.k);
     if (linkProblem || !task) return resultReply(linkProblem ?? { kind: 'invalid-link' }, locale);
+    // A task whose execution was stopped is closed by the sweeper; the POST finds out at once if it comes first.
     const closed = closedState(task, deps.clock.now());
     if (closed) return resultReply(closed, locale);
-    if (!(await deps.workflow.isRunning(task.workflow.executionArn))) {
-      return noticeReply('no-longer-running', locale, task);
-    }
     const preselected = outcomeIds.find((id) => id === query.o && task.outcomes.includes(id));
     return formReply(deps, task, query.k, locale, { preselected });
   },

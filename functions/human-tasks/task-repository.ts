@@ -41,7 +41,8 @@ function itemOf(task: StoredTask): Record<string, unknown> {
     gsi1sk: open ? `OPEN#${task.openedAt}#${task.id}` : `CLOSED#${task.closedAt ?? task.openedAt}#${task.id}`,
     // Only tasks with something due sit in the sweeper's index, so its query stays small.
     ...(due ? { gsi2pk: dueKey, gsi2sk: `${due}#${task.id}` } : {}),
-    gsi3pk: `EXECUTION#${task.workflow.executionArn}`,
+    // By subject: its current step and assignee, and the tasks an execution leaves behind.
+    gsi3pk: `SUBJECT#${task.subject.id}`,
     gsi3sk: `TASK#${task.openedAt}#${task.id}`,
   };
 }
@@ -155,11 +156,12 @@ export class TaskRepository {
     return tasks.filter((task): task is StoredTask => Boolean(task));
   }
 
-  async ofExecution(executionArn: string): Promise<StoredTask[]> {
+  /** Every task about the subject, oldest first, each re-read (the index is eventually consistent). */
+  async ofSubject(subjectId: string): Promise<StoredTask[]> {
     const found = await this.#queryAll({
       IndexName: 'gsi3',
-      KeyConditionExpression: 'gsi3pk = :pk',
-      ExpressionAttributeValues: { ':pk': `EXECUTION#${executionArn}` },
+      KeyConditionExpression: 'gsi3pk = :pk AND begins_with(gsi3sk, :task)',
+      ExpressionAttributeValues: { ':pk': `SUBJECT#${subjectId}`, ':task': 'TASK#' },
     });
     return Promise.all(found.map(async (task) => (await this.get(task.id)) ?? task));
   }

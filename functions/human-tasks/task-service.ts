@@ -1,4 +1,4 @@
-// The human-task core: open a task, take a decision, run the SLA (reminders, escalation, redelivery), close at deadline.
+// The human-task core: open a task, take a decision, run the SLA (reminders, escalation, redelivery).
 import type { AuditTrail } from '#shared/audit.ts';
 import type { Clock } from '#shared/clock.ts';
 import type { FieldProblem } from '#shared/errors.ts';
@@ -11,13 +11,17 @@ import type { Assignment } from './assignment.ts';
 import { type RawDecision, validateDecision } from './decision-input.ts';
 import { checkNonce, hashSecret, newLinkSecret, newTaskId, sameHash } from './links.ts';
 import { addDuration, slaSchedule } from './sla.ts';
-import { renderExpiryNotice, renderTaskMail, type TaskMailKind } from './task-mail.ts';
+import { closePending } from './task-closing.ts';
+import { renderTaskMail, type TaskMailKind } from './task-mail.ts';
 import type { Decision, OpenTaskInput, RetiredLink, Task } from './task-model.ts';
 import { type StoredTask, TaskConflict, type TaskRepository } from './task-repository.ts';
+import type { TaskSubjects } from './task-subjects.ts';
 import type { WorkflowGateway } from './workflow-gateway.ts';
 
 export interface TaskDeps {
   tasks: TaskRepository;
+  /** What the workflows say about a task's subject, for its mails. */
+  subjects: TaskSubjects;
   people: PeopleRepository;
   audit: AuditTrail;
   mailer: Mailer;
@@ -47,15 +51,30 @@ const mailRetryMs = 5 * 60_000;
  * task found for the same token is kept and its link re-issued, so one state never makes two tasks.
  */
 export async function openTask(deps: TaskDeps, input: OpenTaskInput): Promise<StoredTask> {
-  const existing = (await deps.tasks.ofExecution(input.executionArn)).find(
-    (t) => t.token === input.taskToken,
-  );
+  const ofSubject = await deps.tasks.ofSubject(input.subject.id);
+  const existing = ofSubject.find((t) => t.token === input.taskToken);
   if (existing) {
     if (existing.status !== 'PENDING') return existing;
     return issueLink(deps, existing, { kind: 'opened', retireAs: 'reminded' });
   }
-
+  // A retried state attempt brings a new token: the task the failed attempt left open is superseded, not kept.
   const now = deps.clock.now();
+  for (const stale of ofSubject) {
+    const sameState =
+      stale.workflow.executionArn === input.executionArn && stale.workflow.stateName === input.stateName;
+    if (!sameState || stale.status !== 'PENDING') continue;
+    const reason = 'superseded by a retry of its step';
+    if (await closePending(deps, stale, { status: 'CANCELLED', closedReason: reason }, now)) {
+      await deps.audit.record({
+        subjectId: stale.subject.id,
+        at: now.toISOString(),
+        actor: 'system',
+        action: 'task-cancelled',
+        detail: { taskId: stale.id, reason },
+      });
+    }
+  }
+
   const assignment = await assign(deps, input.assignee, input.requester, input.excluded, input.subject.id);
   const { remindAt, escalateAt } = slaSchedule(now, input.sla);
   const { secret, hash } = newLinkSecret();
@@ -65,7 +84,7 @@ export async function openTask(deps: TaskDeps, input: OpenTaskInput): Promise<St
     status: 'PENDING',
     workflow: { executionArn: input.executionArn, stateName: input.stateName },
     subject: input.subject,
-    summary: input.summary,
+    title: input.title,
     assignee: assignment.assignee,
     ...(assignment.onBehalfOf ? { onBehalfOf: assignment.onBehalfOf } : {}),
     requester: input.requester,
@@ -230,7 +249,7 @@ export async function decideTask(deps: TaskDeps, request: DecisionRequest): Prom
 /** Hands a recorded decision to the waiting workflow; a passing failure leaves it for the sweeper to retry. */
 async function deliver(deps: TaskDeps, task: StoredTask): Promise<DecisionResult> {
   const decision = task.decision as Decision;
-  const outcome = await deps.workflow.deliver(task.token, decision);
+  const outcome = await deps.workflow.deliver(task.token, { taskId: task.id, outcome: decision.outcome });
   const now = deps.clock.now();
   let next: StoredTask;
   let result: DecisionResult;
@@ -318,7 +337,7 @@ export async function sweepTasks(deps: TaskDeps): Promise<SweepReport> {
 
 async function cancel(deps: TaskDeps, task: StoredTask, now: Date): Promise<void> {
   const closedReason = 'workflow no longer running';
-  await deps.tasks.replace(task, { ...task, status: 'CANCELLED', closedAt: now.toISOString(), closedReason });
+  if (!(await closePending(deps, task, { status: 'CANCELLED', closedReason }, now))) return;
   await deps.audit.record({
     subjectId: task.subject.id,
     at: now.toISOString(),
@@ -423,59 +442,6 @@ async function escalate(deps: TaskDeps, task: StoredTask): Promise<boolean> {
 }
 
 // ---------------------------------------------------------------------------------------------------------------
-// Deadline
-
-/** Called by a workflow's `States.Timeout` path: its open tasks close as expired and each requester is told. */
-export async function closeExpiredTasks(deps: TaskDeps, executionArn: string): Promise<number> {
-  const now = deps.clock.now();
-  let closed = 0;
-  for (const found of await deps.tasks.ofExecution(executionArn)) {
-    const task = await expire(deps, found, now);
-    if (!task) continue;
-    closed++;
-    await deps.audit.record({
-      subjectId: task.subject.id,
-      at: now.toISOString(),
-      actor: 'system',
-      action: 'task-expired',
-      detail: { taskId: task.id, assignee: task.assignee, deadlineAt: task.deadlineAt },
-    });
-    const requester = await deps.people.get(task.requester);
-    const notice = renderExpiryNotice({
-      task,
-      locale: requester?.locale ?? 'zh-CN',
-      recipientName: requester?.name ?? task.requester,
-    });
-    await deps.mailer.send({ to: task.requester, ...notice });
-  }
-  return closed;
-}
-
-/**
- * Marks a pending task expired. A reminder or an escalation may be writing the same task at this moment: re-read and
- * try again, so the deadline always wins over the SLA sweep; a decision that got in first stays.
- */
-async function expire(deps: TaskDeps, task: StoredTask, now: Date): Promise<StoredTask | undefined> {
-  let current: StoredTask | undefined = task;
-  for (let attempt = 0; attempt < 5 && current?.status === 'PENDING'; attempt++) {
-    const expired: StoredTask = {
-      ...current,
-      status: 'EXPIRED',
-      closedAt: now.toISOString(),
-      closedReason: 'deadline',
-    };
-    try {
-      await deps.tasks.replace(current, expired);
-      return expired;
-    } catch (error) {
-      if (!(error instanceof TaskConflict)) throw error;
-      current = await deps.tasks.get(task.id);
-    }
-  }
-  return undefined;
-}
-
-// ---------------------------------------------------------------------------------------------------------------
 
 export function taskLink(baseUrl: string, task: Pick<Task, 'id'>, secret: string): string {
   return `${baseUrl.replace(/\/$/, '')}/t/${encodeURIComponent(task.id)}?k=${encodeURIComponent(secret)}`;
@@ -491,6 +457,7 @@ async function mailAssignee(
   const locale: Locale = person?.locale ?? 'zh-CN';
   const mail = renderTaskMail({
     task,
+    summary: await deps.subjects.summary(task, locale),
     link: taskLink(deps.baseUrl, task, secret),
     kind,
     locale,

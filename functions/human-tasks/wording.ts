@@ -1,4 +1,5 @@
 // Every word a person reads about a task (mails, task page, notices) in zh-CN and en, plus locale formatting of values.
+import { companyTimeZone } from '#shared/clock.ts';
 import { formatMoneyForMail, type Money } from '#shared/money.ts';
 import type { Locale } from '#shared/people.ts';
 import type { TaskMailKind } from './task-mail.ts';
@@ -7,9 +8,6 @@ import type { TaskNoticeKind } from './task-page-html.ts';
 
 export type Severity = TaskSummary['findings'][number]['severity'];
 export type SummaryValue = TaskSummary['facts'][number]['value'];
-
-/** The company's time zone: deadlines are shown as people in the office read them, whatever the server's zone. */
-export const companyTimeZone = 'Asia/Shanghai';
 
 /** Pieces a notice sentence may name, already formatted for the reader; any may be missing. */
 export interface NoticeParts {

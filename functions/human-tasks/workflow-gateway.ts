@@ -1,19 +1,21 @@
 // How task code talks to Step Functions: deliver a decision by task token, and ask whether an execution still runs.
+
 import { DescribeExecutionCommand, SendTaskSuccessCommand, type SFNClient } from '@aws-sdk/client-sfn';
+import type { TaskResult } from './task-model.ts';
 
 /** What became of a decision handed to the workflow. */
 export type Delivery = 'delivered' | 'timed-out' | 'gone' | 'retry';
 
 export interface WorkflowGateway {
-  deliver(token: string, output: unknown): Promise<Delivery>;
+  deliver(token: string, result: TaskResult): Promise<Delivery>;
   isRunning(executionArn: string): Promise<boolean>;
 }
 
 export function stepFunctionsGateway(client: SFNClient): WorkflowGateway {
   return {
-    async deliver(token, output) {
+    async deliver(token, result) {
       try {
-        await client.send(new SendTaskSuccessCommand({ taskToken: token, output: JSON.stringify(output) }));
+        await client.send(new SendTaskSuccessCommand({ taskToken: token, output: JSON.stringify(result) }));
         return 'delivered';
       } catch (error) {
         const name = (error as Error).name;

@@ -24,12 +24,21 @@ export const envVars = {
     MAIL_CONFIGURATION_SET: z.string().min(1).optional(),
     APP_BASE_URL: z.url(),
   },
+  /**
+   * The state machines a function starts, by slug: `{"expense-approval":"arn:aws:states:…"}`; only those deployed
+   * with this stage are listed, so a follow-on not built yet is simply absent.
+   */
   workflows: {
-    WORKFLOW_ARN_PREFIX: z.string().regex(/^arn:aws[\w-]*:states:/, 'must be a state machine ARN prefix'),
-    /** Slugs of the workflows deployed with this stage, comma-separated. */
-    DEPLOYED_WORKFLOWS: z
+    WORKFLOW_ARNS: z
       .string()
-      .default('')
-      .transform((list) => list.split(',').filter(Boolean)),
+      .transform((text, context) => {
+        try {
+          return JSON.parse(text) as unknown;
+        } catch {
+          context.issues.push({ code: 'custom', message: 'must be a JSON object', input: text });
+          return z.NEVER;
+        }
+      })
+      .pipe(z.record(z.string(), z.string().regex(/^arn:aws[\w-]*:states:[^:]*:\d*:stateMachine:/))),
   },
 } as const;

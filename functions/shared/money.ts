@@ -148,6 +148,15 @@ function toSafeNumber(value: bigint, currency: Currency, operation: string): num
   return checked({ amount: Number(value), currency }, operation).amount;
 }
 
+/** True when `percents` add up to exactly 100 as written (33.33 + 33.33 + 33.34), with no float noise either way. */
+export function percentsMakeWhole(percents: readonly number[]): boolean {
+  if (percents.some((percent) => !Number.isFinite(percent) || percent < 0)) return false;
+  const exact = percents.map((percent) => exactPercent(percent, 'add up percentages'));
+  const scale = Math.max(0, ...exact.map((p) => p.scale));
+  const total = exact.reduce((sum, p) => sum + p.digits * 10n ** BigInt(scale - p.scale), 0n);
+  return total === 100n * 10n ** BigInt(scale);
+}
+
 /**
  * `percent`% of `value`, rounded to the nearest minor unit, halves away from zero (commercial rounding).
  * To split a total into parts that must add back up exactly, use `allocate` instead.
@@ -173,8 +182,7 @@ export function allocate(total: Money, percents: readonly number[]): Money[] {
   const scale = Math.max(0, ...exact.map((p) => p.scale));
   const weights = exact.map((p) => p.digits * 10n ** BigInt(scale - p.scale));
   const whole = 100n * 10n ** BigInt(scale);
-  const weightSum = weights.reduce((acc, w) => acc + w, 0n);
-  if (weightSum !== whole) {
+  if (!percentsMakeWhole(percents)) {
     throw unprocessable(
       'invalid-percent',
       `Cannot allocate: percentages must sum to exactly 100, got ${percents.length === 0 ? 'none' : percents.join(' + ')}`,

@@ -3,9 +3,9 @@ import { html } from './html.ts';
 import type { OutgoingMail } from './mailer.ts';
 import { formatMoneyForMail, type Money } from './money.ts';
 import type { Locale } from './people.ts';
+import type { Bilingual } from './words.ts';
 
-/** Words in both locales; the caller's workflow knows what they should say. */
-export type Bilingual = Readonly<Record<Locale, string>>;
+export type { Bilingual };
 
 export interface OutcomeNotice {
   to: string;

@@ -1,12 +1,13 @@
-// A Lambda function with the project's defaults, and helpers that grant an access and set its env vars together.
+// A Lambda function with the project's defaults, granted exactly what it uses, with the env vars that go with it.
 import { join } from 'node:path';
-import { Arn, ArnFormat, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { ArnFormat, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import type { Uses } from '#workflows/registry.ts';
 import { bundledSdkAliases, requireBanner } from '../lambda-bundling.ts';
 import { repositoryRoot } from '../repository-root.ts';
 import type { Mailer } from './mailer.ts';
@@ -69,15 +70,29 @@ export class BusinessFunction extends Construct {
     });
   }
 
-  /** Read and write the business table; sets TABLE_NAME. */
-  useTable(table: ITableV2): this {
-    table.grantReadWriteData(this.fn);
-    this.fn.addEnvironment('TABLE_NAME', table.tableName);
+  /** Grants exactly what `uses` says and sets the environment variables that go with it. */
+  grant(uses: Uses, context: GrantContext): this {
+    if (uses.table) this.#useTable(context.table, uses.table);
+    if (uses.mail) this.#useMailer(context.mailer, context.appBaseUrl);
+    const starts = (uses.starts ?? []).filter((slug) => context.deployed.includes(slug));
+    if (starts.length > 0) this.#startWorkflows(context.stage, starts);
+    if (uses.answersTasks) this.#answerTasks(context.stage, context.deployed);
     return this;
   }
 
+  /** Only the item operations the code calls; no Scan (DESIGN §4), no writes for a reader. */
+  #useTable(table: ITableV2, access: 'read' | 'read-write'): void {
+    const actions = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query'];
+    if (access === 'read-write')
+      actions.push('dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem');
+    this.fn.addToRolePolicy(
+      new PolicyStatement({ actions, resources: [table.tableArn, `${table.tableArn}/index/*`] }),
+    );
+    this.fn.addEnvironment('TABLE_NAME', table.tableName);
+  }
+
   /** Send mail as the sender identity through the configuration set; sets SENDER_EMAIL and friends. */
-  useMailer(mailer: Mailer, appBaseUrl: string): this {
+  #useMailer(mailer: Mailer, appBaseUrl: string): void {
     const stack = Stack.of(this);
     this.fn.addToRolePolicy(
       new PolicyStatement({
@@ -95,59 +110,64 @@ export class BusinessFunction extends Construct {
     this.fn.addEnvironment('SENDER_EMAIL', mailer.senderEmail);
     this.fn.addEnvironment('MAIL_CONFIGURATION_SET', mailer.configurationSet.configurationSetName);
     this.fn.addEnvironment('APP_BASE_URL', appBaseUrl);
-    return this;
   }
 
   /**
-   * Start, inspect and answer the stage's workflows. Granted by name prefix rather than per state machine: a
-   * workflow references its functions, so a policy naming the workflow would make a dependency cycle.
+   * Start exactly these state machines, and look up an execution of theirs (a start whose reply was lost). By name,
+   * not by reference: a workflow references its functions, so a reference back would make a dependency cycle.
    */
-  useWorkflows(stage: string, deployed: readonly string[]): this {
-    const stack = Stack.of(this);
-    const stateMachines = stack.formatArn({
-      service: 'states',
-      resource: 'stateMachine',
-      resourceName: `${stage}-*`,
-      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-    });
-    const executions = stack.formatArn({
-      service: 'states',
-      resource: 'execution',
-      resourceName: `${stage}-*:*`,
-      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-    });
+  #startWorkflows(stage: string, slugs: readonly string[]): void {
+    const arns = Object.fromEntries(slugs.map((slug) => [slug, stateMachineArn(this, stage, slug)]));
     this.fn.addToRolePolicy(
-      new PolicyStatement({
-        actions: ['states:StartExecution', 'states:ListExecutions'],
-        resources: [stateMachines],
-      }),
+      new PolicyStatement({ actions: ['states:StartExecution'], resources: Object.values(arns) }),
     );
     this.fn.addToRolePolicy(
       new PolicyStatement({
-        actions: ['states:DescribeExecution', 'states:StopExecution', 'states:GetExecutionHistory'],
-        resources: [executions],
+        actions: ['states:DescribeExecution'],
+        resources: slugs.map((slug) => executionsArn(this, stage, slug)),
       }),
     );
-    // Task tokens carry no ARN, so these actions cannot be scoped to a resource.
-    this.fn.addToRolePolicy(
-      new PolicyStatement({
-        actions: ['states:SendTaskSuccess', 'states:SendTaskFailure', 'states:SendTaskHeartbeat'],
-        resources: ['*'],
-      }),
-    );
-    this.fn.addEnvironment('DEPLOYED_WORKFLOWS', deployed.join(','));
-    this.fn.addEnvironment(
-      'WORKFLOW_ARN_PREFIX',
-      Arn.format(
-        {
-          service: 'states',
-          resource: 'stateMachine',
-          resourceName: `${stage}-`,
-          arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-        },
-        stack,
-      ),
-    );
-    return this;
+    this.fn.addEnvironment('WORKFLOW_ARNS', Stack.of(this).toJsonString(arns));
   }
+
+  /** Answer waiting executions and ask whether one still runs. */
+  #answerTasks(stage: string, deployed: readonly string[]): void {
+    // Task tokens carry no ARN, so SendTaskSuccess cannot be scoped to a resource.
+    this.fn.addToRolePolicy(new PolicyStatement({ actions: ['states:SendTaskSuccess'], resources: ['*'] }));
+    this.fn.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['states:DescribeExecution'],
+        resources: deployed.map((slug) => executionsArn(this, stage, slug)),
+      }),
+    );
+  }
+}
+
+/** What granting needs from the stack. */
+export interface GrantContext {
+  stage: string;
+  table: ITableV2;
+  mailer: Mailer;
+  appBaseUrl: string;
+  /** The workflows deployed with this stage, by slug. */
+  deployed: readonly string[];
+}
+
+/** `<stage>-<slug>`'s ARN, made from its name. */
+export function stateMachineArn(scope: Construct, stage: string, slug: string): string {
+  return Stack.of(scope).formatArn({
+    service: 'states',
+    resource: 'stateMachine',
+    resourceName: `${stage}-${slug}`,
+    arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+  });
+}
+
+function executionsArn(scope: Construct, stage: string, slug: string): string {
+  return Stack.of(scope).formatArn({
+    service: 'states',
+    resource: 'execution',
+    resourceName: `${stage}-${slug}:*`,
+    arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+  });
 }

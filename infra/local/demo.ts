@@ -1,6 +1,6 @@
 // `npm run demo`: drives each workflow end to end against a running sandbox, as people would, one line per step.
 import * as z from 'zod';
-import { localDate } from '#human-tasks/sla.ts';
+import { localDate } from '#shared/clock.ts';
 import { readEnv } from '#shared/env.ts';
 import { eventually, SandboxClient } from './sandbox-client.ts';
 

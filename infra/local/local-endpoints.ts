@@ -142,9 +142,13 @@ async function overview(deps: LocalEndpointDeps): Promise<string> {
   // A waiting callback state and the task item it opened, matched by execution and state name.
   const openTasks = [];
   for (const waiting of sfn.openTasks()) {
-    const tasks = await deps.tasks.ofExecution(waiting.executionArn);
+    const { input } = await sfn.describeExecution({ executionArn: waiting.executionArn });
+    const subjectId = (JSON.parse(input ?? '{}') as { subject?: { id?: unknown } }).subject?.id;
+    const tasks = typeof subjectId === 'string' ? await deps.tasks.ofSubject(subjectId) : [];
     for (const task of tasks) {
-      if (task.status !== 'PENDING' || task.workflow.stateName !== waiting.stateName) continue;
+      const waitsHere =
+        task.workflow.executionArn === waiting.executionArn && task.workflow.stateName === waiting.stateName;
+      if (task.status !== 'PENDING' || !waitsHere) continue;
       openTasks.push({
         taskId: task.id,
         type: task.type,

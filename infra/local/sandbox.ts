@@ -95,8 +95,11 @@ function configureEnvironment(
     TABLE_NAME: tableName,
     SENDER_EMAIL: 'workflows@example.com',
     APP_BASE_URL: endpoints.api,
-    WORKFLOW_ARN_PREFIX: `arn:aws:states:${localRegion}:${localAccount}:stateMachine:${localStage}-`,
-    DEPLOYED_WORKFLOWS: workflows.join(','),
+    // One process serves every handler, so each may start any workflow deployed here.
+    WORKFLOW_ARNS: JSON.stringify(
+      Object.fromEntries(workflows.map((slug) => [slug, stateMachineArnOf(slug)])),
+    ),
+    POWERTOOLS_METRICS_DISABLED: process.env.POWERTOOLS_METRICS_DISABLED ?? 'true',
     POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
   });
 }

@@ -3,7 +3,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { localDate } from '#human-tasks/sla.ts';
+import { localDate } from '#shared/clock.ts';
 import { eventually, startTestSandbox, type TestSandbox } from './harness.ts';
 
 const sales = 'li.lei@example.com';

@@ -1,6 +1,6 @@
 // Expense approval end to end in the sandbox: every path of the workflow, budgets, applications, the budget race.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { localDate } from '#human-tasks/sla.ts';
+import { localDate } from '#shared/clock.ts';
 import { eventually, startTestSandbox, type TestSandbox } from './harness.ts';
 
 const rep = 'li.lei@example.com'; // sales, manager zhao.min

@@ -2,7 +2,15 @@
 import type { DescribeExecutionOutput, ExecutionStatus, HistoryEvent } from '@aws-sdk/client-sfn';
 import type { CompiledDefinition } from './definition.ts';
 import { ExecutionHistory, type HistoryEventInit, json } from './history.ts';
-import type { EventLog, JsonValue, RunOptions, StateMachine } from './interpreter.ts';
+import {
+  dataLimitExceeded,
+  type EventLog,
+  type JsonValue,
+  payloadBytes,
+  payloadLimitBytes,
+  type RunOptions,
+  type StateMachine,
+} from './interpreter.ts';
 import { type Closable, localHandlers, type TaskHost } from './tasks.ts';
 import { TaskTokens } from './tokens.ts';
 
@@ -302,7 +310,17 @@ export class Execution implements TaskHost {
         return;
       default:
         this.history.ingest(event, this.#services.clock.nowMs() - Date.now());
+        if (event.type === 'StateExited') this.#checkOutputSize(event.state.name, event.state.output);
     }
+  }
+
+  /** A state whose output is over the payload quota fails the execution, as AWS does (uncatchable). */
+  #checkOutputSize(stateName: string, output: unknown): void {
+    const bytes = payloadBytes(output);
+    if (bytes <= payloadLimitBytes || this.status !== 'RUNNING') return;
+    const error = dataLimitExceeded(`output of state '${stateName}'`, bytes);
+    this.#end('FAILED', { error: error.name, cause: error.message });
+    this.#abort?.();
   }
 
   #end(status: ExecutionStatus, result: { output?: string; error?: string; cause?: string }): void {

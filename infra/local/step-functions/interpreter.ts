@@ -31,6 +31,20 @@ export function runtimeError(message: string): UncatchableError {
   return new UncatchableError('States.Runtime', message);
 }
 
+/** Step Functions' payload quota: 256 KiB of UTF-8 for an execution's, a state's or a task's input and output. */
+export const payloadLimitBytes = 262_144;
+
+export const payloadBytes = (value: unknown): number =>
+  Buffer.byteLength(JSON.stringify(value ?? null), 'utf8');
+
+/** `States.DataLimitExceeded`: terminal, as on AWS, where `States.ALL` does not catch it. */
+export function dataLimitExceeded(what: string, bytes: number): UncatchableError {
+  return new UncatchableError(
+    'States.DataLimitExceeded',
+    `The ${what} is ${bytes} bytes, over the ${payloadLimitBytes}-byte payload quota`,
+  );
+}
+
 /** A task failure with an ASL error name, matched by `ErrorEquals` in Retry and Catch; `cause` becomes `Cause`. */
 export function taskError(name: string, cause: string): Error {
   const error = new Error(cause);

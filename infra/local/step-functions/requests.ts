@@ -1,18 +1,23 @@
 // The request bodies this service accepts, as zod schemas; a bad body becomes a ValidationException naming the field.
 import * as z from 'zod';
 import { SfnError } from './errors.ts';
+import { payloadLimitBytes } from './interpreter.ts';
 
 const arn = z.string().min(1).max(2048);
 const taskToken = z.string().min(1).max(2048);
 const maxResults = z.int().min(0).max(1000).optional();
 const nextToken = z.string().min(1).max(3096).optional();
+/** An execution's input or a task's output: at most 256 KiB as UTF-8, as AWS counts it. */
+const payload = z.string().refine((text) => Buffer.byteLength(text, 'utf8') <= payloadLimitBytes, {
+  message: `Member must have length less than or equal to ${payloadLimitBytes} bytes`,
+});
 const executionStatus = z.enum(['RUNNING', 'SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED', 'PENDING_REDRIVE']);
 
 export const requests = {
   StartExecution: z.object({
     stateMachineArn: arn,
     name: z.string().optional(),
-    input: z.string().max(262_144).optional(),
+    input: payload.optional(),
     traceHeader: z.string().max(256).optional(),
   }),
   DescribeExecution: z.object({
@@ -38,7 +43,7 @@ export const requests = {
     error: z.string().max(256).optional(),
     cause: z.string().max(32_768).optional(),
   }),
-  SendTaskSuccess: z.object({ taskToken, output: z.string().max(262_144) }),
+  SendTaskSuccess: z.object({ taskToken, output: payload }),
   SendTaskFailure: z.object({
     taskToken,
     error: z.string().max(256).optional(),

@@ -3,7 +3,15 @@ import type { DescribeExecutionOutput } from '@aws-sdk/client-sfn';
 import type { StatePlan, TaskPlan, TaskResource, WrappedTaskInput, WrappedWaitInput } from './definition.ts';
 import { SfnError } from './errors.ts';
 import { type HistoryEventInit, json } from './history.ts';
-import { type JsonValue, runtimeError, taskError, UncatchableError } from './interpreter.ts';
+import {
+  dataLimitExceeded,
+  type JsonValue,
+  payloadBytes,
+  payloadLimitBytes,
+  runtimeError,
+  taskError,
+  UncatchableError,
+} from './interpreter.ts';
 import type { TaskTokens } from './tokens.ts';
 
 /** What a running task needs from its execution. */
@@ -195,6 +203,11 @@ class TaskAttempt implements Closable {
 
   succeed(output: JsonValue): void {
     if (this.#done) return;
+    const bytes = payloadBytes(output);
+    if (bytes > payloadLimitBytes) {
+      this.fail(dataLimitExceeded(`result of state '${this.#stateName}'`, bytes));
+      return;
+    }
     if (this.#isLambdaFunction) {
       this.#record({
         type: 'LambdaFunctionSucceeded',
@@ -425,6 +438,10 @@ function taskHandler(stateName: string, plan: TaskPlan, host: TaskHost): LocalHa
       timeoutSeconds,
       callback ? heartbeatSeconds : undefined,
     );
+    const inputBytes = payloadBytes(wrapped.parameters);
+    if (inputBytes > payloadLimitBytes) {
+      return Promise.reject(dataLimitExceeded(`input of state '${stateName}'`, inputBytes));
+    }
     attempt.scheduled(wrapped.parameters, timeoutSeconds, heartbeatSeconds);
     if (callback) {
       if (!token) {

@@ -1,0 +1,187 @@
+// The contract review workflow for the kit: automatic checks, legal, the director for large contracts, signing.
+import { localDate, processClock } from '#shared/clock.ts';
+import { lazy } from '#shared/lazy.ts';
+import { PeopleRepository } from '#shared/people-repository.ts';
+import { loadSubject } from '#shared/workflow-kit/steps.ts';
+import type { SubjectRef } from '#shared/workflow-kit/subject.ts';
+import type { Workflow } from '#shared/workflow-kit/workflow.ts';
+import { starterFromEnv, type WorkflowStarter } from '#shared/workflow-starter.ts';
+import { contentHash } from './content-hash.ts';
+import { ContractRepository } from './contract-repository.ts';
+import { contractSteps, needsDirectorReview, standingApprovals, termAmounts } from './contract-rules.ts';
+import { contractFindings } from './findings.ts';
+import type { Contract, ContractContent, Finding } from './model.ts';
+import { type ContractPolicy, readContractPolicy } from './policy.ts';
+import { contractWords as words } from './words.ts';
+
+/** Started once a contract is signed; each exists only once its workflow is built and deployed. */
+export const followUpWorkflows = ['order-handoff', 'payment-collection'] as const;
+
+export interface ContractDeps {
+  contracts: ContractRepository;
+  people: Pick<PeopleRepository, 'get'>;
+  policy(): ContractPolicy;
+  /** Starts the follow-on workflows deployed with this stage; configured only for the step that does. */
+  followOns(): WorkflowStarter;
+}
+
+const policy = lazy(() => readContractPolicy(process.env.CONTRACT_POLICY));
+
+/** What the automatic checks find in a draft, today: the same function at submission and at review start. */
+export async function checkContent(
+  deps: Pick<ContractDeps, 'contracts' | 'policy'>,
+  content: ContractContent,
+  today: string,
+): Promise<Finding[]> {
+  const overdue = await deps.contracts.overdueInstallments(content.customer.email, today);
+  return contractFindings(content, {
+    today,
+    overdue: overdue.count > 0 ? overdue : undefined,
+    policy: deps.policy(),
+  });
+}
+
+/** The `Run automatic checks` step: findings stored with the version; whether the director must approve too. */
+export async function runAutomaticChecks(deps: ContractDeps, ref: SubjectRef) {
+  const contract = await loadSubject(contractReview, deps, ref);
+  const version = await deps.contracts.version(contract.id, contract.version);
+  if (!version) throw new Error(`${contract.id} has no version ${contract.version}`);
+  const findings = await checkContent(deps, version.content, localDate(processClock.now()));
+  await deps.contracts.setFindings(contract.id, contract.version, findings);
+  return { directorReview: needsDirectorReview(contract.amount, deps.policy()), findings: findings.length };
+}
+
+async function currentVersion(deps: ContractDeps, contract: Contract) {
+  const version = await deps.contracts.version(contract.id, contract.version);
+  if (!version) throw new Error(`${contract.id} has no version ${contract.version}`);
+  return version;
+}
+
+const contractOutcomes = {
+  legal: ['approve', 'request-changes', 'reject'],
+  director: ['approve', 'reject', 'send-back'],
+} as const;
+
+export const contractReview: Workflow<Contract, ContractDeps> = {
+  slug: 'contract-review',
+  kind: 'contract',
+  words,
+  deps: (table) => ({
+    contracts: new ContractRepository(table),
+    people: new PeopleRepository(table.db, table.tableName),
+    policy,
+    followOns: starterFromEnv,
+  }),
+  subjects: (deps) => deps.contracts,
+  requester: (contract) => contract.submitter,
+  title: (contract) => contract.title,
+  amount: (contract) => contract.amount,
+  humanSteps: {
+    [contractSteps.legal]: {
+      type: 'contract-legal-review',
+      outcomes: contractOutcomes.legal,
+      assignee: () => ({ role: 'legal' }),
+      sla: (deps) => deps.policy().legalSla,
+      status: 'IN_REVIEW',
+    },
+    [contractSteps.director]: {
+      type: 'contract-director-approval',
+      outcomes: contractOutcomes.director,
+      assignee: () => ({ role: 'sales-director' }),
+      sla: (deps) => deps.policy().directorSla,
+      status: 'AWAITING_DIRECTOR',
+    },
+    [contractSteps.signing]: {
+      type: 'contract-signing',
+      outcomes: ['sign'],
+      assignee: () => ({ role: 'signatory' }),
+      fields: () => [
+        { name: 'signedDate', label: words.fields.signedDate, type: 'date', required: true },
+        { name: 'signerName', label: words.fields.signerName, type: 'text', required: true, maxLength: 100 },
+        { name: 'signedCopy', label: words.fields.signedCopy, type: 'url', required: true },
+      ],
+      sla: (deps) => deps.policy().signingSla,
+      status: 'AWAITING_SIGNATURE',
+    },
+  },
+  async summarize({ subject: contract, locale, deps }) {
+    const version = await currentVersion(deps, contract);
+    const { content } = version;
+    const submitter = await deps.people.get(contract.submitter);
+    const label = (name: keyof typeof words.facts) => words.facts[name][locale];
+    const amounts = termAmounts(content);
+    return {
+      facts: [
+        { label: label('customer'), value: `${content.customer.name} <${content.customer.email}>` },
+        { label: label('amount'), value: content.amount },
+        { label: label('deliveryDate'), value: content.deliveryDate },
+        { label: label('version'), value: version.version },
+        { label: label('submittedBy'), value: submitter?.name ?? contract.submitter },
+        { label: label('contentHash'), value: version.contentHash },
+        ...(content.documentUrl ? [{ label: label('document'), value: content.documentUrl }] : []),
+      ],
+      lines: [
+        ...content.paymentTerms.map((term, i) => ({
+          label: words.term[locale](term.label, term.percent, term.trigger, term.dueDays),
+          value: amounts[i] ?? { amount: 0, currency: 'CNY' as const },
+        })),
+        ...content.items.map((item) => ({
+          label: `${item.sku} ${item.description}`,
+          value: words.quantity[locale](item.quantity.toLocaleString(locale)),
+          note: item.qualityStandard,
+        })),
+      ],
+      findings: (version.findings ?? []).map((f) => ({ severity: f.severity, message: f.message })),
+      history: version.changes.map((change) => ({
+        at: version.submittedAt,
+        by: submitter?.name ?? contract.submitter,
+        text: words.change[locale](version.version, change),
+      })),
+    };
+  },
+  async afterDecision({ subject: contract, review, reviews, deps }) {
+    const version = await currentVersion(deps, contract);
+    if (review.outcome === 'approve') return { evidence: { contentHash: version.contentHash } };
+    if (review.outcome !== 'sign') return {};
+    // Approvals are bound to the content's SHA-256: signing goes ahead only on the content they saw.
+    const actual = contentHash(version.content);
+    const approvals = standingApprovals(reviews, contract.version);
+    const unchanged =
+      actual === version.contentHash &&
+      approvals.length > 0 &&
+      approvals.every((approval) => approval.evidence?.contentHash === actual);
+    if (!unchanged) return { effect: 'content-changed', route: { contentUnchanged: false } };
+    const fields = review.fields;
+    return {
+      route: { contentUnchanged: true },
+      changes: {
+        signature: {
+          signedDate: String(fields.signedDate),
+          signerName: String(fields.signerName),
+          signedCopy: String(fields.signedCopy),
+          recordedBy: review.by,
+          contentHash: actual,
+        },
+      },
+    };
+  },
+  endings: {
+    signed: { status: 'SIGNED', ...words.endings.signed },
+    rejected: { status: 'REJECTED', ...words.endings.rejected },
+    'changes-requested': { status: 'CHANGES_REQUESTED', ...words.endings['changes-requested'] },
+    expired: { status: 'EXPIRED', ...words.endings.expired },
+  },
+  async onFinish({ subject: contract, ending, deps }) {
+    if (ending !== 'signed') return undefined;
+    // The extension point to order handoff and payment collection: each deployed one starts, named by the
+    // contract id (a retry is the same execution); one not deployed yet is recorded as such.
+    const starter = deps.followOns();
+    const followUps: NonNullable<Contract['followUps']> = [];
+    for (const workflow of followUpWorkflows) {
+      const state = starter.canStart(workflow) ? 'started' : 'not-deployed';
+      if (state === 'started') await starter.start(workflow, contract.id, { contractId: contract.id });
+      followUps.push({ workflow, state, executionName: contract.id });
+    }
+    return { followUps };
+  },
+};

@@ -1,0 +1,16 @@
+// The advance application policy: the reviewers' SLA; defaults here, overridable by configuration.
+import * as z from 'zod';
+import { slaSchema } from '#human-tasks/task-model.ts';
+import { readPolicy } from '#shared/policy-config.ts';
+
+export const applicationPolicySchema = z
+  .object({
+    reviewSla: slaSchema.default({ reminderAfter: { businessDays: 2 }, escalateAfter: { businessDays: 3 } }),
+  })
+  .strict();
+
+export type ApplicationPolicy = z.infer<typeof applicationPolicySchema>;
+
+/** From `EXPENSE_APPLICATION_POLICY` (JSON, any subset of the fields), or the defaults; bad JSON stops the start. */
+export const readApplicationPolicy = (json: string | undefined): ApplicationPolicy =>
+  readPolicy('EXPENSE_APPLICATION_POLICY', applicationPolicySchema, json);

@@ -1,0 +1,95 @@
+// Closing the tasks an execution leaves behind: expired at the state's deadline, or cancelled when it stopped on a failure.
+import type { AuditTrail } from '#shared/audit.ts';
+import type { Clock } from '#shared/clock.ts';
+import type { Mailer } from '#shared/mailer.ts';
+import type { PeopleRepository } from '#shared/people-repository.ts';
+import { renderExpiryNotice } from './task-mail.ts';
+import { type StoredTask, TaskConflict, type TaskRepository } from './task-repository.ts';
+
+export interface ClosingDeps {
+  tasks: Pick<TaskRepository, 'ofSubject' | 'get' | 'replace'>;
+  people: Pick<PeopleRepository, 'get'>;
+  audit: Pick<AuditTrail, 'record'>;
+  mailer: Mailer;
+  clock: Clock;
+}
+
+const ofExecution = async (deps: Pick<ClosingDeps, 'tasks'>, subjectId: string, executionArn: string) =>
+  (await deps.tasks.ofSubject(subjectId)).filter((task) => task.workflow.executionArn === executionArn);
+
+/** A human step's `States.Timeout` path: the execution's open tasks close as expired and each requester is told. */
+export async function closeExpiredTasks(
+  deps: ClosingDeps,
+  subjectId: string,
+  executionArn: string,
+): Promise<number> {
+  const now = deps.clock.now();
+  let closed = 0;
+  for (const found of await ofExecution(deps, subjectId, executionArn)) {
+    const task = await closePending(deps, found, { status: 'EXPIRED', closedReason: 'deadline' }, now);
+    if (!task) continue;
+    closed++;
+    await deps.audit.record({
+      subjectId: task.subject.id,
+      at: now.toISOString(),
+      actor: 'system',
+      action: 'task-expired',
+      detail: { taskId: task.id, assignee: task.assignee, deadlineAt: task.deadlineAt },
+    });
+    const requester = await deps.people.get(task.requester);
+    const assignee = await deps.people.get(task.assignee);
+    const notice = renderExpiryNotice({
+      task,
+      locale: requester?.locale ?? 'zh-CN',
+      recipientName: requester?.name ?? task.requester,
+      assigneeName: assignee?.name ?? task.assignee,
+    });
+    await deps.mailer.send({ to: task.requester, ...notice });
+  }
+  return closed;
+}
+
+/** The execution stopped (a failure, ops stopped it): its open tasks close so nobody decides what nobody waits for. */
+export async function cancelOpenTasks(
+  deps: Omit<ClosingDeps, 'mailer' | 'people'>,
+  subjectId: string,
+  executionArn: string,
+  reason: string,
+): Promise<void> {
+  const now = deps.clock.now();
+  for (const found of await ofExecution(deps, subjectId, executionArn)) {
+    const task = await closePending(deps, found, { status: 'CANCELLED', closedReason: reason }, now);
+    if (!task) continue;
+    await deps.audit.record({
+      subjectId: task.subject.id,
+      at: now.toISOString(),
+      actor: 'system',
+      action: 'task-cancelled',
+      detail: { taskId: task.id, reason },
+    });
+  }
+}
+
+/**
+ * Closes a pending task. A reminder or an escalation may be writing the same task at this moment: re-read and try
+ * again, so the close always wins over the SLA sweep; a decision that got in first stays.
+ */
+export async function closePending(
+  deps: Pick<ClosingDeps, 'tasks'>,
+  task: StoredTask,
+  how: { status: 'EXPIRED' | 'CANCELLED'; closedReason: string },
+  now: Date,
+): Promise<StoredTask | undefined> {
+  let current: StoredTask | undefined = task;
+  for (let attempt = 0; attempt < 5 && current?.status === 'PENDING'; attempt++) {
+    const closed: StoredTask = { ...current, ...how, closedAt: now.toISOString() };
+    try {
+      await deps.tasks.replace(current, closed);
+      return closed;
+    } catch (error) {
+      if (!(error instanceof TaskConflict)) throw error;
+      current = await deps.tasks.get(task.id);
+    }
+  }
+  return undefined;
+}

@@ -1,0 +1,73 @@
+// Lambda handlers for the kit's steps: a workflow's step file is one line, `export const handler = finishHandler(x)`.
+import * as z from 'zod';
+import { taskResultSchema } from '#human-tasks/task-model.ts';
+import { lazy } from '../lazy.ts';
+import { tableFromEnv } from '../table.ts';
+import { asStepError } from '../transient.ts';
+import { kitDeps, kitEndingDeps } from './kit-deps.ts';
+import { finishReview, markNeedsAttention, type Recorded, recordDecision } from './steps.ts';
+import type { Subject } from './subject.ts';
+import { subjectRefSchema } from './subject.ts';
+import type { Workflow } from './workflow.ts';
+
+/**
+ * A workflow step's handler: its input parsed with zod (a malformed input is a bug in the definition and fails loudly,
+ * to the Needs attention path), and a passing fault thrown as `Transient`, which the state's Retry takes again.
+ */
+export function stepHandler<I, O>(schema: z.ZodType<I>, run: (input: I) => Promise<O>) {
+  return async (event: unknown): Promise<O> => {
+    const input = schema.parse(event);
+    try {
+      return await run(input);
+    } catch (error) {
+      throw asStepError(error);
+    }
+  };
+}
+
+/** The workflow's own dependencies on the table from the environment, made once per container. */
+export function workflowDepsFromEnv<S extends Subject, D>(workflow: Workflow<S, D>): () => D {
+  return lazy(() => workflow.deps(tableFromEnv()));
+}
+
+const recordInput = z.object({ subject: subjectRefSchema, decision: taskResultSchema }).strict();
+
+export function recordDecisionHandler<S extends Subject, D>(workflow: Workflow<S, D>) {
+  const deps = workflowDepsFromEnv(workflow);
+  return stepHandler(
+    recordInput,
+    (input): Promise<Recorded> => recordDecision(workflow, deps(), kitDeps(), input),
+  );
+}
+
+const finishInput = z
+  .object({
+    subject: subjectRefSchema,
+    ending: z.string().min(1),
+    executionArn: z.string().min(1).optional(),
+  })
+  .strict();
+
+export function finishHandler<S extends Subject, D>(workflow: Workflow<S, D>) {
+  const deps = workflowDepsFromEnv(workflow);
+  return stepHandler(finishInput, async (input) => {
+    await finishReview(workflow, deps(), kitEndingDeps(), input);
+    return { ended: input.ending };
+  });
+}
+
+const needsAttentionInput = z
+  .object({
+    subject: subjectRefSchema,
+    executionArn: z.string().min(1),
+    failure: z.object({ Error: z.string(), Cause: z.string().optional() }),
+  })
+  .strict();
+
+export function needsAttentionHandler<S extends Subject, D>(workflow: Workflow<S, D>) {
+  const deps = workflowDepsFromEnv(workflow);
+  return stepHandler(needsAttentionInput, async (input) => {
+    await markNeedsAttention(workflow, deps(), kitEndingDeps(), input);
+    return { status: 'NEEDS_ATTENTION' };
+  });
+}

@@ -1,0 +1,29 @@
+// Starting a subject's review: the execution is named by the subject's version, and a failed start undoes the write.
+import { logger } from '../logger.ts';
+import type { WorkflowStarter } from '../workflow-starter.ts';
+import { executionName, type SubjectRef } from './subject.ts';
+
+/**
+ * Starts `slug` for the subject. If the start fails, `undo` puts back what the request wrote (the subject, a budget
+ * hold) so the caller can simply retry, and the error goes on; nothing is left claiming to be in review.
+ */
+export async function startReview(
+  starter: WorkflowStarter,
+  slug: string,
+  subject: SubjectRef,
+  undo: () => Promise<void>,
+): Promise<string> {
+  try {
+    return await starter.start(slug, executionName(subject), { subject });
+  } catch (error) {
+    try {
+      await undo();
+    } catch (undoError) {
+      logger.error('Could not undo a subject whose workflow did not start', {
+        subject: subject.id,
+        error: undoError as Error,
+      });
+    }
+    throw error;
+  }
+}
