@@ -36,16 +36,13 @@ export function acknowledgeNagFindings(stack: SalesOpsStack): void {
       `IAM5[Resource::<${tableId}.Arn>/index/*]`,
       'Queries the table’s overloaded GSIs (gsi1..gsi3).',
     );
-    acknowledge(
-      fn,
-      `IAM5[${statesArn(`stateMachine:${stage}-*`)}]`,
-      'Starts the stage’s workflows by name prefix; naming each would form a dependency cycle with the workflows.',
-    );
-    acknowledge(
-      fn,
-      `IAM5[${statesArn(`execution:${stage}-*:*`)}]`,
-      'Reads and stops executions of the stage’s workflows, whose names are business ids known only at run time.',
-    );
+    for (const slug of stack.workflows.keys()) {
+      acknowledge(
+        fn,
+        `IAM5[${statesArn(`execution:${stage}-${slug}:*`)}]`,
+        'Describes executions of this one workflow, whose names are business ids known only at run time.',
+      );
+    }
   }
   for (const workflow of stack.workflows.values()) {
     acknowledge(

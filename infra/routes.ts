@@ -175,3 +175,10 @@ export const taskSweeper = {
   uses: { table: 'read-write', mail: true, answersTasks: true } satisfies Uses,
   everyMinutes: 5,
 } as const;
+
+/** Runs on EventBridge's execution status changes: an execution that ended without succeeding leaves no open task. */
+export const executionWatcher = {
+  entry: 'functions/human-tasks/execution-ended.ts',
+  description: 'Closes the open tasks of an execution that stopped, failed or timed out',
+  uses: { table: 'read-write' } satisfies Uses,
+} as const;

@@ -9,13 +9,13 @@ import { listWorkflowSlugs } from '#workflows/definitions.ts';
 import { type Registry, type Uses, registry as workflowRegistry } from '#workflows/registry.ts';
 import type { DeploymentConfig } from './config.ts';
 import { Api } from './constructs/api.ts';
-import { BusinessFunction, type BusinessFunctionProps } from './constructs/business-function.ts';
+import { BusinessFunction, type BusinessFunctionProps, stateMachineArn } from './constructs/business-function.ts';
 import { Mailer } from './constructs/mailer.ts';
 import { Monitoring } from './constructs/monitoring.ts';
 import { BusinessTable } from './constructs/table.ts';
 import { Workflow } from './constructs/workflow.ts';
 import { functionId } from './function-id.ts';
-import { routes as apiRoutes, type RouteSpec, taskSweeper } from './routes.ts';
+import { routes as apiRoutes, executionWatcher, type RouteSpec, taskSweeper } from './routes.ts';
 
 export interface SalesOpsStackProps extends StackProps {
   config: DeploymentConfig;
@@ -77,6 +77,21 @@ export class SalesOpsStack extends Stack {
       description: 'Reminders, escalations and decision redelivery for human tasks',
       schedule: Schedule.rate(Duration.minutes(taskSweeper.everyMinutes)),
       targets: [new LambdaFunction(this.sweeper.fn, { retryAttempts: 0 })],
+    });
+
+    // Executions that end without succeeding (stopped by ops, failed, timed out) leave no open task behind.
+    const watcher = functionFor(executionWatcher);
+    new Rule(this, 'ExecutionEndedRule', {
+      description: 'Closes the open tasks of executions that stopped, failed or timed out',
+      eventPattern: {
+        source: ['aws.states'],
+        detailType: ['Step Functions Execution Status Change'],
+        detail: {
+          status: ['FAILED', 'TIMED_OUT', 'ABORTED'],
+          stateMachineArn: workflowSlugs.map((slug) => stateMachineArn(this, stage, slug)),
+        },
+      },
+      targets: [new LambdaFunction(watcher.fn, { retryAttempts: 8 })],
     });
 
     const stepFunctions: Record<string, IFunction> = {};

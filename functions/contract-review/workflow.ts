@@ -90,6 +90,7 @@ export const contractReview: Workflow<Contract, ContractDeps> = {
       assignee: () => ({ role: 'sales-director' }),
       sla: (deps) => deps.policy().directorSla,
       status: 'AWAITING_DIRECTOR',
+      excludeEarlierApprovers: true,
     },
     [contractSteps.signing]: {
       type: 'contract-signing',
@@ -102,6 +103,7 @@ export const contractReview: Workflow<Contract, ContractDeps> = {
       ],
       sla: (deps) => deps.policy().signingSla,
       status: 'AWAITING_SIGNATURE',
+      excludeEarlierApprovers: true,
     },
   },
   async summarize({ subject: contract, locale, deps }) {
@@ -117,7 +119,7 @@ export const contractReview: Workflow<Contract, ContractDeps> = {
         { label: label('deliveryDate'), value: content.deliveryDate },
         { label: label('version'), value: version.version },
         { label: label('submittedBy'), value: submitter?.name ?? contract.submitter },
-        { label: label('contentHash'), value: version.contentHash },
+        { label: label('contentHash'), value: contentHash(content) },
         ...(content.documentUrl ? [{ label: label('document'), value: content.documentUrl }] : []),
       ],
       lines: [
@@ -141,15 +143,13 @@ export const contractReview: Workflow<Contract, ContractDeps> = {
   },
   async afterDecision({ subject: contract, review, reviews, deps }) {
     const version = await currentVersion(deps, contract);
-    if (review.outcome === 'approve') return { evidence: { contentHash: version.contentHash } };
-    if (review.outcome !== 'sign') return {};
-    // Approvals are bound to the content's SHA-256: signing goes ahead only on the content they saw.
+    // Approvals are bound to the SHA-256 of the content the approver saw; signing goes ahead only on that content.
     const actual = contentHash(version.content);
+    if (review.outcome === 'approve') return { evidence: { contentHash: actual } };
+    if (review.outcome !== 'sign') return {};
     const approvals = standingApprovals(reviews, contract.version);
     const unchanged =
-      actual === version.contentHash &&
-      approvals.length > 0 &&
-      approvals.every((approval) => approval.evidence?.contentHash === actual);
+      approvals.length > 0 && approvals.every((approval) => approval.evidence?.contentHash === actual);
     if (!unchanged) return { effect: 'content-changed', route: { contentUnchanged: false } };
     const fields = review.fields;
     return {

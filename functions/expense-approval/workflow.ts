@@ -142,11 +142,12 @@ export const expenseApproval: Workflow<Claim, ClaimDeps> = {
     return {
       route: { salesManagerReview: route.salesManagerReview, financeReview: route.financeReview },
       // A level the policy asks for, already approved by someone in its role: recorded as skipped, not asked again.
-      reviews: route.alreadyApproved.map(({ step, by }) => ({
+      reviews: route.alreadyApproved.map(({ step, by }, i) => ({
         subjectId: claim.id,
         version: claim.version,
         step,
-        taskId: `skip:${step}`,
+        // Keyed after the decision that skipped it, so the reviews read in the order they happened.
+        taskId: `${review.taskId}:skip${i + 1}:${step}`,
         outcome: 'approve' as const,
         by,
         comment: '',

@@ -1,4 +1,4 @@
-// Stores human tasks: one item each, with index keys derived from its state (by assignee, by due time, by execution).
+// Stores human tasks: one item each, with index keys derived from its state (by assignee, by due time, by subject).
 
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { GetCommand, PutCommand, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';

@@ -12,7 +12,11 @@ import type { TaskSubjects } from './task-subjects.ts';
 
 /** A workflow as the task core uses it, its subject and dependency types closed over. */
 interface RegisteredWorkflow {
-  prepare(request: OpenTaskRequest, table: TableAccess): Promise<OpenTaskInput>;
+  prepare(
+    request: OpenTaskRequest,
+    table: TableAccess,
+    kit: Pick<KitDeps, 'reviews'>,
+  ): Promise<OpenTaskInput>;
   summary(
     task: Task,
     locale: Locale,
@@ -36,7 +40,7 @@ export function registerWorkflow<S extends Subject, D>(workflow: Workflow<S, D>)
     return deps;
   };
   byKind.set(workflow.kind, {
-    prepare: (request, table) => prepareTask(workflow, depsFor(table), request),
+    prepare: (request, table, kit) => prepareTask(workflow, depsFor(table), kit, request),
     summary: (task, locale, table, kit) => summarizeForTask(workflow, depsFor(table), kit, task, locale),
   });
 }
@@ -56,8 +60,11 @@ function registered(kind: string): RegisteredWorkflow {
 }
 
 /** What open-task opens for a human-task state's request: the step's declaration applied to the subject. */
-export const prepareTaskFor = (request: OpenTaskRequest, table: TableAccess = tableFromEnv()) =>
-  registered(request.subject.kind).prepare(request, table);
+export const prepareTaskFor = (
+  request: OpenTaskRequest,
+  kit: Pick<KitDeps, 'reviews'>,
+  table: TableAccess = tableFromEnv(),
+) => registered(request.subject.kind).prepare(request, table, kit);
 
 /** Task subjects as the workflows describe them, read from `table`. */
 export function workflowSubjects(

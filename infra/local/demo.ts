@@ -29,7 +29,8 @@ async function expectStatus(reply: { status: number; text: string }, status: num
 
 async function claimStatus(token: string, id: string, status: string) {
   return eventually(async () => {
-    const claim = (await sandbox.request('GET', `/expenses/${id}`, { token })).json<{ status: string }>();
+    const path = id.startsWith('PA-') ? `/expense-applications/${id}` : `/expenses/${id}`;
+    const claim = (await sandbox.request('GET', path, { token })).json<{ status: string }>();
     return claim.status === status ? claim : undefined;
   }, `${id} to be ${status}`);
 }

@@ -8,7 +8,7 @@ import { useClock } from '#shared/clock.ts';
 import { PeopleRepository } from '#shared/people-repository.ts';
 import { listWorkflowSlugs, readDefinitionText, workflowsDir } from '#workflows/definitions.ts';
 import { type Registry, registry as workflowRegistry } from '#workflows/registry.ts';
-import { routes as apiRoutes, type RouteSpec, taskSweeper } from '../routes.ts';
+import { routes as apiRoutes, executionWatcher, type RouteSpec, taskSweeper } from '../routes.ts';
 import { BearerTokens } from './bearer-tokens.ts';
 import { ensureTable, type LocalDynamo, startLocalDynamo } from './dynamodb.ts';
 import {
@@ -155,6 +155,19 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       );
     }
     const sfnServer = await stepFunctions.listen(options.stepFunctionsPort ?? 0);
+    // As EventBridge delivers execution status changes on AWS: an execution that ended leaves no open task.
+    stepFunctions.onChange((change) => {
+      if (change.event || change.status === 'RUNNING' || change.status === 'SUCCEEDED') return;
+      void stepFunctions
+        .describeExecution({ executionArn: change.executionArn })
+        .then(({ input }) => {
+          const event = { detail: { executionArn: change.executionArn, status: change.status, input } };
+          return invokeEntry(executionWatcher.entry, functionNameOf(executionWatcher.entry), event);
+        })
+        .catch((error: unknown) =>
+          log(`closing the tasks of ${change.executionArn} failed: ${(error as Error).message}`),
+        );
+    });
 
     const sandboxClient = new DynamoDBClient({
       endpoint: dynamoServer.url,

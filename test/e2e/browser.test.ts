@@ -4,6 +4,7 @@ import { StartExecutionCommand } from '@aws-sdk/client-sfn';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixtureRegistry } from '../fixtures/workflows/registry.ts';
+import { fileTestRequest } from '../fixtures/workflows/test-requests.ts';
 import { browserAvailable, launchBrowser } from './browser.ts';
 import { eventually, startTestSandbox, type TestSandbox, taskLinkIn } from './harness.ts';
 
@@ -30,8 +31,8 @@ describe.runIf(browserAvailable)('in headless Chromium', () => {
       new StartExecutionCommand({
         stateMachineArn: sandbox.stateMachines.get('task-approval'),
         name: 'EX-2026-00777',
-        input: JSON.stringify({
-          requestId: 'EX-2026-00777',
+        input: fileTestRequest({
+          id: 'EX-2026-00777',
           title: 'Client dinner EX-2026-00777',
           amount: { amount: 88800, currency: 'CNY' },
           assignee: { person: 'anna.smith@example.com' },

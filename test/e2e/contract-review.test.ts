@@ -3,7 +3,9 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { standingApprovals } from '#contract-review/contract-rules.ts';
 import { localDate } from '#shared/clock.ts';
+import type { Review } from '#shared/workflow-kit/reviews.ts';
 import { eventually, startTestSandbox, type TestSandbox } from './harness.ts';
 
 const sales = 'li.lei@example.com';
@@ -56,17 +58,31 @@ async function submit(body: unknown) {
   return sandbox.request('POST', '/contracts', { token, json: body });
 }
 
+/** A review as GET /contracts/{id} shows it: the kit's review without its keys. */
+type ReviewView = Omit<Review, 'subjectId' | 'taskId'>;
+
 async function contractOf(id: string) {
   return (await sandbox.request('GET', `/contracts/${id}`, { token })).json<{
     status: string;
     version: number;
     versions: { version: number; findings: { rule: string }[]; changes: string[]; contentHash: string }[];
-    reviews: { stage: string; outcome: string; voided?: string }[];
+    currentStep?: { step: string; assignee: string; since: string };
+    reviews: ReviewView[];
     signature?: { signerName: string; contentHash: string };
     followUps?: { workflow: string; state: string }[];
-    trail: { action: string }[];
+    trail: { action: string; detail?: Record<string, unknown> }[];
   }>();
 }
+
+/** The approvals of `version` that still stand, by the contract rule signing checks them with. */
+const standing = (reviews: readonly ReviewView[], version: number) =>
+  standingApprovals(
+    reviews.map((review) => ({ ...review, subjectId: '', taskId: '' })),
+    version,
+  ).map((review) => `${review.step}:${review.by}`);
+
+const steps = (reviews: readonly ReviewView[]) =>
+  reviews.map((r) => `${r.step}:${r.outcome}${r.effect ? `:${r.effect}` : ''}`);
 
 async function waitForStatus(id: string, status: string) {
   return eventually(async () => {
@@ -104,16 +120,28 @@ describe('a contract under 1,000,000 CNY', () => {
     const { id } = reply.json<{ id: string }>();
     expect(id).toMatch(/^CT-\d{4}-\d{5}$/);
     await decide(legal, id, 'approve');
+    const awaiting = await waitForStatus(id, 'AWAITING_SIGNATURE');
+    expect(awaiting.currentStep).toMatchObject({ step: 'Signing', assignee: signatory });
     await decide([signatory], id, 'sign', signing);
     const contract = await waitForStatus(id, 'SIGNED');
-    expect(contract.signature).toMatchObject({
-      signerName: '孙丽',
-      contentHash: contract.versions[0]?.contentHash,
+    const contentHash = contract.versions[0]?.contentHash;
+    expect(contentHash).toMatch(/^[0-9a-f]{64}$/);
+    expect(contract.signature).toMatchObject({ signerName: '孙丽', contentHash });
+    // Legal's approval is bound to the content it saw.
+    expect(contract.reviews[0]).toMatchObject({
+      step: 'Legal review',
+      outcome: 'approve',
+      evidence: { contentHash },
     });
+    expect(steps(contract.reviews)).toEqual(['Legal review:approve', 'Signing:sign']);
+    expect(contract.currentStep).toBeUndefined();
     expect(contract.followUps).toEqual([
       expect.objectContaining({ workflow: 'order-handoff', state: 'not-deployed' }),
       expect.objectContaining({ workflow: 'payment-collection', state: 'not-deployed' }),
     ]);
+    const signed = contract.trail.filter((e) => e.action === 'signed');
+    expect(signed).toHaveLength(1);
+    expect(JSON.stringify(signed[0]?.detail)).toContain('not-deployed');
     const told = await eventually(
       async () => (await sandbox.mails(sales)).find((m) => m.subject.includes(id)),
       'mail',
@@ -133,13 +161,18 @@ describe('a contract under 1,000,000 CNY', () => {
     expect(findings.map((f) => f.rule)).toEqual(expect.arrayContaining(['advance-too-low', 'long-credit']));
     const page = await decide(legal, id, 'reject', { comment: 'Credit terms are not acceptable' });
     expect(page.text).toContain('120');
-    await waitForStatus(id, 'REJECTED');
+    const contract = await waitForStatus(id, 'REJECTED');
+    expect(contract.versions[0]?.findings.map((f) => f.rule)).toEqual(
+      expect.arrayContaining(['advance-too-low', 'long-credit']),
+    );
+    expect(contract.trail.map((e) => e.action)).toContain('rejected');
   });
 
   it('goes back to sales when legal requests changes; the new version returns to legal with the changes', async () => {
     const { id } = (await submit(draft(300_000))).json<{ id: string }>();
     await decide(legal, id, 'request-changes', { comment: 'Penalty clause missing' });
-    await waitForStatus(id, 'CHANGES_REQUESTED');
+    const asked = await waitForStatus(id, 'CHANGES_REQUESTED');
+    expect(asked.trail.map((e) => e.action)).toContain('changes-requested');
     const revised = await sandbox.request('POST', `/contracts/${id}/revisions`, {
       token,
       json: draft(280_000, { deliveryDate: daysFromNow(75) }),
@@ -151,7 +184,18 @@ describe('a contract under 1,000,000 CNY', () => {
     expect(page.text).toContain('Penalty clause missing');
     await decide([signatory], id, 'sign', signing);
     const contract = await waitForStatus(id, 'SIGNED');
+    expect(contract.version).toBe(2);
     expect(contract.versions.map((v) => v.version)).toEqual([1, 2]);
+    expect(contract.versions[0]?.contentHash).not.toBe(contract.versions[1]?.contentHash);
+    expect(contract.reviews.map((r) => `v${r.version} ${r.step}:${r.outcome}`)).toEqual([
+      'v1 Legal review:request-changes',
+      'v2 Legal review:approve',
+      'v2 Signing:sign',
+    ]);
+    expect(contract.signature?.contentHash).toBe(contract.versions[1]?.contentHash);
+    expect(contract.trail.map((e) => e.action)).toEqual(
+      expect.arrayContaining(['submitted', 'changes-requested', 'revised', 'signed']),
+    );
   });
 
   it('refuses a revision unless legal asked for one, and only from the submitter', async () => {
@@ -169,38 +213,58 @@ describe('a contract of 1,000,000 CNY or more', () => {
   it('also needs the sales director: approved, then signed', async () => {
     const { id } = (await submit(draft(1_000_000))).json<{ id: string }>();
     await decide(legal, id, 'approve');
-    await waitForStatus(id, 'AWAITING_DIRECTOR');
+    expect((await waitForStatus(id, 'AWAITING_DIRECTOR')).currentStep).toMatchObject({
+      step: 'Sales director review',
+      assignee: director,
+    });
     await decide([director], id, 'approve');
     await decide([signatory], id, 'sign', signing);
     const contract = await waitForStatus(id, 'SIGNED');
-    expect(contract.reviews.map((r) => `${r.stage}:${r.outcome}`)).toEqual([
-      'legal:approve',
-      'director:approve',
-      'signing:sign',
+    expect(steps(contract.reviews)).toEqual([
+      'Legal review:approve',
+      'Sales director review:approve',
+      'Signing:sign',
     ]);
+    expect(contract.reviews[1]).toMatchObject({ by: director });
   });
 
   it('ends when the director rejects', async () => {
     const { id } = (await submit(draft(2_000_000))).json<{ id: string }>();
     await decide(legal, id, 'approve');
     await decide([director], id, 'reject', { comment: 'Margin too thin' });
-    await waitForStatus(id, 'REJECTED');
+    const contract = await waitForStatus(id, 'REJECTED');
+    expect(steps(contract.reviews)).toEqual(['Legal review:approve', 'Sales director review:reject']);
+    expect(contract.signature).toBeUndefined();
   });
 
   it('goes back to legal when the director sends it back, voiding the earlier legal approval', async () => {
     const { id } = (await submit(draft(1_500_000))).json<{ id: string }>();
     await decide(legal, id, 'approve');
     await decide([director], id, 'send-back', { comment: 'Check the warranty clause' });
-    await eventually(
-      async () => ((await contractOf(id)).status === 'IN_REVIEW' ? true : undefined),
-      'back at legal',
-    );
-    await decide(legal, id, 'approve');
+    const back = await eventually(async () => {
+      const current = await contractOf(id);
+      return current.status === 'IN_REVIEW' && current.currentStep?.step === 'Legal review'
+        ? current
+        : undefined;
+    }, 'back at legal');
+    // The send-back voids legal's approval: none stands until legal approves again.
+    expect(standing(back.reviews, 1)).toEqual([]);
+    const page = await decide(legal, id, 'approve');
+    expect(page.text).toContain('Check the warranty clause');
     await decide([director], id, 'approve');
     await decide([signatory], id, 'sign', signing);
     const contract = await waitForStatus(id, 'SIGNED');
-    expect(contract.reviews.filter((r) => r.voided).map((r) => `${r.stage}:${r.outcome}`)).toEqual([
-      'legal:approve',
+    expect(steps(contract.reviews)).toEqual([
+      'Legal review:approve',
+      'Sales director review:send-back',
+      'Legal review:approve',
+      'Sales director review:approve',
+      'Signing:sign',
+    ]);
+    const [, , secondLegal, secondDirector] = contract.reviews;
+    expect(standing(contract.reviews, 1)).toEqual([
+      `Legal review:${secondLegal?.by}`,
+      `Sales director review:${secondDirector?.by}`,
     ]);
   });
 });
@@ -209,25 +273,32 @@ describe('signing', () => {
   it('is refused when the content changed after approval: the contract goes back to legal', async () => {
     const { id } = (await submit(draft(300_000))).json<{ id: string }>();
     await decide(legal, id, 'approve');
-    await waitForStatus(id, 'AWAITING_SIGNATURE');
-    // Someone edits the stored terms behind the workflow's back.
+    const approved = await waitForStatus(id, 'AWAITING_SIGNATURE');
+    expect(standing(approved.reviews, 1)).toHaveLength(1);
+    // Someone edits the stored terms of the approved version behind the workflow's back.
     await db.send(
       new UpdateCommand({
         TableName: 'local-business',
-        Key: { pk: `CONTRACT#${id}`, sk: 'CONTRACT' },
-        UpdateExpression: 'SET versions[0].content.amount.amount = :tampered',
+        Key: { pk: `CONTRACT#${id}`, sk: 'V#0001' },
+        UpdateExpression: 'SET content.amount.amount = :tampered',
+        ConditionExpression: 'attribute_exists(pk)',
         ExpressionAttributeValues: { ':tampered': 100 },
       }),
     );
     await decide([signatory], id, 'sign', signing);
     const contract = await eventually(async () => {
       const current = await contractOf(id);
-      return current.trail.some((e) => e.action === 'signing-refused') && current.status === 'IN_REVIEW'
+      return current.trail.some((e) => e.action === 'content-changed') &&
+        current.status === 'IN_REVIEW' &&
+        current.currentStep?.step === 'Legal review'
         ? current
         : undefined;
     }, 'signing refused');
     expect(contract.signature).toBeUndefined();
-    expect(contract.reviews.find((r) => r.stage === 'legal')?.voided).toMatch(/content changed/);
+    expect(steps(contract.reviews)).toEqual(['Legal review:approve', 'Signing:sign:content-changed']);
+    // The content change voids legal's approval: it must look again.
+    expect(standing(contract.reviews, 1)).toEqual([]);
+    expect(contract.trail.map((e) => e.action)).not.toContain('signed');
   });
 });
 
@@ -275,9 +346,14 @@ describe('submitting', () => {
 describe('a review nobody answers', () => {
   it('closes at its deadline: the contract ends EXPIRED', async () => {
     const { id } = (await submit(draft(300_000))).json<{ id: string }>();
-    await eventually(async () => ((await contractOf(id)).reviews ? true : undefined), 'submitted');
+    await eventually(
+      async () => ((await contractOf(id)).currentStep?.step === 'Legal review' ? true : undefined),
+      'at legal review',
+    );
     await sandbox.request('POST', '/_local/clock', { json: { advanceSeconds: 31 * 86400 } });
     token = await sandbox.login(sales); // sign-in tokens follow virtual time too
-    await waitForStatus(id, 'EXPIRED');
+    const contract = await waitForStatus(id, 'EXPIRED');
+    expect(contract.currentStep).toBeUndefined();
+    expect(contract.trail.map((e) => e.action)).toEqual(expect.arrayContaining(['task-expired', 'expired']));
   });
 });

@@ -62,15 +62,25 @@ async function file(costCenter: string, items: unknown[], extra: Record<string, 
   });
 }
 
+/** What GET /expenses/{id} and GET /expense-applications/{id} show about a subject's review. */
+interface ReviewView {
+  status: string;
+  version: number;
+  currentStep?: { step: string; assignee: string; since: string };
+  reviews: { version: number; step: string; by: string; outcome: string; comment: string; effect?: string }[];
+  trail: { action: string }[];
+}
+
 async function claimOf(id: string, as = rep) {
-  return (await sandbox.request('GET', `/expenses/${id}`, { token: tokens[as] })).json<{
-    status: string;
-    version: number;
-    currentStep?: { level: string; assignee: string };
-    reviews: { level: string; by: string; outcome: string; skipped?: boolean }[];
-    approvedTotal?: { amount: number };
-    trail: { action: string }[];
-  }>();
+  return (await sandbox.request('GET', `/expenses/${id}`, { token: tokens[as] })).json<
+    ReviewView & { approvedTotal?: { amount: number } }
+  >();
+}
+
+async function applicationOf(id: string, as = rep) {
+  return (
+    await sandbox.request('GET', `/expense-applications/${id}`, { token: tokens[as] })
+  ).json<ReviewView>();
 }
 
 /** Opens `assignee`'s newest task mail about `id`, follows its link and posts the decision; the page reply. */
@@ -78,18 +88,34 @@ async function decide(assignee: string, id: string, outcome: string, form: Recor
   return (await sandbox.client.decideFromMail(assignee, id, outcome, form)).reply;
 }
 
-/** Polls the claim until its review is with `level` (the workflow has moved on to it). */
-async function waitForLevel(id: string, level: string, as = rep) {
+const supervisorReview = 'Supervisor review';
+const salesManagerReview = 'Sales manager review';
+const financeReview = 'Finance review';
+const reviewerAt: Record<string, string> = {
+  [supervisorReview]: supervisor,
+  [salesManagerReview]: salesManager,
+  [financeReview]: finance,
+};
+
+/** Polls the claim until its review is at `step` (the workflow has moved on to that state). */
+async function waitForStep(id: string, step: string, as = rep) {
   return eventually(async () => {
     const claim = await claimOf(id, as);
-    return claim.currentStep?.level === level ? claim : undefined;
-  }, `${id} at ${level}`);
+    return claim.currentStep?.step === step ? claim : undefined;
+  }, `${id} at ${step}`);
 }
 
 async function waitForStatus(id: string, status: string, as = rep) {
   return eventually(async () => {
     const claim = await claimOf(id, as);
     return claim.status === status ? claim : undefined;
+  }, `${id} ${status}`);
+}
+
+async function waitForApplicationStatus(id: string, status: string) {
+  return eventually(async () => {
+    const application = await applicationOf(id);
+    return application.status === status ? application : undefined;
   }, `${id} ${status}`);
 }
 
@@ -109,18 +135,19 @@ describe('a claim within the thresholds', () => {
     expect({ status, total }).toEqual({ status: 'IN_REVIEW', total: cny(1500) });
     expect((await budget(costCenter)).committed.amount).toBe(150_000);
 
-    expect((await waitForLevel(id, 'supervisor')).currentStep?.assignee).toBe(supervisor);
+    expect((await waitForStep(id, supervisorReview)).currentStep?.assignee).toBe(supervisor);
     expect((await decide(supervisor, id, 'approve')).status).toBe(200);
-    await waitForLevel(id, 'finance');
+    expect((await waitForStep(id, financeReview)).currentStep?.assignee).toBe(finance);
     expect((await decide(finance, id, 'approve')).status).toBe(200);
 
     const claim = await waitForStatus(id, 'APPROVED_FOR_PAYMENT');
-    expect(claim.reviews.map((r) => `${r.level}:${r.by}`)).toEqual([
-      `supervisor:${supervisor}`,
-      `finance:${finance}`,
+    expect(claim.currentStep).toBeUndefined();
+    expect(claim.reviews.map((r) => `${r.step}:${r.by}`)).toEqual([
+      `${supervisorReview}:${supervisor}`,
+      `${financeReview}:${finance}`,
     ]);
     expect(claim.trail.map((e) => e.action)).toEqual(
-      expect.arrayContaining(['claim-submitted', 'task-opened', 'task-decided', 'claim-approved']),
+      expect.arrayContaining(['submitted', 'task-opened', 'task-decided', 'approved']),
     );
     expect(await budget(costCenter)).toMatchObject({
       committed: { amount: 0 },
@@ -134,15 +161,15 @@ describe('a claim within the thresholds', () => {
   });
 });
 
-describe('review levels', () => {
-  const levelCases: [string, [number, string][], string[]][] = [
+describe('review steps', () => {
+  const stepCases: [string, [number, string][], string[]][] = [
     [
       'a total of exactly 5,000.00',
       [
         [3000, 'travel'],
         [2000, 'travel'],
       ],
-      ['supervisor', 'finance'],
+      [supervisorReview, financeReview],
     ],
     [
       'a total of 5,000.01',
@@ -150,65 +177,76 @@ describe('review levels', () => {
         [3000, 'travel'],
         [2000.01, 'travel'],
       ],
-      ['supervisor', 'sales-manager', 'finance'],
+      [supervisorReview, salesManagerReview, financeReview],
     ],
-    ['an entertainment item of exactly 2,000.00', [[2000, 'entertainment']], ['supervisor', 'finance']],
+    [
+      'an entertainment item of exactly 2,000.00',
+      [[2000, 'entertainment']],
+      [supervisorReview, financeReview],
+    ],
     [
       'an entertainment item of 2,000.01',
       [[2000.01, 'entertainment']],
-      ['supervisor', 'sales-manager', 'finance'],
+      [supervisorReview, salesManagerReview, financeReview],
     ],
   ];
-  it.each(levelCases)('%s needs %j', async (_, specs, levels) => {
+  it.each(stepCases)('%s needs %j', async (_, specs, steps) => {
     const costCenter = await budgetOf(20_000);
     const items = specs.map(([yuan, category]) => item(yuan, category));
     const { id } = (await file(costCenter, items)).json<{ id: string }>();
-    const reviewer = { supervisor, 'sales-manager': salesManager, finance } as Record<string, string>;
-    for (const level of levels) {
-      await waitForLevel(id, level);
-      expect((await decide(reviewer[level] as string, id, 'approve')).status).toBe(200);
+    for (const step of steps) {
+      await waitForStep(id, step);
+      expect((await decide(reviewerAt[step] as string, id, 'approve')).status).toBe(200);
     }
     const claim = await waitForStatus(id, 'APPROVED_FOR_PAYMENT');
-    expect(claim.reviews.map((r) => r.level)).toEqual(levels);
+    expect(claim.reviews.map((r) => r.step)).toEqual(steps);
   });
 
   it('lets a person who would approve twice approve once', async () => {
     // zhao.min files: her supervisor-level reviewer is her manager sun.li, who is also the sales manager.
     const costCenter = await budgetOf(20_000);
     const { id } = (await file(costCenter, [item(6000)], {}, supervisor)).json<{ id: string }>();
-    await waitForLevel(id, 'supervisor', supervisor);
+    expect((await waitForStep(id, supervisorReview, supervisor)).currentStep?.assignee).toBe(salesManager);
     expect((await decide(salesManager, id, 'approve')).status).toBe(200);
-    await waitForLevel(id, 'finance', supervisor);
+    await waitForStep(id, financeReview, supervisor);
     expect((await decide(finance, id, 'approve')).status).toBe(200);
     const claim = await waitForStatus(id, 'APPROVED_FOR_PAYMENT', supervisor);
-    expect(claim.reviews.map((r) => `${r.level}:${r.by}:${r.skipped ? 'skipped' : r.outcome}`)).toEqual([
-      `supervisor:${salesManager}:approve`,
-      `sales-manager:${salesManager}:skipped`,
-      `finance:${finance}:approve`,
+    expect(claim.reviews.map((r) => `${r.step}:${r.by}:${r.outcome}:${r.effect ?? ''}`)).toEqual([
+      `${supervisorReview}:${salesManager}:approve:`,
+      `${salesManagerReview}:${salesManager}:approve:skipped`,
+      `${financeReview}:${finance}:approve:`,
     ]);
+    expect(claim.reviews[1]).toMatchObject({ step: salesManagerReview, effect: 'skipped' });
+    // Nobody was asked at the sales manager step: no task was opened for it.
+    expect(claim.trail.filter((e) => e.action === 'task-opened')).toHaveLength(2);
   });
 });
 
 describe('rejecting and returning', () => {
   it.each([
-    ['the supervisor', ['supervisor']],
-    ['the sales manager', ['supervisor', 'sales-manager']],
-    ['finance', ['supervisor', 'sales-manager', 'finance']],
+    ['the supervisor', [supervisorReview]],
+    ['the sales manager', [supervisorReview, salesManagerReview]],
+    ['finance', [supervisorReview, salesManagerReview, financeReview]],
   ])(
     'a rejection by %s ends the claim, releases the budget and tells the submitter why',
-    async (_, levels) => {
+    async (_, steps) => {
       const costCenter = await budgetOf(20_000);
       const { id } = (await file(costCenter, [item(6000)])).json<{ id: string }>();
-      const reviewer = { supervisor, 'sales-manager': salesManager, finance } as Record<string, string>;
-      for (const [i, level] of levels.entries()) {
-        await waitForLevel(id, level);
-        const last = i === levels.length - 1;
-        const reply = await decide(reviewer[level] as string, id, last ? 'reject' : 'approve', {
+      for (const [i, step] of steps.entries()) {
+        await waitForStep(id, step);
+        const last = i === steps.length - 1;
+        const reply = await decide(reviewerAt[step] as string, id, last ? 'reject' : 'approve', {
           comment: last ? 'Not within the travel policy' : '',
         });
         expect(reply.status).toBe(200);
       }
-      await waitForStatus(id, 'REJECTED');
+      const claim = await waitForStatus(id, 'REJECTED');
+      expect(claim.reviews.at(-1)).toMatchObject({
+        step: steps.at(-1),
+        outcome: 'reject',
+        comment: 'Not within the travel policy',
+      });
+      expect(claim.trail.map((e) => e.action)).toContain('rejected');
       expect(await budget(costCenter)).toMatchObject({ committed: { amount: 0 }, consumed: { amount: 0 } });
       const told = await eventually(
         async () => (await sandbox.mails(rep)).find((m) => m.subject.includes(id)),
@@ -219,30 +257,30 @@ describe('rejecting and returning', () => {
   );
 
   it.each([
-    ['the supervisor', ['supervisor']],
-    ['the sales manager', ['supervisor', 'sales-manager']],
-  ])('a return by %s sends the claim back to the submitter and releases its budget', async (_, levels) => {
+    ['the supervisor', [supervisorReview]],
+    ['the sales manager', [supervisorReview, salesManagerReview]],
+  ])('a return by %s sends the claim back to the submitter and releases its budget', async (_, steps) => {
     const costCenter = await budgetOf(20_000);
     const { id } = (await file(costCenter, [item(6000)])).json<{ id: string }>();
-    const reviewer = { supervisor, 'sales-manager': salesManager } as Record<string, string>;
-    for (const [i, level] of levels.entries()) {
-      await waitForLevel(id, level);
-      const last = i === levels.length - 1;
-      await decide(reviewer[level] as string, id, last ? 'return' : 'approve', {
+    for (const [i, step] of steps.entries()) {
+      await waitForStep(id, step);
+      const last = i === steps.length - 1;
+      await decide(reviewerAt[step] as string, id, last ? 'return' : 'approve', {
         comment: last ? 'Split per trip' : '',
       });
     }
     const claim = await waitForStatus(id, 'RETURNED');
-    expect(claim.reviews.at(-1)).toMatchObject({ level: levels.at(-1), outcome: 'return' });
+    expect(claim.reviews.at(-1)).toMatchObject({ step: steps.at(-1), outcome: 'return' });
+    expect(claim.trail.map((e) => e.action)).toContain('returned');
     expect((await budget(costCenter)).committed.amount).toBe(0);
   });
 
   it('a return sends the claim back; the revised version starts again at level 1 and keeps the history', async () => {
     const costCenter = await budgetOf(20_000);
     const { id } = (await file(costCenter, [item(1000)])).json<{ id: string }>();
-    await waitForLevel(id, 'supervisor');
+    await waitForStep(id, supervisorReview);
     await decide(supervisor, id, 'approve');
-    await waitForLevel(id, 'finance');
+    await waitForStep(id, financeReview);
     expect((await decide(finance, id, 'return', { comment: 'Receipt R-1 is unreadable' })).status).toBe(200);
     await waitForStatus(id, 'RETURNED');
     expect((await budget(costCenter)).committed.amount).toBe(0);
@@ -253,13 +291,21 @@ describe('rejecting and returning', () => {
     });
     expect(revised.json()).toMatchObject({ id, version: 2, status: 'IN_REVIEW', total: cny(900) });
     expect((await budget(costCenter)).committed.amount).toBe(90_000);
-    await waitForLevel(id, 'supervisor');
+    await waitForStep(id, supervisorReview);
     await decide(supervisor, id, 'approve');
-    await waitForLevel(id, 'finance');
+    await waitForStep(id, financeReview);
     await decide(finance, id, 'approve');
     const claim = await waitForStatus(id, 'APPROVED_FOR_PAYMENT');
     expect(claim.version).toBe(2);
-    expect(claim.reviews.map((r) => r.outcome)).toEqual(['approve', 'return', 'approve', 'approve']);
+    expect(claim.reviews.map((r) => `v${r.version} ${r.step}:${r.outcome}`)).toEqual([
+      `v1 ${supervisorReview}:approve`,
+      `v1 ${financeReview}:return`,
+      `v2 ${supervisorReview}:approve`,
+      `v2 ${financeReview}:approve`,
+    ]);
+    expect(claim.trail.map((e) => e.action)).toEqual(
+      expect.arrayContaining(['submitted', 'returned', 'revised', 'approved']),
+    );
     expect(await budget(costCenter)).toMatchObject({
       committed: { amount: 0 },
       consumed: { amount: 90_000 },
@@ -283,9 +329,9 @@ describe('finance approving less', () => {
   it('approves a lower amount per item with a reason; the rest of the hold goes back to the budget', async () => {
     const costCenter = await budgetOf(20_000);
     const { id } = (await file(costCenter, [item(1000), item(500, 'other')])).json<{ id: string }>();
-    await waitForLevel(id, 'supervisor');
+    await waitForStep(id, supervisorReview);
     await decide(supervisor, id, 'approve');
-    await waitForLevel(id, 'finance');
+    await waitForStep(id, financeReview);
     const noReason = await decide(finance, id, 'approve', { item0Approved: '800' });
     expect(noReason.status).toBe(400);
     const tooMuch = await decide(finance, id, 'approve', { item0Approved: '1200', comment: 'typo' });
@@ -322,10 +368,15 @@ describe('budgets and advance applications', () => {
     });
     expect(applied.status).toBe(201);
     const application = applied.json<{ id: string }>().id;
-    expect(application).toMatch(/^PA-/);
+    expect(application).toMatch(/^PA-\d{4}-\d{5}$/);
     expect((await decide(salesManager, application, 'approve')).status).toBe(200);
     expect((await decide(director, application, 'approve')).status).toBe(200);
-    await waitForStatus(application, 'APPROVED');
+    const approved = await waitForApplicationStatus(application, 'APPROVED');
+    expect(approved.reviews.map((r) => `${r.step}:${r.by}:${r.outcome}`)).toEqual([
+      `Sales manager review:${salesManager}:approve`,
+      `Sales director review:${director}:approve`,
+    ]);
+    expect(approved.trail.map((e) => e.action)).toContain('approved');
 
     const tooBig = await file(costCenter, [item(1700)], { applicationId: application });
     expect(tooBig.json()).toMatchObject({ error: 'application-too-small' });
@@ -335,9 +386,9 @@ describe('budgets and advance applications', () => {
       committed: { amount: 150_000 },
       available: { amount: -50_000 },
     });
-    expect((await claimOf(application)).status).toBe('USED');
+    expect((await applicationOf(application)).status).toBe('USED');
     // Its reviewers see the budget's negative balance, covered by the application.
-    await waitForLevel(filed.json<{ id: string }>().id, 'supervisor');
+    await waitForStep(filed.json<{ id: string }>().id, supervisorReview);
     const again = await file(costCenter, [item(200)], { applicationId: application });
     expect(again.status).toBe(422);
   });
@@ -352,14 +403,15 @@ describe('budgets and advance applications', () => {
     ).json<{ id: string }>();
     await decide(salesManager, application, 'approve');
     await decide(director, application, 'approve');
-    await waitForStatus(application, 'APPROVED');
+    await waitForApplicationStatus(application, 'APPROVED');
     const { id } = (await file(costCenter, [item(1500)], { applicationId: application })).json<{
       id: string;
     }>();
-    await waitForLevel(id, 'supervisor');
+    expect((await applicationOf(application)).status).toBe('USED');
+    await waitForStep(id, supervisorReview);
     await decide(supervisor, id, 'return', { comment: 'Split the booth and the travel' });
     await waitForStatus(id, 'RETURNED');
-    expect((await claimOf(application)).status).toBe('APPROVED');
+    expect((await applicationOf(application)).status).toBe('APPROVED');
     expect((await budget(costCenter)).committed.amount).toBe(0);
   });
 
@@ -372,7 +424,10 @@ describe('budgets and advance applications', () => {
       })
     ).json<{ id: string }>();
     await decide(salesManager, id, 'reject', { comment: 'One fair a month' });
-    await waitForStatus(id, 'REJECTED');
+    const rejected = await waitForApplicationStatus(id, 'REJECTED');
+    // The director is not asked once the sales manager rejects.
+    expect(rejected.reviews.map((r) => `${r.step}:${r.outcome}`)).toEqual(['Sales manager review:reject']);
+    expect(rejected.currentStep).toBeUndefined();
     const filed = await file(costCenter, [item(1500)], { applicationId: id });
     expect(filed.json()).toMatchObject({ error: 'application-not-usable' });
   });
@@ -439,7 +494,7 @@ describe('bad input and retries', () => {
     const outsider = await sandbox.login('ma.chao@example.com');
     expect((await sandbox.request('GET', `/expenses/${id}`, { token: outsider })).status).toBe(403);
     expect((await sandbox.request('GET', `/expenses/${id}`, { token: tokens[finance] })).status).toBe(200);
-    await waitForLevel(id, 'supervisor');
+    await waitForStep(id, supervisorReview);
     expect((await sandbox.request('GET', `/expenses/${id}`, { token: tokens[supervisor] })).status).toBe(200);
   });
 });
@@ -449,11 +504,13 @@ describe('a review nobody answers', () => {
   it('expires at its deadline: the claim ends EXPIRED and the budget is released', async () => {
     const costCenter = await budgetOf(20_000);
     const { id } = (await file(costCenter, [item(100)])).json<{ id: string }>();
-    await waitForLevel(id, 'supervisor');
+    await waitForStep(id, supervisorReview);
     await sandbox.request('POST', '/_local/clock', { json: { advanceSeconds: 15 * 86400 } });
     // Sign-in tokens follow virtual time too: two weeks later everyone signs in again.
     tokens[rep] = await sandbox.login(rep);
-    await waitForStatus(id, 'EXPIRED');
+    const claim = await waitForStatus(id, 'EXPIRED');
+    expect(claim.currentStep).toBeUndefined();
+    expect(claim.trail.map((e) => e.action)).toEqual(expect.arrayContaining(['task-expired', 'expired']));
     expect((await budget(costCenter)).committed.amount).toBe(0);
   });
 });

@@ -5,7 +5,9 @@ import { GetExecutionHistoryCommand, StartExecutionCommand, StopExecutionCommand
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AuditTrail } from '#shared/audit.ts';
+import { ReviewStore } from '#shared/workflow-kit/reviews.ts';
 import { fixtureRegistry } from '../fixtures/workflows/registry.ts';
+import { fileTestRequest } from '../fixtures/workflows/test-requests.ts';
 import { eventually, hiddenInputs, startTestSandbox, type TestSandbox, taskLinkIn } from './harness.ts';
 
 const requester = 'li.lei@example.com';
@@ -14,6 +16,7 @@ const manager = 'sun.li@example.com'; // zhao.min's manager: where escalation go
 
 let sandbox: TestSandbox;
 let audit: AuditTrail;
+let reviews: ReviewStore;
 let started = 0;
 
 beforeAll(async () => {
@@ -30,6 +33,7 @@ beforeAll(async () => {
     }),
   );
   audit = new AuditTrail(db, 'local-business');
+  reviews = new ReviewStore(db, 'local-business');
 });
 
 afterAll(async () => {
@@ -44,8 +48,8 @@ async function openApproval(assignee = supervisor) {
     new StartExecutionCommand({
       stateMachineArn: sandbox.stateMachines.get('task-approval'),
       name: requestId,
-      input: JSON.stringify({
-        requestId,
+      input: fileTestRequest({
+        id: requestId,
         title: `Travel to Shanghai ${requestId}`,
         amount: { amount: 123450, currency: 'CNY' },
         assignee: { person: assignee },
@@ -74,7 +78,9 @@ async function decisionsDelivered(executionArn: string): Promise<number> {
   const { events = [] } = await sandbox.sfn.send(
     new GetExecutionHistoryCommand({ executionArn, maxResults: 1000 }),
   );
-  return events.filter((e) => e.type === 'TaskSucceeded').length;
+  return events.filter(
+    (e) => e.type === 'TaskSucceeded' && e.taskSucceededEventDetails?.resource === 'invoke.waitForTaskToken',
+  ).length;
 }
 
 describe('deciding', () => {
@@ -97,12 +103,17 @@ describe('deciding', () => {
     expect(decided.status).toBe(200);
     const execution = await sandbox.finished(executionArn);
     expect(execution.status).toBe('SUCCEEDED');
-    expect(JSON.parse(execution.output ?? '{}').decision).toMatchObject({
-      outcome: 'approve',
-      comment: 'ok',
-      fields: { approvedOn: '2026-11-20' },
-      decidedBy: supervisor,
-    });
+    // The execution carries the outcome only; the kit kept the decision with the request.
+    expect(JSON.parse(execution.output ?? '{}').recorded).toEqual({ outcome: 'approve', route: {} });
+    expect(await reviews.of(requestId)).toMatchObject([
+      {
+        step: 'Ask approver',
+        outcome: 'approve',
+        comment: 'ok',
+        fields: { approvedOn: '2026-11-20' },
+        by: supervisor,
+      },
+    ]);
     const trail = await audit.of(requestId);
     expect(trail.map((e) => e.action)).toEqual(['task-opened', 'task-decided']);
     expect(trail[1]).toMatchObject({
@@ -237,11 +248,15 @@ describe('deciding', () => {
     const { executionArn, link, requestId } = await openApproval();
     const { k, nonce } = await openPage(link);
     await sandbox.sfn.send(new StopExecutionCommand({ executionArn }));
-    const page = await sandbox.request('GET', `${link.pathname}${link.search}`);
+    // The stopped execution's task closes (EventBridge on AWS, the local service's change feed here).
+    const page = await eventually(async () => {
+      const reply = await sandbox.request('GET', `${link.pathname}${link.search}`);
+      return reply.status === 200 ? undefined : reply;
+    }, 'the task of the stopped execution to close');
     expect(page.status).toBe(410);
     const post = await sandbox.request('POST', link.pathname, { form: { k, nonce, outcome: 'approve' } });
     expect(post.status).toBe(410);
-    expect((await audit.of(requestId)).map((e) => e.action)).toEqual(['task-opened']);
+    expect((await audit.of(requestId)).map((e) => e.action)).toEqual(['task-opened', 'task-cancelled']);
   });
 });
 
@@ -283,8 +298,8 @@ describe('SLA and deadline', () => {
     expect(
       (await sandbox.request('POST', link.pathname, { form: { k, nonce, outcome: 'approve' } })).status,
     ).toBe(200);
-    const execution = await sandbox.finished(executionArn);
-    expect(JSON.parse(execution.output ?? '{}').decision.decidedBy).toBe(manager);
+    await sandbox.finished(executionArn);
+    expect((await reviews.of(requestId))[0]?.by).toBe(manager);
     const actions = (await audit.of(requestId)).map((e) => e.action);
     expect(actions).toEqual(['task-opened', 'task-reminded', 'task-escalated', 'task-decided']);
   });

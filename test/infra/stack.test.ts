@@ -6,10 +6,11 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { acknowledgeNagFindings } from '#infra/nag.ts';
 import type { RouteSpec } from '#infra/routes.ts';
-import { routes, taskSweeper } from '#infra/routes.ts';
+import { executionWatcher, routes, taskSweeper } from '#infra/routes.ts';
 import { buildSalesOpsApp } from '#infra/sales-ops-app.ts';
 import { SalesOpsStack } from '#infra/stack.ts';
 import { listWorkflowSlugs, placeholdersOf, readDefinitionText } from '#workflows/definitions.ts';
+import { registry } from '#workflows/registry.ts';
 import { exampleRegistry } from '../fixtures/asl/registry.ts';
 
 /** Skips esbuild: these tests read the template, not the bundles. */
@@ -65,7 +66,7 @@ const fixtureRoutes: RouteSpec[] = [
     entry: 'test/fixtures/handlers/check.ts',
     description: 'a signed-in fixture route',
     access: 'signed-in',
-    uses: ['table'],
+    uses: { table: 'read' },
   },
 ];
 
@@ -151,6 +152,7 @@ describe('functions', () => {
       ...fixtureRoutes.map((r) => r.entry),
       ...Object.values(exampleRegistry).flatMap((spec) => (spec.kind === 'function' ? [spec.entry] : [])),
       taskSweeper.entry,
+      executionWatcher.entry,
     ]);
     expect(functions.length).toBe(entries.size);
     for (const [, fn] of functions) {
@@ -168,14 +170,9 @@ describe('functions', () => {
 
   it('get the env var together with each grant', () => {
     expect(Object.keys(environmentOf('open approval'))).toEqual(
-      expect.arrayContaining([
-        'TABLE_NAME',
-        'SENDER_EMAIL',
-        'MAIL_CONFIGURATION_SET',
-        'APP_BASE_URL',
-        'WORKFLOW_ARN_PREFIX',
-      ]),
+      expect.arrayContaining(['TABLE_NAME', 'SENDER_EMAIL', 'MAIL_CONFIGURATION_SET', 'APP_BASE_URL']),
     );
+    expect(Object.keys(environmentOf('open approval'))).not.toContain('WORKFLOW_ARNS');
     expect(Object.keys(environmentOf('Liveness'))).not.toContain('TABLE_NAME');
   });
 });
@@ -196,7 +193,11 @@ describe('workflow', () => {
       string,
       { 'Fn::GetAtt': string[] }
     >;
-    expect(Object.keys(substitutions).sort()).toEqual(['ExampleCheckFunction', 'ExampleOpenTaskFunction']);
+    expect(Object.keys(substitutions).sort()).toEqual([
+      'ExampleCheckFunction',
+      'ExampleNeedsAttentionFunction',
+      'OpenTaskFunction',
+    ]);
     for (const value of Object.values(substitutions)) {
       expect(value['Fn::GetAtt'][1]).toBe('Arn');
       expect(resources[value['Fn::GetAtt'][0] as string]?.Type).toBe('AWS::Lambda::Function');
@@ -285,11 +286,23 @@ describe('human tasks', () => {
 
   it('grants mail only to the functions that send it', () => {
     expect(Object.keys(environmentOf(taskSweeper.description))).toEqual(
-      expect.arrayContaining(['TABLE_NAME', 'SENDER_EMAIL', 'APP_BASE_URL', 'WORKFLOW_ARN_PREFIX']),
+      expect.arrayContaining(['TABLE_NAME', 'SENDER_EMAIL', 'APP_BASE_URL']),
     );
-    const page = Object.keys(environmentOf('Task page'));
-    expect(page).toEqual(expect.arrayContaining(['TABLE_NAME', 'WORKFLOW_ARN_PREFIX']));
-    expect(page).not.toContain('SENDER_EMAIL');
+    expect(Object.keys(environmentOf('Task page'))).toEqual([
+      'NODE_OPTIONS',
+      'POWERTOOLS_SERVICE_NAME',
+      'TABLE_NAME',
+    ]);
+  });
+
+  it('closes the tasks of executions that stop, fail or time out, on their status change', () => {
+    template.hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: Match.objectLike({
+        source: ['aws.states'],
+        'detail-type': ['Step Functions Execution Status Change'],
+        detail: Match.objectLike({ status: ['FAILED', 'TIMED_OUT', 'ABORTED'] }),
+      }),
+    });
   });
 });
 
@@ -309,5 +322,97 @@ describe('mail and monitoring', () => {
       Endpoint: 'ops@example.com',
     });
     template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'ExecutionsFailed' });
+  });
+});
+
+describe('grants on the deployable app', () => {
+  type Statement = { Action: string | string[]; Resource: unknown };
+  let app: Template;
+  let all: Resources;
+
+  beforeAll(() => {
+    app = Template.fromStack(buildSalesOpsApp(new App({ context: { ...noBundling, ...config } })));
+    all = app.toJSON().Resources as Resources;
+  });
+
+  /** Every statement in the policies of the function with this description, and its environment's names. */
+  function grantsOf(description: string): { actions: Set<string>; statements: Statement[]; env: string[] } {
+    const [, fn] = Object.entries(all).find(
+      ([, r]) => r.Type === 'AWS::Lambda::Function' && r.Properties.Description === description,
+    ) as [string, Resources[string]];
+    const roleId = (fn.Properties.Role as { 'Fn::GetAtt': string[] })['Fn::GetAtt'][0];
+    const statements = Object.values(all)
+      .filter(
+        (r) =>
+          r.Type === 'AWS::IAM::Policy' &&
+          (r.Properties.Roles as { Ref: string }[]).some((role) => role.Ref === roleId),
+      )
+      .flatMap((r) => (r.Properties.PolicyDocument as { Statement: Statement[] }).Statement);
+    const actions = new Set(statements.flatMap((st) => (Array.isArray(st.Action) ? st.Action : [st.Action])));
+    const env = Object.keys((fn.Properties.Environment as { Variables: object }).Variables);
+    return { actions, statements, env };
+  }
+
+  const readOnly = routes.filter((route) => route.uses.table === 'read');
+  const stepSpecs = Object.values(registry).flatMap((spec) => (spec.kind === 'function' ? [spec] : []));
+
+  it.each(readOnly.map((route) => [route.description] as const))(
+    '%s reads the table only, with no workflow action',
+    (description) => {
+      const { actions, env } = grantsOf(description);
+      const data = [...actions].filter((a) => a.startsWith('dynamodb:'));
+      expect(data.sort()).toEqual(['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:Query']);
+      expect([...actions].filter((a) => a.startsWith('states:'))).toEqual([]);
+      expect(env).not.toContain('WORKFLOW_ARNS');
+    },
+  );
+
+  it('grants no Scan to anyone, and no Step Functions action the code never calls', () => {
+    const descriptions = [...routes.map((r) => r.description), ...stepSpecs.map((s) => s.description)];
+    for (const description of new Set(descriptions)) {
+      const { actions } = grantsOf(description);
+      expect(actions.has('dynamodb:Scan'), description).toBe(false);
+      for (const unused of [
+        'states:SendTaskFailure',
+        'states:SendTaskHeartbeat',
+        'states:StopExecution',
+        'states:GetExecutionHistory',
+        'states:ListExecutions',
+      ]) {
+        expect(actions.has(unused), `${description}: ${unused}`).toBe(false);
+      }
+    }
+  });
+
+  it('lets a function start exactly the state machines it starts, named in full', () => {
+    const { statements, env } = grantsOf('File an expense claim');
+    const starts = statements.filter((st) => st.Action === 'states:StartExecution');
+    expect(JSON.stringify(starts.map((st) => st.Resource))).toContain(':stateMachine:test-expense-approval');
+    expect(JSON.stringify(starts)).not.toMatch(/stateMachine:test-\*|stateMachine:test-(?!expense-approval)/);
+    expect(env).toContain('WORKFLOW_ARNS');
+    expect([...grantsOf('Read an expense claim with its trail').actions]).not.toContain(
+      'states:StartExecution',
+    );
+  });
+
+  it('gives SendTaskSuccess only to what decides tasks: the decision routes and the sweeper', () => {
+    const answering = [...routes.map((r) => r.description), ...stepSpecs.map((s) => s.description)].filter(
+      (d) => grantsOf(d).actions.has('states:SendTaskSuccess'),
+    );
+    expect(new Set(answering)).toEqual(
+      new Set(['Decision from the task page', 'Decision by the assignee through the API']),
+    );
+    expect(grantsOf(taskSweeper.description).actions.has('states:SendTaskSuccess')).toBe(true);
+    expect(
+      grantsOf('Opens a human step as a task and mails its assignee').actions.has('states:SendTaskSuccess'),
+    ).toBe(false);
+  });
+
+  it('does not start the follow-on workflows that are not deployed', () => {
+    const { actions, env } = grantsOf(
+      'Ends a contract review; after signing, starts order handoff and payment collection',
+    );
+    expect(actions.has('states:StartExecution')).toBe(listWorkflowSlugs().includes('order-handoff'));
+    expect(env.includes('WORKFLOW_ARNS')).toBe(listWorkflowSlugs().includes('order-handoff'));
   });
 });

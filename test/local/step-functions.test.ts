@@ -240,6 +240,33 @@ group('Retry and Catch', () => {
   });
 });
 
+group('the 256 KiB payload quota, as on AWS', () => {
+  // 100,000 Chinese characters are 300,000 bytes of UTF-8: over the quota though under 262,144 characters.
+  const overQuota = '账'.repeat(100_000);
+
+  test('a task result over the quota fails the execution with States.DataLimitExceeded, which no Catch takes', async () => {
+    h.lambdas.set('flaky', () => ({ note: overQuota }));
+    const done = await finished(h, await start('retry-catch', { claim: 'big' }));
+    expect(done).toMatchObject({ status: 'FAILED', error: 'States.DataLimitExceeded' });
+    expect(done.cause).toMatch(/Flaky.*over the 262144-byte payload quota/);
+  });
+
+  test('a result just under the quota passes', async () => {
+    h.lambdas.set('flaky', () => ({ note: '账'.repeat(80_000) }));
+    expect((await finished(h, await start('retry-catch', { claim: 'fits' }))).status).toBe('SUCCEEDED');
+  });
+
+  test('StartExecution refuses an input over the quota', async () => {
+    const refused = h.client.send(
+      new StartExecutionCommand({
+        stateMachineArn: h.machines.wait,
+        input: JSON.stringify({ note: overQuota }),
+      }),
+    );
+    expect(await rejection(refused)).toMatchObject({ name: 'ValidationException' });
+  });
+});
+
 group('Wait states on the virtual clock', () => {
   test('a 30-day Wait completes only once the clock has advanced 30 days', async () => {
     const arn = await start('wait', { kind: 'seconds' });

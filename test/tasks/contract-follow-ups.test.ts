@@ -1,102 +1,157 @@
 // After signing, the follow-up workflows start once each, named by the contract id; undeployed ones are recorded.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ContractRepository } from '#contract-review/contract-repository.ts';
-import { type ContractDeps, finishContract } from '#contract-review/contract-service.ts';
 import type { Contract } from '#contract-review/model.ts';
-import { readContractPolicy } from '#contract-review/policy.ts';
-import { VirtualClock } from '#infra/local/virtual-clock.ts';
+import { type ContractDeps, contractReview } from '#contract-review/workflow.ts';
+import { TaskRepository } from '#human-tasks/task-repository.ts';
 import { AuditTrail } from '#shared/audit.ts';
+import type { Clock } from '#shared/clock.ts';
 import type { OutgoingMail } from '#shared/mailer.ts';
 import { PeopleRepository } from '#shared/people-repository.ts';
+import { ReviewStore } from '#shared/workflow-kit/reviews.ts';
+import { finishReview, type KitEndingDeps } from '#shared/workflow-kit/steps.ts';
+import type { WorkflowStarter } from '#shared/workflow-starter.ts';
 import { type LocalTable, startLocalTable } from '../support/local-table.ts';
 
 let local: LocalTable;
 let n = 0;
-const clock = new VirtualClock();
+const clock: Clock = { now: () => new Date('2026-11-22T02:00:00.000Z') };
 
 beforeAll(async () => {
   local = await startLocalTable();
 });
 
 afterAll(async () => {
-  clock.dispose();
   await local?.close();
 });
 
-async function setUp(deployed: string[]) {
-  const started: { slug: string; name: string; input: unknown }[] = [];
-  const sent: OutgoingMail[] = [];
-  const contracts = new ContractRepository(local.db, local.tableName);
-  const deps: ContractDeps = {
-    contracts,
-    people: new PeopleRepository(local.db, local.tableName),
-    audit: new AuditTrail(local.db, local.tableName),
-    mailer: { send: async (mail) => void sent.push(mail) },
-    workflows: {
-      start: async (slug, name, input) => {
-        started.push({ slug, name, input });
-        return `arn:aws:states:us-east-1:000000000000:execution:test-${slug}:${name}`;
-      },
+interface Started {
+  slug: string;
+  name: string;
+  input: unknown;
+}
+
+/** A starter that may start the `deployed` workflows, as WORKFLOW_ARNS grants them; `failing` ones throw. */
+function fakeStarter(
+  deployed: string[],
+  started: Started[],
+  failing: Set<string> = new Set(),
+): WorkflowStarter {
+  return {
+    canStart: (slug) => deployed.includes(slug),
+    async start(slug, name, input) {
+      if (!deployed.includes(slug)) throw new Error(`${slug} is not deployed`);
+      if (failing.has(slug)) throw new Error(`${slug} did not answer`);
+      started.push({ slug, name, input });
+      return `arn:aws:states:us-east-1:000000000000:execution:test-${slug}:${name}`;
     },
-    deployedWorkflows: deployed,
+  };
+}
+
+/** A contract awaiting signature in the local table, with the workflow's and the kit's dependencies on it. */
+async function setUp(deployed: string[], failing: Set<string> = new Set()) {
+  const started: Started[] = [];
+  const sent: OutgoingMail[] = [];
+  const table = { db: local.db, tableName: local.tableName };
+  const deps: ContractDeps = {
+    ...contractReview.deps(table),
+    followOns: () => fakeStarter(deployed, started, failing),
+  };
+  const audit = new AuditTrail(local.db, local.tableName);
+  const kit: KitEndingDeps = {
+    reviews: new ReviewStore(local.db, local.tableName),
+    tasks: new TaskRepository(local.db, local.tableName),
+    audit,
+    people: new PeopleRepository(local.db, local.tableName),
     clock,
-    policy: readContractPolicy(undefined),
-    nextId: async () => `CT-2026-${String(++n).padStart(5, '0')}`,
+    mailer: { send: async (mail) => void sent.push(mail) },
+    closing: {
+      closeExpired: async () => {},
+      cancelOpen: async () => {},
+    },
+    ops: { needsAttention: () => {} },
   };
   const id = `CT-2026-9${String(++n).padStart(4, '0')}`;
   const contract: Contract = {
     id,
+    version: 1,
+    revision: 0,
     submitter: 'li.lei@example.com',
     status: 'AWAITING_SIGNATURE',
-    version: 1,
-    versions: [
-      {
-        version: 1,
-        content: {
-          customer: { name: 'East', email: 'buyer@east.example' },
-          title: 'Lathes',
-          amount: { amount: 100_000, currency: 'CNY' },
-          paymentTerms: [{ label: 'All', percent: 100, trigger: 'signing', dueDays: 10 }],
-          deliveryDate: '2027-01-01',
-          items: [{ sku: 'L-1', description: 'Lathe', quantity: 1, qualityStandard: 'GB' }],
-        },
-        contentHash: 'x',
-        submittedAt: clock.now().toISOString(),
-        findings: [],
-        changes: [],
-      },
-    ],
-    reviews: [],
-    revision: 0,
+    customer: { name: 'East', email: 'buyer@east.example' },
+    title: 'Lathes',
+    amount: { amount: 100_000, currency: 'CNY' },
+    submittedAt: clock.now().toISOString(),
   };
-  await contracts.save(contract, undefined);
-  return { deps, id, started, sent };
+  await deps.contracts.save(contract);
+  const finish = (ending: string) =>
+    finishReview(contractReview, deps, kit, { subject: { kind: 'contract', id, version: 1 }, ending });
+  return { deps, audit, id, started, sent, finish };
 }
 
 describe('finishing a signed contract', () => {
   it('starts order handoff and payment collection, each once, named by the contract id', async () => {
-    const { deps, id, started, sent } = await setUp([
+    const { deps, id, started, sent, finish } = await setUp([
       'contract-review',
       'order-handoff',
       'payment-collection',
     ]);
-    await finishContract(deps, { id, version: 1, ending: 'signed' });
-    await finishContract(deps, { id, version: 1, ending: 'signed' }); // a retried step
+    await finish('signed');
+    await finish('signed'); // a retried step
     expect(started).toEqual([
       { slug: 'order-handoff', name: id, input: { contractId: id } },
       { slug: 'payment-collection', name: id, input: { contractId: id } },
     ]);
-    expect((await deps.contracts.get(id))?.followUps?.map((f) => f.state)).toEqual(['started', 'started']);
+    const contract = await deps.contracts.get(id);
+    expect(contract?.status).toBe('SIGNED');
+    expect(contract?.followUps).toEqual([
+      { workflow: 'order-handoff', state: 'started', executionName: id },
+      { workflow: 'payment-collection', state: 'started', executionName: id },
+    ]);
     expect(sent).toHaveLength(1);
   });
 
   it('records, in the contract and its trail, a follow-up workflow that is not deployed yet', async () => {
-    const { deps, id, started } = await setUp(['contract-review', 'order-handoff']);
-    await finishContract(deps, { id, version: 1, ending: 'signed' });
+    const { deps, audit, id, started, finish } = await setUp(['contract-review', 'order-handoff']);
+    await finish('signed');
     expect(started.map((s) => s.slug)).toEqual(['order-handoff']);
     const contract = await deps.contracts.get(id);
     expect(contract?.followUps?.find((f) => f.workflow === 'payment-collection')?.state).toBe('not-deployed');
-    const signed = (await deps.audit.of(id)).find((e) => e.action === 'contract-signed');
-    expect(JSON.stringify(signed?.detail)).toContain('not-deployed');
+    const signed = (await audit.of(id)).filter((e) => e.action === 'signed');
+    expect(signed).toHaveLength(1);
+    expect(JSON.stringify(signed[0]?.detail)).toContain('not-deployed');
+  });
+
+  it('leaves the contract unsigned when a follow-up cannot start, and the retry starts it under the same name', async () => {
+    const failing = new Set(['payment-collection']);
+    const { deps, audit, id, started, sent, finish } = await setUp(
+      ['contract-review', 'order-handoff', 'payment-collection'],
+      failing,
+    );
+    await expect(finish('signed')).rejects.toThrow(/payment-collection did not answer/);
+    expect((await deps.contracts.get(id))?.status).toBe('AWAITING_SIGNATURE');
+    expect(sent).toHaveLength(0);
+    failing.clear();
+    await finish('signed');
+    expect((await deps.contracts.get(id))?.status).toBe('SIGNED');
+    // Order handoff is asked again under its business name: the real starter takes that as already started.
+    expect(started.map((s) => `${s.slug}:${s.name}`)).toEqual([
+      `order-handoff:${id}`,
+      `order-handoff:${id}`,
+      `payment-collection:${id}`,
+    ]);
+    expect((await audit.of(id)).filter((e) => e.action === 'signed')).toHaveLength(1);
+  });
+
+  it('starts nothing when the review ends any other way', async () => {
+    const { deps, id, started, finish } = await setUp([
+      'contract-review',
+      'order-handoff',
+      'payment-collection',
+    ]);
+    await finish('rejected');
+    expect(started).toEqual([]);
+    const contract = await deps.contracts.get(id);
+    expect(contract?.status).toBe('REJECTED');
+    expect(contract?.followUps).toBeUndefined();
   });
 });

@@ -1,7 +1,8 @@
-// The task core against the sandbox's DynamoDB with fakes for mail and Step Functions: the paths a sandbox rarely shows.
+// The task core and task closing against the sandbox's DynamoDB, with fakes for mail, subjects and Step Functions.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { OpenTaskInput } from '#human-tasks/task-model.ts';
-import { TaskRepository } from '#human-tasks/task-repository.ts';
+import { cancelOpenTasks, closeExpiredTasks } from '#human-tasks/task-closing.ts';
+import type { OpenTaskInput, TaskResult, TaskSummary } from '#human-tasks/task-model.ts';
+import { type StoredTask, TaskRepository } from '#human-tasks/task-repository.ts';
 import { decideTask, openTask, sweepTasks, type TaskDeps } from '#human-tasks/task-service.ts';
 import type { Delivery } from '#human-tasks/workflow-gateway.ts';
 import { demoPeople } from '#infra/local/seed.ts';
@@ -16,9 +17,17 @@ let deps: TaskDeps;
 let sent: OutgoingMail[];
 /** What SendTaskSuccess answers next, in order; then 'delivered'. */
 let answers: Delivery[];
-let delivered: { token: string; output: unknown }[];
+let delivered: { token: string; output: TaskResult }[];
 let running: boolean;
 let n = 0;
+
+/** What the fake subjects say about any task: one fact the mails must carry. */
+const claimSummary: TaskSummary = {
+  facts: [{ label: '成本中心', value: 'SALES-EAST' }],
+  lines: [],
+  findings: [],
+  history: [],
+};
 
 beforeAll(async () => {
   local = await startLocalTable();
@@ -28,6 +37,7 @@ beforeAll(async () => {
   for (const person of demoPeople) await people.put(person, clock.now());
   deps = {
     tasks: new TaskRepository(db, tableName),
+    subjects: { summary: async () => claimSummary },
     people,
     audit: new AuditTrail(db, tableName),
     mailer: { send: async (mail) => void sent.push(mail) },
@@ -63,8 +73,8 @@ function request(overrides: Partial<OpenTaskInput> = {}): OpenTaskInput {
     executionArn: `arn:aws:states:us-east-1:000000000000:execution:local-test:EX-${n}`,
     stateName: 'Review',
     type: 'test-review',
-    subject: { kind: 'expense-claim', id: `EX-2026-${String(n).padStart(5, '0')}` },
-    summary: { title: 'Taxi', facts: [], lines: [], findings: [], history: [] },
+    subject: { kind: 'expense-claim', id: `EX-2026-${String(n).padStart(5, '0')}`, version: 1 },
+    title: 'Taxi',
     assignee: { person: 'zhao.min@example.com' },
     requester: 'li.lei@example.com',
     excluded: [],
@@ -99,9 +109,7 @@ describe('delivering a decision', () => {
     (deps.clock as VirtualClock).advance(121);
     const report = await sweepTasks(deps);
     expect(report.redelivered).toBe(1);
-    expect(delivered).toEqual([
-      { token: task.token, output: expect.objectContaining({ outcome: 'approve' }) },
-    ]);
+    expect(delivered).toEqual([{ token: task.token, output: { taskId: task.id, outcome: 'approve' } }]);
     expect((await deps.tasks.get(task.id))?.delivery).toBe('delivered');
     await sweepTasks(deps);
     expect(delivered).toHaveLength(1);
@@ -141,8 +149,51 @@ describe('opening', () => {
     const second = await openTask(deps, input);
     expect(second.id).toBe(first.id);
     expect(second.linkHash).not.toBe(first.linkHash);
-    expect(await deps.tasks.ofExecution(input.executionArn)).toHaveLength(1);
+    expect(await deps.tasks.ofSubject(input.subject.id)).toHaveLength(1);
     expect(sent).toHaveLength(2);
+  });
+
+  it('mails the assignee what the subject says now, with the task’s title', async () => {
+    await openTask(deps, request({ title: 'Taxi to the airport' }));
+    expect(sent).toHaveLength(1);
+    expect(sent[0]?.to).toBe('zhao.min@example.com');
+    expect(sent[0]?.text).toContain('Taxi to the airport');
+    expect(sent[0]?.text).toContain('成本中心：SALES-EAST');
+  });
+
+  it('supersedes the task a failed attempt of the same step left open, and keeps one task per token', async () => {
+    const input = request();
+    const otherStep = await openTask(deps, {
+      ...input,
+      taskToken: `${input.taskToken}-other`,
+      stateName: 'Audit',
+    });
+    const first = await openTask(deps, input);
+    const retry = { ...input, taskToken: `${input.taskToken}-attempt-2` };
+    const second = await openTask(deps, retry);
+
+    expect(second.id).not.toBe(first.id);
+    expect(await deps.tasks.get(first.id)).toMatchObject({
+      status: 'CANCELLED',
+      closedReason: 'superseded by a retry of its step',
+    });
+    expect(await deps.tasks.get(second.id)).toMatchObject({ status: 'PENDING', token: retry.taskToken });
+    // Another step of the same execution is not this step's retry.
+    expect((await deps.tasks.get(otherStep.id))?.status).toBe('PENDING');
+    const cancelled = (await deps.audit.of(input.subject.id)).filter((e) => e.action === 'task-cancelled');
+    expect(cancelled.map((e) => e.detail)).toEqual([
+      { taskId: first.id, reason: 'superseded by a retry of its step' },
+    ]);
+
+    // The retried attempt's Lambda runs twice: the same task again, not a third one.
+    const again = await openTask(deps, retry);
+    expect(again.id).toBe(second.id);
+    expect(again.status).toBe('PENDING');
+    expect(await deps.tasks.ofSubject(input.subject.id)).toHaveLength(3);
+    const stillCancelled = (await deps.audit.of(input.subject.id)).filter(
+      (e) => e.action === 'task-cancelled',
+    );
+    expect(stillCancelled).toHaveLength(1);
   });
 
   it('never gives the requester their own task: it goes up their manager chain', async () => {
@@ -181,6 +232,93 @@ describe('opening', () => {
     expect(task.assignee).toBe('admin@example.com');
     const opened = (await deps.audit.of(input.subject.id)).find((e) => e.action === 'task-opened');
     expect(JSON.stringify(opened?.detail)).toContain('admin');
+  });
+});
+
+/** Approves a task through the API as its assignee. */
+async function approve(task: StoredTask): Promise<void> {
+  const result = await decideTask(deps, {
+    via: 'api',
+    taskId: task.id,
+    caller: task.assignee,
+    outcome: 'approve',
+    fields: {},
+    comment: '',
+  });
+  expect(result.kind).toBe('decided');
+}
+
+describe('closing the tasks an execution leaves behind', () => {
+  it('expires the open task at the deadline, tells the requester once who had it, and leaves a decided one', async () => {
+    // Anna Smith reads English; her manager 赵敏 has the task.
+    const input = request({ requester: 'anna.smith@example.com' });
+    const decided = await openTask(deps, {
+      ...input,
+      taskToken: `${input.taskToken}-1`,
+      stateName: 'Supervisor review',
+    });
+    await approve(decided);
+    const open = await openTask(deps, {
+      ...input,
+      taskToken: `${input.taskToken}-2`,
+      stateName: 'Finance review',
+    });
+    expect(open.assignee).toBe('zhao.min@example.com');
+    sent = [];
+
+    expect(await closeExpiredTasks(deps, input.subject.id, input.executionArn)).toBe(1);
+
+    expect(await deps.tasks.get(open.id)).toMatchObject({ status: 'EXPIRED', closedReason: 'deadline' });
+    expect(await deps.tasks.get(decided.id)).toMatchObject({
+      status: 'DECIDED',
+      decision: { outcome: 'approve' },
+    });
+    expect(sent).toHaveLength(1);
+    expect(sent[0]?.to).toBe('anna.smith@example.com');
+    expect(sent[0]?.subject).toMatch(/^\[Expired\] /);
+    expect(sent[0]?.text).toContain('Hello Anna Smith,');
+    expect(sent[0]?.text).toContain('without a decision from 赵敏.');
+    expect(sent[0]?.text).not.toContain('zhao.min@example.com');
+    const expired = (await deps.audit.of(input.subject.id)).filter((e) => e.action === 'task-expired');
+    expect(expired.map((e) => e.detail?.taskId)).toEqual([open.id]);
+
+    // The timeout path's step retried: nothing left to close, nobody told twice.
+    expect(await closeExpiredTasks(deps, input.subject.id, input.executionArn)).toBe(0);
+    expect(sent).toHaveLength(1);
+  });
+
+  it('cancels only the open tasks of the stopped execution, not another execution’s of the same subject', async () => {
+    const input = request();
+    const reason = 'workflow failed: needs attention';
+    const decided = await openTask(deps, {
+      ...input,
+      taskToken: `${input.taskToken}-1`,
+      stateName: 'Supervisor review',
+    });
+    await approve(decided);
+    const open = await openTask(deps, {
+      ...input,
+      taskToken: `${input.taskToken}-2`,
+      stateName: 'Finance review',
+    });
+    const nextVersion = await openTask(deps, {
+      ...input,
+      taskToken: `${input.taskToken}-3`,
+      executionArn: `${input.executionArn}-r2`,
+      subject: { ...input.subject, version: 2 },
+      stateName: 'Supervisor review',
+    });
+    sent = [];
+
+    await cancelOpenTasks(deps, input.subject.id, input.executionArn, reason);
+
+    expect(await deps.tasks.get(open.id)).toMatchObject({ status: 'CANCELLED', closedReason: reason });
+    expect((await deps.tasks.get(decided.id))?.status).toBe('DECIDED');
+    expect(await deps.tasks.get(nextVersion.id)).toMatchObject({ status: 'PENDING' });
+    expect((await deps.tasks.get(nextVersion.id))?.closedReason).toBeUndefined();
+    expect(sent).toHaveLength(0);
+    const cancelled = (await deps.audit.of(input.subject.id)).filter((e) => e.action === 'task-cancelled');
+    expect(cancelled.map((e) => e.detail)).toEqual([{ taskId: open.id, reason }]);
   });
 });
 

@@ -1,11 +1,14 @@
-// The expense policy's plain rules: item checks, the computed total, review levels, budget periods, partial approval.
+// The expense policy's plain rules: item checks, the computed total, the review route, budget periods, partial approval.
 import { describe, expect, it } from 'vitest';
 import {
+  type Approval,
   approvedTotal,
   budgetPeriodsFor,
   checkClaimItems,
-  claimLevels,
+  claimRoute,
+  claimSteps,
   claimTotal,
+  exceedsManagerThresholds,
 } from '#expense-approval/claim-rules.ts';
 import type { ClaimItem } from '#expense-approval/model.ts';
 import { expensePolicySchema, readExpensePolicy } from '#expense-approval/policy.ts';
@@ -48,21 +51,136 @@ describe('checkClaimItems', () => {
   });
 });
 
-describe('claimLevels', () => {
+describe('exceedsManagerThresholds', () => {
   it.each([
-    [[item(500_000)], ['supervisor', 'finance']],
-    [[item(500_001)], ['supervisor', 'sales-manager', 'finance']],
-    [[item(200_000, { category: 'entertainment' })], ['supervisor', 'finance']],
-    [[item(200_001, { category: 'entertainment' })], ['supervisor', 'sales-manager', 'finance']],
-    [[item(200_001, { category: 'marketing' })], ['supervisor', 'finance']],
-  ])('%j → %j', (items, levels) => {
-    expect(claimLevels(items, policy)).toEqual(levels);
+    ['a total of exactly 5,000.00', [item(300_000), item(200_000)], false],
+    ['a total of 5,000.01', [item(300_000), item(200_001)], true],
+    ['an entertainment item of exactly 2,000.00', [item(200_000, { category: 'entertainment' })], false],
+    ['an entertainment item of 2,000.01', [item(200_001, { category: 'entertainment' })], true],
+    ['a marketing item of 2,000.01', [item(200_001, { category: 'marketing' })], false],
+    [
+      'entertainment items of 2,000.00 each, 4,000.00 in all',
+      [item(200_000, { category: 'entertainment' }), item(200_000, { category: 'entertainment' })],
+      false,
+    ],
+  ])('%s → %s', (_, items, exceeds) => {
+    expect(exceedsManagerThresholds(items, policy)).toBe(exceeds);
   });
 
   it('follows configured thresholds', () => {
-    const strict = readExpensePolicy('{"managerReviewAboveTotal": 100}');
-    expect(claimLevels([item(101)], strict)).toContain('sales-manager');
+    const strict = readExpensePolicy(
+      '{"managerReviewAboveTotal": 100, "managerReviewAboveEntertainmentItem": 50}',
+    );
+    expect(exceedsManagerThresholds([item(100)], strict)).toBe(false);
+    expect(exceedsManagerThresholds([item(101)], strict)).toBe(true);
+    expect(exceedsManagerThresholds([item(51, { category: 'entertainment' })], strict)).toBe(true);
     expect(() => readExpensePolicy('{"managerReviewAboveTotal": -1}')).toThrow(/managerReviewAboveTotal/);
+  });
+});
+
+describe('claimRoute', () => {
+  const supervisor = 'zhao.min@example.com';
+  const salesManager = 'sun.li@example.com';
+  const finance = 'qian.yu@example.com';
+  const small = [item(500_000)];
+  const large = [item(500_001)];
+  const bySupervisor: Approval = { step: claimSteps.supervisor, by: supervisor, roles: ['supervisor'] };
+
+  it('sends a claim within the thresholds from the supervisor to finance only', () => {
+    expect(claimRoute(small, policy, [bySupervisor])).toEqual({
+      salesManagerReview: false,
+      financeReview: true,
+      alreadyApproved: [],
+    });
+  });
+
+  it('sends a claim over a threshold to the sales manager, then finance', () => {
+    expect(claimRoute(large, policy, [bySupervisor])).toEqual({
+      salesManagerReview: true,
+      financeReview: true,
+      alreadyApproved: [],
+    });
+    const bigDinner = [item(200_001, { category: 'entertainment' })];
+    expect(claimRoute(bigDinner, policy, [bySupervisor]).salesManagerReview).toBe(true);
+  });
+
+  it('after the sales manager approved, asks finance only', () => {
+    const approvals: Approval[] = [
+      bySupervisor,
+      { step: claimSteps.salesManager, by: salesManager, roles: ['sales-manager'] },
+    ];
+    expect(claimRoute(large, policy, approvals)).toEqual({
+      salesManagerReview: false,
+      financeReview: true,
+      alreadyApproved: [],
+    });
+  });
+
+  it('after finance approved, asks nobody more', () => {
+    const approvals: Approval[] = [
+      bySupervisor,
+      { step: claimSteps.finance, by: finance, roles: ['finance'] },
+    ];
+    expect(claimRoute(small, policy, approvals)).toEqual({
+      salesManagerReview: false,
+      financeReview: false,
+      alreadyApproved: [],
+    });
+  });
+
+  it('records the sales manager level as already approved when the supervisor-level approver is a sales manager', () => {
+    const managerAsSupervisor: Approval = {
+      step: claimSteps.supervisor,
+      by: salesManager,
+      roles: ['supervisor', 'sales-manager'],
+    };
+    expect(claimRoute(large, policy, [managerAsSupervisor])).toEqual({
+      salesManagerReview: false,
+      financeReview: true,
+      alreadyApproved: [{ step: claimSteps.salesManager, by: salesManager }],
+    });
+    // Within the thresholds the level is not asked for, so nothing is skipped either.
+    expect(claimRoute(small, policy, [managerAsSupervisor])).toEqual({
+      salesManagerReview: false,
+      financeReview: true,
+      alreadyApproved: [],
+    });
+  });
+
+  it('records finance as already approved when an earlier approver is in finance', () => {
+    const financeAsManager: Approval = {
+      step: claimSteps.salesManager,
+      by: finance,
+      roles: ['sales-manager', 'finance'],
+    };
+    expect(claimRoute(large, policy, [bySupervisor, financeAsManager])).toEqual({
+      salesManagerReview: false,
+      financeReview: false,
+      alreadyApproved: [{ step: claimSteps.finance, by: finance }],
+    });
+  });
+
+  it('skips a level once: a level recorded as skipped counts as approved', () => {
+    const managerAsSupervisor: Approval = {
+      step: claimSteps.supervisor,
+      by: salesManager,
+      roles: ['sales-manager'],
+    };
+    const skipped: Approval = { step: claimSteps.salesManager, by: salesManager, roles: ['sales-manager'] };
+    expect(claimRoute(large, policy, [managerAsSupervisor, skipped])).toEqual({
+      salesManagerReview: false,
+      financeReview: true,
+      alreadyApproved: [],
+    });
+  });
+
+  it('does not skip a level for an approver without its role', () => {
+    const colleague: Approval = {
+      step: claimSteps.supervisor,
+      by: supervisor,
+      roles: ['supervisor', 'sales'],
+    };
+    expect(claimRoute(large, policy, [colleague]).alreadyApproved).toEqual([]);
   });
 });
 

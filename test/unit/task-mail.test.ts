@@ -6,7 +6,7 @@ import {
   renderTaskMail,
   type TaskMailKind,
 } from '#human-tasks/task-mail.ts';
-import type { Task } from '#human-tasks/task-model.ts';
+import type { Task, TaskSummary } from '#human-tasks/task-model.ts';
 import { escapeHtml } from '#shared/html.ts';
 import { pendingTask } from '../fixtures/task.ts';
 
@@ -16,49 +16,55 @@ const attributeBreaker = '"><img src=x onerror=alert(2)>';
 
 function makeTask(overrides: Partial<Task> = {}): Task {
   return pendingTask({
-    type: 'expense-review',
+    type: 'expense-review-supervisor',
     workflow: {
-      executionArn: 'arn:aws:states:cn-north-1:1:execution:expense-approval:EX-2026-00012',
-      stateName: 'Review',
+      executionArn: 'arn:aws:states:cn-north-1:1:execution:expense-approval:EX-2026-00012-r1',
+      stateName: 'Supervisor review',
     },
-    subject: { kind: 'expense-claim', id: 'EX-2026-00012' },
-    summary: {
-      title: '差旅费',
-      facts: [
-        { label: '报销金额', value: { amount: 123450, currency: 'CNY' } },
-        { label: 'Nights', value: 3 },
-        { label: '成本中心', value: 'SALES-EAST' },
-      ],
-      lines: [{ label: '机票', value: { amount: 100000, currency: 'CNY' }, note: '上海—北京' }],
-      findings: [
-        { severity: 'high', message: '超出部门预算' },
-        { severity: 'info', message: '发票已核验' },
-      ],
-      history: [{ at: '2026-11-20T02:00:00.000Z', by: '王五', text: '请补充酒店发票' }],
-    },
+    subject: { kind: 'expense-claim', id: 'EX-2026-00012', version: 1 },
+    title: '差旅费',
     outcomes: ['approve', 'reject', 'send-back'],
     sla: { reminderAfter: { hours: 24 }, escalateAfter: { hours: 48 } },
     ...overrides,
   });
 }
 
-const hostileTask = () =>
-  makeTask({
-    summary: {
-      title: `Title ${hostile}`,
-      facts: [
-        { label: `Fact ${hostile}`, value: `Value ${attributeBreaker}` },
-        { label: 'Amount', value: { amount: 500, currency: 'CNY' } },
-      ],
-      lines: [{ label: `Line ${hostile}`, value: `LineValue ${hostile}`, note: `Note ${hostile}` }],
-      findings: [{ severity: 'warning', message: `Finding ${hostile}` }],
-      history: [{ at: `At ${hostile}`, by: `By ${hostile}`, text: `History ${hostile}` }],
-    },
-    onBehalfOf: `Boss ${hostile}`,
-  });
+/** What the claim's workflow says about it when the mail is written. */
+const claimSummary: TaskSummary = {
+  facts: [
+    { label: '报销金额', value: { amount: 123450, currency: 'CNY' } },
+    { label: 'Nights', value: 3 },
+    { label: '成本中心', value: 'SALES-EAST' },
+  ],
+  lines: [{ label: '机票', value: { amount: 100000, currency: 'CNY' }, note: '上海—北京' }],
+  findings: [
+    { severity: 'high', message: '超出部门预算' },
+    { severity: 'info', message: '发票已核验' },
+  ],
+  history: [{ at: '2026-11-20T02:00:00.000Z', by: '王五', text: '请补充酒店发票' }],
+};
 
-const mail = (kind: TaskMailKind, locale: 'zh-CN' | 'en', task = makeTask()) =>
-  renderTaskMail({ task, link, kind, locale, assigneeName: locale === 'zh-CN' ? '李四' : 'Li Si' });
+const hostileTask = () => makeTask({ title: `Title ${hostile}`, onBehalfOf: `Boss ${hostile}` });
+
+const hostileSummary: TaskSummary = {
+  facts: [
+    { label: `Fact ${hostile}`, value: `Value ${attributeBreaker}` },
+    { label: 'Amount', value: { amount: 500, currency: 'CNY' } },
+  ],
+  lines: [{ label: `Line ${hostile}`, value: `LineValue ${hostile}`, note: `Note ${hostile}` }],
+  findings: [{ severity: 'warning', message: `Finding ${hostile}` }],
+  history: [{ at: `At ${hostile}`, by: `By ${hostile}`, text: `History ${hostile}` }],
+};
+
+const mail = (kind: TaskMailKind, locale: 'zh-CN' | 'en', task = makeTask(), summary = claimSummary) =>
+  renderTaskMail({
+    task,
+    summary,
+    link,
+    kind,
+    locale,
+    assigneeName: locale === 'zh-CN' ? '李四' : 'Li Si',
+  });
 
 const anchors = (markup: string) => [...markup.matchAll(/<a\s[^>]*href="([^"]*)"[^>]*>([^<]*)<\/a>/g)];
 
@@ -71,7 +77,7 @@ describe('renderTaskMail subjects', () => {
   it('says 待处理 rather than 待审批 when the task is not an approval', () => {
     const task = makeTask({
       outcomes: ['confirm', 'cannot-meet'],
-      subject: { kind: 'order', id: 'OR-2026-00007' },
+      subject: { kind: 'order', id: 'OR-2026-00007', version: 1 },
     });
     expect(mail('opened', 'zh-CN', task).subject).toBe('[待处理] 订单 OR-2026-00007：差旅费');
   });
@@ -84,13 +90,15 @@ describe('renderTaskMail subjects', () => {
   });
 
   it('does not repeat the id when the title already names it', () => {
-    const task = makeTask({ summary: { ...makeTask().summary, title: '合同 CT-2026-00042 审核' } });
-    task.subject = { kind: 'contract', id: 'CT-2026-00042' };
+    const task = makeTask({
+      title: '合同 CT-2026-00042 审核',
+      subject: { kind: 'contract', id: 'CT-2026-00042', version: 2 },
+    });
     expect(mail('opened', 'zh-CN', task).subject).toBe('[待审批] 合同 CT-2026-00042 审核');
   });
 
   it('keeps a title with line breaks on one subject line', () => {
-    const task = makeTask({ summary: { ...makeTask().summary, title: 'Travel\r\nBcc: victim@example.com' } });
+    const task = makeTask({ title: 'Travel\r\nBcc: victim@example.com' });
     expect(mail('opened', 'en', task).subject).not.toMatch(/[\r\n]/);
   });
 });
@@ -112,6 +120,18 @@ describe('renderTaskMail content', () => {
       expect(part).toContain('王五');
       expect(part).toMatch(/截止时间：2026年11月22日.*18:00（北京时间）/);
     }
+  });
+
+  it('shows the summary it is given and no section the summary leaves empty', () => {
+    const empty: TaskSummary = { facts: [], lines: [], findings: [], history: [] };
+    const { html, text } = mail('opened', 'zh-CN', makeTask(), empty);
+    for (const part of [html, text]) {
+      expect(part).toContain('差旅费');
+      expect(part).not.toContain('报销金额');
+      expect(part).not.toContain('超出部门预算');
+      expect(part).not.toContain('请补充酒店发票');
+    }
+    expect(html).not.toMatch(/<h2/);
   });
 
   it('uses the English wording, en money format with 大写, and the deadline in Shanghai time', () => {
@@ -200,6 +220,7 @@ describe('renderTaskMail escaping', () => {
   it('escapes every person-supplied value in the HTML part', () => {
     const rendered = renderTaskMail({
       task: hostileTask(),
+      summary: hostileSummary,
       link,
       kind: 'escalated',
       locale: 'en',
@@ -230,6 +251,7 @@ describe('renderTaskMail escaping', () => {
   it('escapes the link in href attributes', () => {
     const html = renderTaskMail({
       task: makeTask(),
+      summary: claimSummary,
       link: 'https://api.example.com/t/x?k="onmouseover="alert(1)',
       kind: 'opened',
       locale: 'en',
@@ -241,16 +263,18 @@ describe('renderTaskMail escaping', () => {
 });
 
 describe('renderExpiryNotice', () => {
-  it('tells the requester in zh-CN who had the task and when it closed', () => {
+  it('tells the requester in zh-CN who had the task, by name, and when it closed', () => {
     const { subject, html, text } = renderExpiryNotice({
       task: makeTask(),
       locale: 'zh-CN',
       recipientName: '张三',
+      assigneeName: '李四',
     });
     expect(subject).toBe('[已过期] 费用报销 EX-2026-00012：差旅费');
     for (const part of [html, text]) {
       expect(part).toContain('张三，您好');
-      expect(part).toContain('li.si@example.com');
+      expect(part).toContain('处理人 李四 未在此之前作出决定');
+      expect(part).not.toContain('li.si@example.com');
       expect(part).toContain('费用报销 EX-2026-00012（差旅费）');
       expect(part).toMatch(/截止时间 2026年11月22日.*18:00（北京时间） 关闭/);
       expect(part).toContain('未作出任何决定');
@@ -262,11 +286,12 @@ describe('renderExpiryNotice', () => {
       task: makeTask(),
       locale: 'en',
       recipientName: 'Zhang San',
+      assigneeName: 'Li Si',
     });
     expect(subject).toBe('[Expired] Expense claim EX-2026-00012: 差旅费');
     expect(text).toContain('Hello Zhang San,');
     expect(text).toMatch(
-      /The task about Expense claim EX-2026-00012 \(差旅费\) closed at its deadline on .*November 22, 2026.*18:00 \(Beijing time\) without a decision from li\.si@example\.com\./,
+      /The task about Expense claim EX-2026-00012 \(差旅费\) closed at its deadline on .*November 22, 2026.*18:00 \(Beijing time\) without a decision from Li Si\./,
     );
   });
 
@@ -275,10 +300,12 @@ describe('renderExpiryNotice', () => {
       task: hostileTask(),
       locale: 'en',
       recipientName: `Zhang ${hostile}`,
+      assigneeName: `Li ${hostile}`,
     });
     expect(html).not.toContain('<script');
     expect(html).not.toContain('<a ');
     expect(html).toContain('Zhang &lt;script&gt;');
     expect(html).toContain('Title &lt;script&gt;');
+    expect(html).toContain('from Li &lt;script&gt;');
   });
 });

@@ -1,6 +1,6 @@
 // The task page: document headers, what is decided, the one POST form with its fields and buttons, notices, escaping.
 import { describe, expect, it } from 'vitest';
-import type { FieldSpec, Task } from '#human-tasks/task-model.ts';
+import type { FieldSpec, Task, TaskSummary } from '#human-tasks/task-model.ts';
 import { renderTaskForm, renderTaskNotice, type TaskNoticeKind } from '#human-tasks/task-page-html.ts';
 import { escapeHtml, html, unsafeRawHtml } from '#shared/html.ts';
 import type { Locale } from '#shared/people.ts';
@@ -10,35 +10,47 @@ const hostile = '<script>alert(1)</script>';
 const attributeBreaker = '"><img src=x onerror=alert(2)>';
 
 const fields: FieldSpec[] = [
-  { name: 'trackingNumber', label: '运单号', required: true, type: 'text', maxLength: 64 },
-  { name: 'remarks', label: '备注', required: false, type: 'text', maxLength: 2000 },
-  { name: 'shipDate', label: '发货日期', required: true, type: 'date' },
-  { name: 'proofUrl', label: '签收凭证', required: false, type: 'url' },
-  { name: 'approvedAmount', label: '批准金额', required: true, type: 'money', currency: 'CNY' },
-  { name: 'carrier', label: '承运商', required: true, type: 'choice', options: ['顺丰', 'EMS'] },
+  {
+    name: 'trackingNumber',
+    label: { 'zh-CN': '运单号', en: 'Tracking number' },
+    required: true,
+    type: 'text',
+    maxLength: 64,
+  },
+  {
+    name: 'remarks',
+    label: { 'zh-CN': '备注', en: 'Remarks' },
+    required: false,
+    type: 'text',
+    maxLength: 2000,
+  },
+  { name: 'shipDate', label: { 'zh-CN': '发货日期', en: 'Ship date' }, required: true, type: 'date' },
+  { name: 'proofUrl', label: { 'zh-CN': '签收凭证', en: 'Proof of delivery' }, required: false, type: 'url' },
+  {
+    name: 'approvedAmount',
+    label: { 'zh-CN': '批准金额', en: 'Approved amount' },
+    required: true,
+    type: 'money',
+    currency: 'CNY',
+  },
+  {
+    name: 'carrier',
+    label: { 'zh-CN': '承运商', en: 'Carrier' },
+    required: true,
+    type: 'choice',
+    options: ['顺丰', 'EMS'],
+  },
 ];
 
 function makeTask(overrides: Partial<Task> = {}): Task {
   return pendingTask({
     type: 'contract-legal-review',
     workflow: {
-      executionArn: 'arn:aws:states:cn-north-1:1:execution:contract-review:CT-2026-00042',
-      stateName: 'Legal',
+      executionArn: 'arn:aws:states:cn-north-1:1:execution:contract-review:CT-2026-00042-r1',
+      stateName: 'Legal review',
     },
-    subject: { kind: 'contract', id: 'CT-2026-00042' },
-    summary: {
-      title: '华东机械年度采购合同',
-      facts: [
-        { label: '合同金额', value: { amount: 123450, currency: 'CNY' } },
-        { label: '客户', value: '华东机械有限公司' },
-      ],
-      lines: [{ label: 'SKU-1 数控机床', value: { amount: 100000, currency: 'CNY' }, note: '2 台' }],
-      findings: [
-        { severity: 'high', message: '付款条件超过 90 天' },
-        { severity: 'warning', message: '交付日期较紧' },
-      ],
-      history: [{ at: '2026-11-20T02:00:00.000Z', by: '法务 王五', text: '请修改违约条款' }],
-    },
+    subject: { kind: 'contract', id: 'CT-2026-00042', version: 1 },
+    title: '华东机械年度采购合同',
     assignee: 'legal@example.com',
     requester: 'sales@example.com',
     outcomes: ['approve', 'request-changes', 'reject'],
@@ -47,9 +59,24 @@ function makeTask(overrides: Partial<Task> = {}): Task {
   });
 }
 
+/** What the contract's workflow says about it when the page is rendered. */
+const contractSummary: TaskSummary = {
+  facts: [
+    { label: '合同金额', value: { amount: 123450, currency: 'CNY' } },
+    { label: '客户', value: '华东机械有限公司' },
+  ],
+  lines: [{ label: 'SKU-1 数控机床', value: { amount: 100000, currency: 'CNY' }, note: '2 台' }],
+  findings: [
+    { severity: 'high', message: '付款条件超过 90 天' },
+    { severity: 'warning', message: '交付日期较紧' },
+  ],
+  history: [{ at: '2026-11-20T02:00:00.000Z', by: '法务 王五', text: '请修改违约条款' }],
+};
+
 const form = (overrides: Partial<Parameters<typeof renderTaskForm>[0]> = {}) =>
   renderTaskForm({
     task: makeTask(),
+    summary: contractSummary,
     secret: 'LinkSecret_abc-123',
     nonce: 'lx1.mac_xyz',
     locale: 'zh-CN',
@@ -193,7 +220,16 @@ describe('renderTaskForm form', () => {
     const options = body.match(/<select\b[^>]*name="carrier"[^>]*>([\s\S]*?)<\/select>/)?.[1] ?? '';
     expect(tags(options, 'option').map((o) => attr(o, 'value'))).toEqual(['', '顺丰', 'EMS']);
 
-    for (const field of fields) expect(body).toContain(`<label for="field-${field.name}">${field.label}`);
+    for (const field of fields)
+      expect(body).toContain(`<label for="field-${field.name}">${field.label['zh-CN']} <span`);
+  });
+
+  it('labels the fields in the reader’s locale', () => {
+    const en = formBody(form({ task: makeTask({ fields }), locale: 'en' }));
+    for (const field of fields)
+      expect(en).toContain(`<label for="field-${field.name}">${field.label.en} <span`);
+    expect(en).toMatch(/Approved amount <span class="field-note">\(required, yuan\)<\/span>/);
+    expect(en).not.toContain('运单号');
   });
 
   it('has a comment box and says which outcomes need a reason, in both locales', () => {
@@ -245,10 +281,12 @@ describe('renderTaskForm after a refused POST', () => {
     const page = refused();
     const alert = page.match(/<div class="alert" role="alert">([\s\S]*?)<\/div>/)?.[1] ?? '';
     expect(alert).toContain('Your decision was not recorded');
-    expect(alert).toContain('<li>运单号: Tracking number is required</li>');
+    expect(alert).toContain('<li>Tracking number: Tracking number is required</li>');
     expect(alert).toContain('<li>Comment / reason: A reason is required to reject</li>');
     expect(alert).toContain('<li>The page is too old; reload it</li>');
-    expect(refused('zh-CN')).toContain('您的决定尚未记录');
+    const zh = refused('zh-CN');
+    expect(zh).toContain('您的决定尚未记录');
+    expect(zh).toContain('<li>运单号：Tracking number is required</li>');
   });
 
   it('shows each field’s problem next to it and marks the input invalid', () => {
@@ -277,7 +315,15 @@ describe('renderTaskForm after a refused POST', () => {
 
   it('does not take inherited properties for field values', () => {
     const task = makeTask({
-      fields: [{ name: 'constructor', label: 'C', required: false, type: 'text', maxLength: 50 }],
+      fields: [
+        {
+          name: 'constructor',
+          label: { 'zh-CN': 'C', en: 'C' },
+          required: false,
+          type: 'text',
+          maxLength: 50,
+        },
+      ],
     });
     const body = formBody(form({ task, values: { fields: {} } }));
     expect(attr(byName(body, 'input', 'constructor'), 'value')).toBe('');
@@ -307,26 +353,33 @@ describe('renderTaskForm escaping', () => {
   it('escapes every person-supplied value, the secret and the nonce', () => {
     const task = makeTask({
       id: 'id"><x',
-      summary: {
-        title: `Title ${hostile}`,
-        facts: [{ label: `Fact ${hostile}`, value: `Value ${attributeBreaker}` }],
-        lines: [{ label: `Line ${hostile}`, value: 7, note: `Note ${hostile}` }],
-        findings: [{ severity: 'info', message: `Finding ${hostile}` }],
-        history: [{ at: `At ${hostile}`, by: `By ${hostile}`, text: `History ${hostile}` }],
-      },
+      title: `Title ${hostile}`,
       fields: [
         {
           name: 'choice',
-          label: `Label ${hostile}`,
+          label: { 'zh-CN': `标签 ${hostile}`, en: `Label ${hostile}` },
           required: true,
           type: 'choice',
           options: [attributeBreaker],
         },
-        { name: 'note', label: 'Note', required: false, type: 'text', maxLength: 100 },
+        {
+          name: 'note',
+          label: { 'zh-CN': '备注', en: 'Note' },
+          required: false,
+          type: 'text',
+          maxLength: 100,
+        },
       ],
     });
+    const summary: TaskSummary = {
+      facts: [{ label: `Fact ${hostile}`, value: `Value ${attributeBreaker}` }],
+      lines: [{ label: `Line ${hostile}`, value: 7, note: `Note ${hostile}` }],
+      findings: [{ severity: 'info', message: `Finding ${hostile}` }],
+      history: [{ at: `At ${hostile}`, by: `By ${hostile}`, text: `History ${hostile}` }],
+    };
     const page = renderTaskForm({
       task,
+      summary,
       secret: attributeBreaker,
       nonce: attributeBreaker,
       locale: 'en',
@@ -408,15 +461,7 @@ describe('renderTaskNotice', () => {
   it('reveals nothing about the task on an invalid link, whatever it is given', () => {
     const task = makeTask();
     const page = renderTaskNotice({ kind: 'invalid-link', locale: 'en', task, detail });
-    for (const secret of [
-      task.summary.title,
-      task.subject.id,
-      task.id,
-      '王五',
-      '赵六',
-      'Approve',
-      task.assignee,
-    ]) {
+    for (const secret of [task.title, task.subject.id, task.id, '王五', '赵六', 'Approve', task.assignee]) {
       expect(page).not.toContain(secret);
     }
   });
@@ -456,7 +501,7 @@ describe('renderTaskNotice', () => {
     const page = renderTaskNotice({
       kind: 'link-replaced',
       locale: 'en',
-      task: makeTask({ summary: { ...makeTask().summary, title: `T ${hostile}` } }),
+      task: makeTask({ title: `T ${hostile}` }),
       detail: { to: `Zhao ${hostile}`, at: `x ${attributeBreaker}` },
     });
     expect(page).not.toContain('<script');

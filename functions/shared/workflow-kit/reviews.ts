@@ -10,7 +10,7 @@ export interface Review {
   version: number;
   /** The step (state) name, e.g. `Supervisor review`. */
   step: string;
-  /** The task decided; `skip:<step>` for a level skipped by policy. */
+  /** The task decided; `<task>:skip<n>:<step>` for the n-th level that task's decision let the policy skip. */
   taskId: string;
   outcome: OutcomeId;
   by: string;

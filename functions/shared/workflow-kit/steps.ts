@@ -11,13 +11,13 @@ import type { Clock } from '../clock.ts';
 import type { Mailer } from '../mailer.ts';
 import type { PeopleRepository } from '../people-repository.ts';
 import { describeEarlierComments, renderEndingMail, renderNeedsAttentionMail } from './kit-mail.ts';
-import { type Review, type ReviewStore, reviewsOf } from './reviews.ts';
+import { approversOf, type Review, type ReviewStore, reviewsOf } from './reviews.ts';
 import { type Attention, MissingSubject, StaleSubject, type Subject, type SubjectRef } from './subject.ts';
 import type { Workflow } from './workflow.ts';
 
 /** What the kit's steps read and write besides the workflow's own subjects. */
 export interface KitDeps {
-  reviews: ReviewStore;
+  reviews: Pick<ReviewStore, 'add' | 'of'>;
   tasks: { get(id: string): Promise<Task | undefined> };
   audit: Pick<AuditTrail, 'record'>;
   people: Pick<PeopleRepository, 'get' | 'getMany'>;
@@ -66,11 +66,16 @@ export class UnknownStep extends Error {
 export async function prepareTask<S extends Subject, D>(
   workflow: Workflow<S, D>,
   deps: D,
+  kit: Pick<KitDeps, 'reviews'>,
   request: OpenTaskRequest,
 ): Promise<OpenTaskInput> {
   const step = workflow.humanSteps[request.stateName];
   if (!step) throw new UnknownStep(`${workflow.slug} has no human step named "${request.stateName}"`);
   let subject = await loadSubject(workflow, deps, request.subject);
+  // One approval per person: who approved this version before may not decide this step too.
+  const excluded = step.excludeEarlierApprovers
+    ? approversOf(await kit.reviews.of(subject.id), subject.version)
+    : [];
   if (step.status !== undefined && subject.status !== step.status) {
     subject = await workflow.subjects(deps).save({ ...subject, status: step.status });
   }
@@ -83,7 +88,7 @@ export async function prepareTask<S extends Subject, D>(
     title: workflow.title(subject),
     assignee: await step.assignee(subject, deps),
     requester: workflow.requester(subject),
-    excluded: [],
+    excluded,
     outcomes: [...step.outcomes],
     fields: step.fields?.(subject) ?? [],
     sla: step.sla(deps),
@@ -153,6 +158,16 @@ export async function recordDecision<S extends Subject, D>(
   };
   const reviews = known ? existing : [...existing, review];
   const after = (await workflow.afterDecision?.({ subject, review, reviews, deps })) ?? {};
+  if (after.effect && !known) {
+    // The decision became something else (signing refused: `content-changed`): the trail says so.
+    await kit.audit.record({
+      subjectId: subject.id,
+      at: kit.clock.now().toISOString(),
+      actor: 'system',
+      action: after.effect,
+      detail: { version: subject.version, step: review.step, taskId: review.taskId, outcome: review.outcome },
+    });
+  }
   await kit.reviews.add({
     ...review,
     ...(after.effect ? { effect: after.effect } : {}),
@@ -200,7 +215,8 @@ export async function finishReview<S extends Subject, D>(
       at: now,
       actor: 'system',
       action: input.ending,
-      detail: { version: subject.version, status: ending.status },
+      // What the workflow's own ending work changed (approved total, follow-ups started or not deployed) goes too.
+      detail: { version: subject.version, status: ending.status, ...changes },
     });
   }
   if (input.ending === 'expired' || subject.endedMailAt) return;
