@@ -9,7 +9,11 @@ import { listWorkflowSlugs } from '#workflows/definitions.ts';
 import { type Registry, type Uses, registry as workflowRegistry } from '#workflows/registry.ts';
 import type { DeploymentConfig } from './config.ts';
 import { Api } from './constructs/api.ts';
-import { BusinessFunction, type BusinessFunctionProps, stateMachineArn } from './constructs/business-function.ts';
+import {
+  BusinessFunction,
+  type BusinessFunctionProps,
+  stateMachineArn,
+} from './constructs/business-function.ts';
 import { Mailer } from './constructs/mailer.ts';
 import { Monitoring } from './constructs/monitoring.ts';
 import { BusinessTable } from './constructs/table.ts';

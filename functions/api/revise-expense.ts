@@ -5,20 +5,11 @@ import { claimInputSchema } from '#expense-approval/model.ts';
 import { expenseApproval } from '#expense-approval/workflow.ts';
 import { requireRole } from '#shared/access.ts';
 import { businessIdSchema } from '#shared/business-ids.ts';
-import { processClock } from '#shared/clock.ts';
 import { apiHandler } from '#shared/http.ts';
-import { lazy } from '#shared/lazy.ts';
-import { auditFromEnv, nextIdFromEnv, peopleFromEnv } from '#shared/table.ts';
-import { workflowDepsFromEnv } from '#shared/workflow-kit/handlers.ts';
-import { starterFromEnv } from '#shared/workflow-starter.ts';
+import { peopleFromEnv } from '#shared/table.ts';
+import { filingDepsFromEnv } from '#shared/workflow-kit/filing-deps.ts';
 
-const deps = lazy(() => ({
-  ...workflowDepsFromEnv(expenseApproval)(),
-  audit: auditFromEnv(),
-  starter: starterFromEnv(),
-  clock: processClock,
-  nextId: nextIdFromEnv(),
-}));
+const deps = filingDepsFromEnv(expenseApproval);
 
 export const handler = apiHandler(
   { access: 'signed-in', path: z.object({ id: businessIdSchema('EX') }), body: claimInputSchema },

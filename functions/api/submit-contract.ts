@@ -3,22 +3,13 @@ import { submitContract } from '#contract-review/contract-filing.ts';
 import { contractInputSchema } from '#contract-review/model.ts';
 import { contractReview } from '#contract-review/workflow.ts';
 import { requireRole } from '#shared/access.ts';
-import { processClock } from '#shared/clock.ts';
 import { apiHandler } from '#shared/http.ts';
 import { idempotencyKeyOf, once, requestFingerprint } from '#shared/idempotency.ts';
-import { lazy } from '#shared/lazy.ts';
-import { auditFromEnv, nextIdFromEnv, peopleFromEnv } from '#shared/table.ts';
-import { workflowDepsFromEnv } from '#shared/workflow-kit/handlers.ts';
-import { starterFromEnv } from '#shared/workflow-starter.ts';
+import { peopleFromEnv } from '#shared/table.ts';
+import { filingDepsFromEnv } from '#shared/workflow-kit/filing-deps.ts';
 import { idempotencyStore } from './idempotency-store.ts';
 
-export const filingDeps = lazy(() => ({
-  ...workflowDepsFromEnv(contractReview)(),
-  audit: auditFromEnv(),
-  starter: starterFromEnv(),
-  clock: processClock,
-  nextId: nextIdFromEnv(),
-}));
+export const filingDeps = filingDepsFromEnv(contractReview);
 
 export const handler = apiHandler(
   { access: 'signed-in', body: contractInputSchema },

@@ -1,7 +1,7 @@
 // What a human task is: the request a workflow sends to open one, the stored task, outcomes, fields and decision.
 import * as z from 'zod';
 import type { Money } from '#shared/money.ts';
-import { emailSchema, roles } from '#shared/people.ts';
+import { roles } from '#shared/people.ts';
 import { type SubjectRef, subjectRefSchema } from '#shared/workflow-kit/subject.ts';
 
 /** Stable outcome ids (DESIGN §5), used in forms, the API and the task result. */

@@ -18,6 +18,9 @@ const examples: Record<IdPrefix, string> = {
 export const businessIdPattern = (...prefixes: readonly IdPrefix[]): RegExp =>
   new RegExp(`^(${prefixes.join('|')})-\\d{4}-\\d{5}$`);
 
+/** What a workflow execution is about: a business id, or a part of one (`CT-2026-00042-I2`, its second installment). */
+export const subjectIdPattern = new RegExp(`^(${idPrefixes.join('|')})-\\d{4}-\\d{5}(-[A-Z]\\d{1,3})?$`);
+
 /** A path or body field holding one of these ids; the message shows what one looks like. */
 export function businessIdSchema(...prefixes: [IdPrefix, ...IdPrefix[]]) {
   const shown = prefixes.map((prefix) => examples[prefix]).join(' or ');

@@ -7,6 +7,7 @@ import { DefinitionBody, LogLevel, StateMachine, StateMachineType } from 'aws-cd
 import { Construct } from 'constructs';
 import { placeholdersOf, readDefinitionText } from '#workflows/definitions.ts';
 import type { Registry } from '#workflows/registry.ts';
+import { stateMachineArn } from './business-function.ts';
 
 export interface WorkflowProps {
   stage: string;
@@ -23,7 +24,6 @@ export class Workflow extends Construct {
 
   constructor(scope: Construct, id: string, props: WorkflowProps) {
     super(scope, id);
-    const stack = Stack.of(this);
     const text = readDefinitionText(props.slug, props.definitionsDir);
     const substitutions: Record<string, string> = {};
     const invoked: IFunction[] = [];
@@ -40,12 +40,7 @@ export class Workflow extends Construct {
         invoked.push(fn);
       } else {
         // By name, not by reference: two workflows that start each other would otherwise form a cycle.
-        substitutions[name] = stack.formatArn({
-          service: 'states',
-          resource: 'stateMachine',
-          resourceName: `${props.stage}-${spec.slug}`,
-          arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-        });
+        substitutions[name] = stateMachineArn(this, props.stage, spec.slug);
         children.push(`${props.stage}-${spec.slug}`);
       }
     }

@@ -33,6 +33,21 @@ afterAll(async () => {
 
 const period = () => localDate(sandbox.clock.now()).slice(0, 7);
 
+/** A claim of one travel item of `fen`, dated today. */
+const claimBody = (costCenter: string, fen: number) => ({
+  title: 'Customer visit',
+  costCenter,
+  items: [
+    {
+      category: 'travel',
+      amount: { amount: fen, currency: 'CNY' },
+      date: localDate(sandbox.clock.now()),
+      description: 'Flights',
+      receipt: 'R-1',
+    },
+  ],
+});
+
 /** Files a 6,000 CNY claim (three levels) on a fresh 10,000 CNY budget and has every reviewer approve it. */
 async function approvedClaim(): Promise<{ id: string; costCenter: string }> {
   const costCenter = `FAULT-${++costCenters}`;
@@ -42,19 +57,7 @@ async function approvedClaim(): Promise<{ id: string; costCenter: string }> {
   });
   const filed = await sandbox.request('POST', '/expenses', {
     token: tokens[rep],
-    json: {
-      title: 'Customer visit',
-      costCenter,
-      items: [
-        {
-          category: 'travel',
-          amount: { amount: 600_000, currency: 'CNY' },
-          date: localDate(sandbox.clock.now()),
-          description: 'Flights',
-          receipt: 'R-1',
-        },
-      ],
-    },
+    json: claimBody(costCenter, 600_000),
   });
   expect(filed.status).toBe(201);
   const { id } = filed.json<{ id: string }>();
@@ -121,19 +124,7 @@ describe('a step that fails', () => {
     // The submitter may send it again; it goes round as its next version.
     const again = await sandbox.request('PUT', `/expenses/${id}`, {
       token: tokens[rep],
-      json: {
-        title: 'Customer visit',
-        costCenter,
-        items: [
-          {
-            category: 'travel',
-            amount: { amount: 100_000, currency: 'CNY' },
-            date: localDate(sandbox.clock.now()),
-            description: 'Flights',
-            receipt: 'R-1',
-          },
-        ],
-      },
+      json: claimBody(costCenter, 100_000),
     });
     expect(again.status).toBe(200);
     expect(again.json()).toMatchObject({ status: 'IN_REVIEW', version: 2 });

@@ -361,7 +361,10 @@ describe('starting a review', () => {
     const started: string[] = [];
     const starter = {
       canStart: () => true,
-      start: async (_: string, name: string) => (started.push(name), 'arn'),
+      start: async (_: string, name: string) => {
+        started.push(name);
+        return 'arn';
+      },
     };
     await startReview(starter, 'test-requests', ref, async () => {});
     expect(started).toEqual(['EX-2026-00001-r2']);

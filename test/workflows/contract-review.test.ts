@@ -129,7 +129,10 @@ describe('deadlines and failures', () => {
     const run = await contracts.run(['approve', 'sign'], {
       RunContractChecksFunction: (() => {
         const flaky = failing('Lambda.TooManyRequestsException', 1);
-        return (payload, state) => (flaky(payload, state), checks(false)(payload, state));
+        return (payload, state) => {
+          flaky(payload, state);
+          return checks(false)(payload, state);
+        };
       })(),
     });
     expect(run.status).toBe('SUCCEEDED');

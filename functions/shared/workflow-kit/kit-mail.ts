@@ -1,7 +1,7 @@
 // The kit's words to people: how a review ended, that it needs attention, and earlier comments on a task page.
 import { wording } from '#human-tasks/wording.ts';
 import type { OutgoingMail } from '../mailer.ts';
-import { renderOutcomeMail } from '../outcome-mail.ts';
+import { type OutcomeNotice, renderOutcomeMail } from '../outcome-mail.ts';
 import type { Locale, Person } from '../people.ts';
 import type { PeopleRepository } from '../people-repository.ts';
 import type { Bilingual } from '../words.ts';
@@ -23,33 +23,10 @@ interface MailTo {
   recipient: Pick<Person, 'name' | 'locale'> | undefined;
 }
 
-export function renderEndingMail<S extends Subject, D>(
-  input: MailTo & {
-    workflow: Workflow<S, D>;
-    subject: S;
-    ending: Ending<S>;
-    reason: string | undefined;
-    by: string | undefined;
-  },
-): OutgoingMail {
-  const { workflow, subject, ending } = input;
-  return renderOutcomeMail({
-    to: input.to,
-    name: input.recipient?.name ?? input.to,
-    locale: input.recipient?.locale ?? 'zh-CN',
-    what: workflow.words.subject,
-    id: subject.id,
-    title: workflow.title(subject),
-    outcome: ending.outcome,
-    amount: workflow.amount?.(subject),
-    reason: input.reason || undefined,
-    by: input.by,
-    next: ending.next,
-  });
-}
-
-export function renderNeedsAttentionMail<S extends Subject, D>(
-  input: MailTo & { workflow: Workflow<S, D>; subject: S },
+/** The mail about how a subject's review went, to its requester, in their locale. */
+function renderSubjectMail<S extends Subject, D>(
+  input: MailTo & { workflow: Workflow<S, D>; subject: S; outcome: Bilingual; next?: Bilingual },
+  extra: { amount?: OutcomeNotice['amount']; reason?: string; by?: string } = {},
 ): OutgoingMail {
   const { workflow, subject } = input;
   return renderOutcomeMail({
@@ -59,9 +36,32 @@ export function renderNeedsAttentionMail<S extends Subject, D>(
     what: workflow.words.subject,
     id: subject.id,
     title: workflow.title(subject),
-    outcome: needsAttention.outcome,
-    next: needsAttention.next,
+    outcome: input.outcome,
+    next: input.next,
+    ...extra,
   });
+}
+
+export function renderEndingMail<S extends Subject, D>(
+  input: MailTo & {
+    workflow: Workflow<S, D>;
+    subject: S;
+    ending: Ending<S>;
+    reason: string | undefined;
+    by: string | undefined;
+  },
+): OutgoingMail {
+  const { ending } = input;
+  return renderSubjectMail(
+    { ...input, outcome: ending.outcome, next: ending.next },
+    { amount: input.workflow.amount?.(input.subject), reason: input.reason || undefined, by: input.by },
+  );
+}
+
+export function renderNeedsAttentionMail<S extends Subject, D>(
+  input: MailTo & { workflow: Workflow<S, D>; subject: S },
+): OutgoingMail {
+  return renderSubjectMail({ ...input, ...needsAttention });
 }
 
 /** Earlier decisions with a comment, as a task page shows them: who, when, at which step, what they decided. */

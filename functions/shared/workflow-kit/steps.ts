@@ -136,7 +136,7 @@ export async function recordDecision<S extends Subject, D>(
   const subject = await loadSubject(workflow, deps, input.subject);
   const task = await kit.tasks.get(input.decision.taskId);
   const decision = task?.decision;
-  if (!task || task.status !== 'DECIDED' || !decision || task.subject.id !== subject.id) {
+  if (task?.status !== 'DECIDED' || !decision || task.subject.id !== subject.id) {
     throw new UnknownDecision(`task ${input.decision.taskId} is not a decided task of ${subject.id}`);
   }
   if (task.subject.version !== subject.version) {

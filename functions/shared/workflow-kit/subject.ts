@@ -1,5 +1,6 @@
 // What an execution carries about its business object: its kind, id and version; never the document itself.
 import * as z from 'zod';
+import { subjectIdPattern } from '../business-ids.ts';
 
 /**
  * `{kind: 'expense-claim', id: 'EX-2026-00012', version: 2}`. The version is the subject's business version (a
@@ -8,7 +9,7 @@ import * as z from 'zod';
 export const subjectRefSchema = z
   .object({
     kind: z.string().regex(/^[a-z][a-z-]*$/, 'a subject kind is a lower-case slug'),
-    id: z.string().regex(/^[A-Z]{2}-\d{4}-\d{5}(-[A-Z]\d{1,3})?$/, 'a business id looks like EX-2026-00012'),
+    id: z.string().regex(subjectIdPattern, 'a business id looks like EX-2026-00012'),
     version: z.number().int().positive(),
   })
   .strict();
