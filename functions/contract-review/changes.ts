@@ -1,87 +1,98 @@
-// What changed between two versions of a contract, as short English sentences for legal.
-import { formatMoney } from '#shared/money.ts';
+// What changed between two versions of a contract, as records the contract's words turn into sentences for legal.
+import type { Money } from '#shared/money.ts';
 import type { ContractContent, ContractItem, PaymentTerm } from './model.ts';
 
+/** The terms of a payment term, apart from its label. */
+export type TermTerms = Pick<PaymentTerm, 'percent' | 'trigger' | 'dueDays'>;
+
+/** One difference between two versions; the contract's words say it in the reader's language. */
+export type Change =
+  | { field: 'title'; before: string; after: string }
+  | { field: 'customer'; before: ContractContent['customer']; after: ContractContent['customer'] }
+  | { field: 'amount'; before: Money; after: Money }
+  | { field: 'delivery-date'; before: string; after: string }
+  | { field: 'term'; label: string; before: TermTerms; after: TermTerms }
+  | { field: 'term-removed' | 'term-added'; term: PaymentTerm }
+  | { field: 'terms-reordered' | 'items-reordered'; before: string[]; after: string[] }
+  | { field: 'item-description' | 'item-quality'; sku: string; before: string; after: string }
+  | { field: 'item-quantity'; sku: string; before: number; after: number }
+  | { field: 'item-removed' | 'item-added'; item: ContractItem }
+  | { field: 'document'; change: 'added' | 'removed' | 'changed' }
+  /** Stands for the changes left out once the list is long enough to read. */
+  | { field: 'more'; count: number };
+
 /**
- * The differences from `before` to `after`, one sentence each, in the order of the contract's fields; `[]` when
- * nothing changed. Terms are matched by label and items by SKU (exactly as written; a repeated label or SKU is
- * matched by its occurrence). A changed order of the same terms or items is reported too, because it changes the
- * content hash: an empty list means the approvals on `before` still hold for `after`.
+ * The differences from `before` to `after`, in the order of the contract's fields; `[]` when nothing changed. Terms
+ * are matched by label and items by SKU (exactly as written; a repeated label or SKU is matched by its occurrence). A
+ * changed order of the same terms or items is reported too, because it changes the content hash: an empty list means
+ * the approvals on `before` still hold for `after`.
  */
-export function describeChanges(before: ContractContent, after: ContractContent): string[] {
-  const changes: string[] = [];
-  if (before.title !== after.title) changes.push(`Title: ${quote(before.title)} → ${quote(after.title)}`);
+export function describeChanges(before: ContractContent, after: ContractContent): Change[] {
+  const changes: Change[] = [];
+  if (before.title !== after.title)
+    changes.push({ field: 'title', before: before.title, after: after.title });
   if (before.customer.name !== after.customer.name || before.customer.email !== after.customer.email) {
-    changes.push(`Customer: ${customer(before)} → ${customer(after)}`);
+    changes.push({ field: 'customer', before: before.customer, after: after.customer });
   }
   if (before.amount.amount !== after.amount.amount || before.amount.currency !== after.amount.currency) {
-    changes.push(`Amount: ${formatMoney(before.amount, 'en')} → ${formatMoney(after.amount, 'en')}`);
+    changes.push({ field: 'amount', before: before.amount, after: after.amount });
   }
   if (before.deliveryDate !== after.deliveryDate) {
-    changes.push(`Delivery date: ${before.deliveryDate} → ${after.deliveryDate}`);
+    changes.push({ field: 'delivery-date', before: before.deliveryDate, after: after.deliveryDate });
   }
 
   const terms = matchBy(before.paymentTerms, after.paymentTerms, (term) => term.label);
   for (const [old, now] of terms.matched) {
-    const from = describeTerm(old);
-    const to = describeTerm(now);
-    if (from !== to) changes.push(`Payment term ${quote(now.label)}: ${from} → ${to}`);
+    if (old.percent !== now.percent || old.trigger !== now.trigger || old.dueDays !== now.dueDays) {
+      changes.push({ field: 'term', label: now.label, before: termsOf(old), after: termsOf(now) });
+    }
   }
-  for (const term of terms.removed)
-    changes.push(`Payment term removed: ${quote(term.label)}, ${describeTerm(term)}`);
-  for (const term of terms.added)
-    changes.push(`Payment term added: ${quote(term.label)}, ${describeTerm(term)}`);
-  if (terms.reordered) {
-    changes.push(
-      `Payment terms reordered: ${terms.reordered.before.map(quote).join(', ')} → ${terms.reordered.after.map(quote).join(', ')}`,
-    );
-  }
+  for (const term of terms.removed) changes.push({ field: 'term-removed', term });
+  for (const term of terms.added) changes.push({ field: 'term-added', term });
+  if (terms.reordered) changes.push({ field: 'terms-reordered', ...terms.reordered });
 
   const items = matchBy(before.items, after.items, (item) => item.sku);
-  for (const [old, now] of items.matched) changes.push(...describeItemChanges(old, now));
-  for (const item of items.removed) changes.push(`Item removed: ${describeItem(item)}`);
-  for (const item of items.added) changes.push(`Item added: ${describeItem(item)}`);
-  if (items.reordered) {
-    changes.push(
-      `Items reordered: ${items.reordered.before.join(', ')} → ${items.reordered.after.join(', ')}`,
-    );
-  }
+  for (const [old, now] of items.matched) changes.push(...itemChanges(old, now));
+  for (const item of items.removed) changes.push({ field: 'item-removed', item });
+  for (const item of items.added) changes.push({ field: 'item-added', item });
+  if (items.reordered) changes.push({ field: 'items-reordered', ...items.reordered });
 
   // The link itself is usually a long pre-signed URL that says nothing to a reader; that it changed is what matters.
-  if (!before.documentUrl && after.documentUrl) changes.push('Document link added');
-  else if (before.documentUrl && !after.documentUrl) changes.push('Document link removed');
-  else if (before.documentUrl !== after.documentUrl) changes.push('Document link changed');
+  if (!before.documentUrl && after.documentUrl) changes.push({ field: 'document', change: 'added' });
+  else if (before.documentUrl && !after.documentUrl) changes.push({ field: 'document', change: 'removed' });
+  else if (before.documentUrl !== after.documentUrl) changes.push({ field: 'document', change: 'changed' });
 
   return changes;
 }
 
-const quote = (text: string): string => `"${text}"`;
+/** At most `limit` changes, the rest counted in one last entry, so a version item stays small. */
+export function capChanges(changes: Change[], limit: number): Change[] {
+  if (changes.length <= limit) return changes;
+  return [...changes.slice(0, limit), { field: 'more', count: changes.length - limit }];
+}
 
-const customer = (content: ContractContent): string => `${content.customer.name} <${content.customer.email}>`;
+const termsOf = ({ percent, trigger, dueDays }: PaymentTerm): TermTerms => ({ percent, trigger, dueDays });
 
-const triggerWords: Record<PaymentTerm['trigger'], string> = {
-  signing: 'on signing',
-  delivery: 'on delivery',
-  acceptance: 'on acceptance',
-};
-
-const describeTerm = (term: PaymentTerm): string =>
-  `${term.percent}% ${triggerWords[term.trigger]}, due ${term.dueDays} ${term.dueDays === 1 ? 'day' : 'days'}`;
-
-const describeItem = (item: ContractItem): string =>
-  `${item.sku}, ${item.quantity} × ${quote(item.description)}, quality standard ${quote(item.qualityStandard)}`;
-
-function describeItemChanges(old: ContractItem, now: ContractItem): string[] {
-  const changes: string[] = [];
+function itemChanges(old: ContractItem, now: ContractItem): Change[] {
+  const changes: Change[] = [];
   if (old.description !== now.description) {
-    changes.push(`Item ${now.sku}: description ${quote(old.description)} → ${quote(now.description)}`);
+    changes.push({
+      field: 'item-description',
+      sku: now.sku,
+      before: old.description,
+      after: now.description,
+    });
   }
-  if (old.quantity !== now.quantity)
-    changes.push(`Item ${now.sku}: quantity ${old.quantity} → ${now.quantity}`);
+  if (old.quantity !== now.quantity) {
+    changes.push({ field: 'item-quantity', sku: now.sku, before: old.quantity, after: now.quantity });
+  }
   if (old.qualityStandard !== now.qualityStandard) {
-    changes.push(
-      `Item ${now.sku}: quality standard ${quote(old.qualityStandard)} → ${quote(now.qualityStandard)}`,
-    );
+    changes.push({
+      field: 'item-quality',
+      sku: now.sku,
+      before: old.qualityStandard,
+      after: now.qualityStandard,
+    });
   }
   return changes;
 }

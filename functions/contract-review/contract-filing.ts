@@ -5,7 +5,7 @@ import { type Clock, localDate } from '#shared/clock.ts';
 import { DomainError, forbidden, InvalidInput, notFound } from '#shared/errors.ts';
 import { startReview } from '#shared/workflow-kit/start.ts';
 import type { WorkflowStarter } from '#shared/workflow-starter.ts';
-import { describeChanges } from './changes.ts';
+import { capChanges, describeChanges } from './changes.ts';
 import { contentHash } from './content-hash.ts';
 import { draftProblems } from './contract-rules.ts';
 import type { Contract, ContractContent, ContractVersion } from './model.ts';
@@ -33,7 +33,7 @@ async function newVersion(
   const today = localDate(now);
   const problems = draftProblems(content, today);
   if (problems.length > 0) throw new InvalidInput(problems);
-  const changes = previous ? describeChanges(previous, content) : [];
+  const changes = previous ? capChanges(describeChanges(previous, content), contractLimits.changes) : [];
   return {
     contractId,
     version: number,
@@ -42,13 +42,7 @@ async function newVersion(
     submittedAt: now.toISOString(),
     // Findings as of submission; the workflow's automatic checks confirm them when review starts.
     findings: await checkContent(deps, content, today),
-    changes:
-      changes.length > contractLimits.changes
-        ? [
-            ...changes.slice(0, contractLimits.changes),
-            `… and ${changes.length - contractLimits.changes} more changes`,
-          ]
-        : changes,
+    changes,
   };
 }
 

@@ -3,6 +3,7 @@ import * as z from 'zod';
 import { type Money, moneySchema } from '#shared/money.ts';
 import { emailSchema } from '#shared/people.ts';
 import type { Subject } from '#shared/workflow-kit/subject.ts';
+import type { Change } from './changes.ts';
 
 export const paymentTriggers = ['signing', 'delivery', 'acceptance'] as const;
 export type PaymentTrigger = (typeof paymentTriggers)[number];
@@ -57,12 +58,27 @@ export type ContractContent = z.infer<typeof contractInputSchema>;
 
 export type Severity = 'info' | 'warning' | 'high';
 
-export interface Finding {
-  /** Stable id of the rule, e.g. `long-credit`. */
-  rule: string;
-  severity: Severity;
-  message: string;
+/** What each automatic check records: the numbers a reader's sentence is made of (words.ts makes the sentence). */
+export interface FindingParams {
+  'advance-too-low': { advancePercent: number; amount: Money; largeFrom: Money; minPercent: number };
+  'long-credit': {
+    label: string;
+    percent: number;
+    trigger: PaymentTrigger;
+    dueDays: number;
+    maxDays: number;
+  };
+  'short-delivery': { deliveryDate: string; leadDays: number; minLeadDays: number };
+  'customer-overdue': { count: number; amount: Money };
+  'missing-document': Record<string, never>;
+  'duplicate-term-label': { labels: string[] };
 }
+export type FindingRule = keyof FindingParams;
+
+/** One automatic finding: its rule's stable id, how serious it is, and its numbers. */
+export type Finding = {
+  [R in FindingRule]: { rule: R; severity: Severity; params: FindingParams[R] };
+}[FindingRule];
 
 export interface ContractVersion {
   contractId: string;
@@ -73,8 +89,8 @@ export interface ContractVersion {
   submittedAt: string;
   /** The automatic checks' findings, once they have run for this version. */
   findings?: Finding[];
-  /** What changed from the previous version, in words, for legal. */
-  changes: string[];
+  /** What changed from the previous version, for legal. */
+  changes: Change[];
 }
 
 export type ContractStatus =

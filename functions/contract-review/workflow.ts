@@ -1,18 +1,19 @@
 // The contract review workflow for the kit: automatic checks, legal, the director for large contracts, signing.
 import { localDate, processClock } from '#shared/clock.ts';
+import { ConfigurationError } from '#shared/env.ts';
 import { lazy } from '#shared/lazy.ts';
 import { PeopleRepository } from '#shared/people-repository.ts';
 import { loadSubject } from '#shared/workflow-kit/steps.ts';
 import type { SubjectRef } from '#shared/workflow-kit/subject.ts';
 import type { Workflow } from '#shared/workflow-kit/workflow.ts';
-import { starterFromEnv, type WorkflowStarter } from '#shared/workflow-starter.ts';
+import type { WorkflowStarter } from '#shared/workflow-starter.ts';
 import { contentHash } from './content-hash.ts';
 import { ContractRepository } from './contract-repository.ts';
 import { contractSteps, needsDirectorReview, standingApprovals, termAmounts } from './contract-rules.ts';
 import { contractFindings } from './findings.ts';
 import type { Contract, ContractContent, Finding } from './model.ts';
 import { type ContractPolicy, readContractPolicy } from './policy.ts';
-import { contractWords as words } from './words.ts';
+import { describeChange, describeFinding, contractWords as words } from './words.ts';
 
 /** Started once a contract is signed; each exists only once its workflow is built and deployed. */
 export const followUpWorkflows = ['order-handoff', 'payment-collection'] as const;
@@ -24,6 +25,14 @@ export interface ContractDeps {
   /** Starts the follow-on workflows deployed with this stage; configured only for the step that does. */
   followOns(): WorkflowStarter;
 }
+
+/**
+ * The other contract functions start nothing: steps/finish.ts supplies the real starter, so only its bundle carries
+ * the Step Functions client.
+ */
+const noFollowOns = (): WorkflowStarter => {
+  throw new ConfigurationError('This function does not start the follow-up workflows');
+};
 
 const policy = lazy(() => readContractPolicy(process.env.CONTRACT_POLICY));
 
@@ -70,7 +79,7 @@ export const contractReview: Workflow<Contract, ContractDeps> = {
     contracts: new ContractRepository(table),
     people: new PeopleRepository(table.db, table.tableName),
     policy,
-    followOns: starterFromEnv,
+    followOns: noFollowOns,
   }),
   subjects: (deps) => deps.contracts,
   requester: (contract) => contract.submitter,
@@ -116,11 +125,11 @@ export const contractReview: Workflow<Contract, ContractDeps> = {
       facts: [
         { label: label('customer'), value: `${content.customer.name} <${content.customer.email}>` },
         { label: label('amount'), value: content.amount },
-        { label: label('deliveryDate'), value: content.deliveryDate },
+        { label: label('deliveryDate'), value: { date: content.deliveryDate } },
         { label: label('version'), value: version.version },
         { label: label('submittedBy'), value: submitter?.name ?? contract.submitter },
-        { label: label('contentHash'), value: contentHash(content) },
-        ...(content.documentUrl ? [{ label: label('document'), value: content.documentUrl }] : []),
+        { label: label('contentHash'), value: { hash: contentHash(content) } },
+        ...(content.documentUrl ? [{ label: label('document'), value: { url: content.documentUrl } }] : []),
       ],
       lines: [
         ...content.paymentTerms.map((term, i) => ({
@@ -133,11 +142,14 @@ export const contractReview: Workflow<Contract, ContractDeps> = {
           note: item.qualityStandard,
         })),
       ],
-      findings: (version.findings ?? []).map((f) => ({ severity: f.severity, message: f.message })),
+      findings: (version.findings ?? []).map((f) => ({
+        severity: f.severity,
+        message: describeFinding(f, locale),
+      })),
       history: version.changes.map((change) => ({
         at: version.submittedAt,
         by: submitter?.name ?? contract.submitter,
-        text: words.change[locale](version.version, change),
+        text: words.change[locale](version.version, describeChange(change, locale)),
       })),
     };
   },

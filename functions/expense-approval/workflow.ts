@@ -2,6 +2,7 @@
 import { ApplicationRepository } from '#expense-application/application-repository.ts';
 import { lazy } from '#shared/lazy.ts';
 import { PeopleRepository } from '#shared/people-repository.ts';
+import { colon, formatDate } from '#shared/words.ts';
 import { approversOf, type Review, reviewsOf } from '#shared/workflow-kit/reviews.ts';
 import { SubjectItems } from '#shared/workflow-kit/subject-items.ts';
 import type { Workflow } from '#shared/workflow-kit/workflow.ts';
@@ -89,8 +90,12 @@ export const expenseApproval: Workflow<Claim, ClaimDeps> = {
         claim.items.map((item, i) => ({
           name: `item${i}Approved`,
           label: {
-            'zh-CN': words.approveLess['zh-CN'](i + 1, words.categories[item.category]['zh-CN'], item.date),
-            en: words.approveLess.en(i + 1, words.categories[item.category].en, item.date),
+            'zh-CN': words.approveLess['zh-CN'](
+              i + 1,
+              words.categories[item.category]['zh-CN'],
+              formatDate(item.date, 'zh-CN'),
+            ),
+            en: words.approveLess.en(i + 1, words.categories[item.category].en, formatDate(item.date, 'en')),
           },
           type: 'money' as const,
           currency: 'CNY' as const,
@@ -120,7 +125,7 @@ export const expenseApproval: Workflow<Claim, ClaimDeps> = {
           : []),
       ],
       lines: claim.items.map((item) => ({
-        label: `${item.date} ${words.categories[item.category][locale]}${locale === 'zh-CN' ? '：' : ': '}${item.description}`,
+        label: `${formatDate(item.date, locale)} ${words.categories[item.category][locale]}${colon[locale]}${item.description}`,
         value: item.amount,
         ...(item.receipt ? { note: words.receipt[locale](item.receipt) } : {}),
       })),

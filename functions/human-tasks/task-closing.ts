@@ -2,9 +2,11 @@
 import type { AuditTrail } from '#shared/audit.ts';
 import type { Clock } from '#shared/clock.ts';
 import type { Mailer } from '#shared/mailer.ts';
+import type { Locale } from '#shared/people.ts';
 import type { PeopleRepository } from '#shared/people-repository.ts';
 import { renderExpiryNotice } from './task-mail.ts';
 import { type StoredTask, TaskConflict, type TaskRepository } from './task-repository.ts';
+import type { SubjectNames } from './task-subjects.ts';
 
 export interface ClosingDeps {
   tasks: Pick<TaskRepository, 'ofSubject' | 'get' | 'replace'>;
@@ -22,6 +24,7 @@ export async function closeExpiredTasks(
   deps: ClosingDeps,
   subjectId: string,
   executionArn: string,
+  names: (task: StoredTask, locale: Locale) => SubjectNames,
 ): Promise<number> {
   const now = deps.clock.now();
   let closed = 0;
@@ -38,9 +41,11 @@ export async function closeExpiredTasks(
     });
     const requester = await deps.people.get(task.requester);
     const assignee = await deps.people.get(task.assignee);
+    const locale = requester?.locale ?? 'zh-CN';
     const notice = renderExpiryNotice({
       task,
-      locale: requester?.locale ?? 'zh-CN',
+      names: names(task, locale),
+      locale,
       recipientName: requester?.name ?? task.requester,
       assigneeName: assignee?.name ?? task.assignee,
     });

@@ -20,11 +20,15 @@ export function taskReadDeps(): TaskReadDeps {
   if (!reading) {
     const table = tableFromEnv();
     const people = new PeopleRepository(table.db, table.tableName);
+    const tasks = new TaskRepository(table.db, table.tableName);
     reading = {
-      tasks: new TaskRepository(table.db, table.tableName),
+      tasks,
       people,
       clock: processClock,
-      subjects: workflowSubjects({ reviews: new ReviewStore(table.db, table.tableName), people }, table),
+      subjects: workflowSubjects(
+        { reviews: new ReviewStore(table.db, table.tableName), people, tasks },
+        table,
+      ),
     };
   }
   return reading;

@@ -1,10 +1,12 @@
-// The emails about a task: to its assignee (opened, reminder, escalated) and to its requester when it expires unanswered.
+// The emails about a task: to its assignee (opened, reminder, escalated), to whoever it moved away from, and at expiry.
 import { html, type SafeHtml } from '#shared/html.ts';
 import type { Locale } from '#shared/people.ts';
-import type { OutcomeId, Task, TaskSummary } from './task-model.ts';
-import { type Severity, type TaskWording, wording } from './wording.ts';
+import { shortHash } from '#shared/words.ts';
+import type { OutcomeId, SummaryValue, Task, TaskSummary } from './task-model.ts';
+import type { SubjectNames } from './task-subjects.ts';
+import { type Severity, type TaskMailKind, type TaskWords, taskWords } from './words.ts';
 
-export type TaskMailKind = 'opened' | 'reminder' | 'escalated';
+export type { TaskMailKind };
 
 export interface RenderedMail {
   subject: string;
@@ -16,7 +18,7 @@ export interface RenderedMail {
 const style = {
   body: 'margin:0;padding:0;background:#f4f5f7;',
   frame:
-    'max-width:640px;margin:0 auto;padding:24px 20px;background:#ffffff;color:#1f2328;font-family:-apple-system,"Segoe UI","PingFang SC","Microsoft YaHei",Arial,sans-serif;font-size:15px;line-height:1.6;',
+    'max-width:640px;margin:0 auto;padding:24px 20px;background:#ffffff;color:#1f2328;font-family:-apple-system,"Segoe UI","PingFang SC","Microsoft YaHei",Arial,sans-serif;font-size:15px;line-height:1.6;overflow-wrap:anywhere;',
   h1: 'font-size:20px;line-height:1.4;margin:16px 0 4px;',
   h2: 'font-size:16px;margin:20px 0 6px;',
   muted: 'color:#57606a;margin:0 0 12px;',
@@ -32,7 +34,11 @@ const style = {
   hint: 'color:#57606a;font-size:13px;margin:20px 0 8px;',
   buttons: 'margin:0 0 16px;',
   button:
-    'display:inline-block;margin:0 8px 8px 0;padding:10px 18px;background:#0969da;color:#ffffff;text-decoration:none;border-radius:6px;font-weight:600;',
+    'display:inline-block;margin:0 8px 8px 0;padding:10px 18px;background:#ffffff;color:#0969da;border:1px solid #0969da;text-decoration:none;border-radius:6px;font-weight:600;',
+  primary:
+    'display:inline-block;margin:0 8px 8px 0;padding:10px 18px;background:#1f883d;color:#ffffff;border:1px solid #1f883d;text-decoration:none;border-radius:6px;font-weight:600;',
+  danger:
+    'display:inline-block;margin:0 8px 8px 0;padding:10px 18px;background:#ffffff;color:#cf222e;border:1px solid #cf222e;text-decoration:none;border-radius:6px;font-weight:600;',
   url: 'color:#57606a;font-size:13px;word-break:break-all;',
   footer: 'color:#8c959f;font-size:12px;margin-top:24px;',
 };
@@ -44,25 +50,34 @@ const badge: Readonly<Record<Severity, string>> = {
   high: 'display:inline-block;padding:0 6px;border-radius:4px;font-size:12px;background:#ffebe9;color:#a40e26;font-weight:600;',
 };
 
+/** How an outcome's button looks: going ahead is the obvious choice, turning down stands out as such. */
+export function outcomeTone(outcome: OutcomeId): 'primary' | 'danger' | 'neutral' {
+  if (['approve', 'sign', 'confirm', 'accept', 'done', 'shipped', 'delivered'].includes(outcome))
+    return 'primary';
+  if (['reject', 'write-off'].includes(outcome)) return 'danger';
+  return 'neutral';
+}
+
+const toneStyle = { primary: style.primary, danger: style.danger, neutral: style.button } as const;
+
 /** The task page with an outcome preselected; `link` already carries `?k=`. */
 export const outcomeLink = (link: string, outcome: OutcomeId): string =>
   `${link}${link.includes('?') ? '&' : '?'}o=${encodeURIComponent(outcome)}`;
 
 // A title is free text; a line break in it must not become a second header line.
-const oneLine = (text: string) => text.replace(/\s*[\r\n]+\s*/g, ' ').trim();
+export const oneLine = (text: string) => text.replace(/\s*[\r\n]+\s*/g, ' ').trim();
 
-/** `费用报销 EX-2026-00012：差旅费`; the id is left out when the title already names it. */
-function subjectLine(task: Task, w: TaskWording): string {
-  const title = oneLine(task.title);
-  if (title.includes(task.subject.id)) return title;
-  return `${w.subjectKind(task.subject.kind)} ${task.subject.id}${w.colon}${title}`;
+/** `费用报销 EX-2026-00012：差旅费` */
+function subjectLine(task: Task, names: SubjectNames, w: TaskWords): string {
+  return `${names.kind} ${task.subject.id}${w.colon}${oneLine(task.title)}`;
 }
 
-function subjectName(task: Task, w: TaskWording): string {
-  const title = oneLine(task.title);
-  if (title.includes(task.subject.id)) return title;
-  const kindAndId = `${w.subjectKind(task.subject.kind)} ${task.subject.id}`;
-  return w.locale === 'zh-CN' ? `${kindAndId}（${title}）` : `${kindAndId} (${title})`;
+/** `费用报销 EX-2026-00012（差旅费）` inside a sentence. */
+function subjectName(task: Task, names: SubjectNames, w: TaskWords): string {
+  const kindAndId = `${names.kind} ${task.subject.id}`;
+  return w.locale === 'zh-CN'
+    ? `${kindAndId}（${oneLine(task.title)}）`
+    : `${kindAndId} (${oneLine(task.title)})`;
 }
 
 function document(locale: Locale, subject: string, body: SafeHtml): string {
@@ -82,21 +97,30 @@ ${body}
 `.toString();
 }
 
-function summaryHtml(summary: TaskSummary, w: TaskWording): SafeHtml {
+/** A value in a mail: a hash short, with the whole in a tooltip; a link as a link. */
+function valueHtml(value: SummaryValue, w: TaskWords): SafeHtml {
+  if (typeof value === 'object' && 'hash' in value)
+    return html`<span title="${value.hash}">${shortHash(value.hash)}</span>`;
+  if (typeof value === 'object' && 'url' in value)
+    return html`<a href="${value.url}" style="${style.url}">${value.url}</a>`;
+  return html`${w.value(value)}`;
+}
+
+function summaryHtml(summary: TaskSummary, w: TaskWords): SafeHtml {
   const { facts, lines, findings, history } = summary;
   return html`${
     facts.length > 0 &&
     html`<h2 style="${style.h2}">${w.facts}</h2>
 <dl style="${style.list}">${facts.map(
       (fact) =>
-        html`<div style="${style.row}"><dt style="${style.term}">${fact.label}${w.colon}</dt><dd style="${style.value}">${w.value(fact.value)}</dd></div>`,
+        html`<div style="${style.row}"><dt style="${style.term}">${fact.label}${w.colon}</dt><dd style="${style.value}">${valueHtml(fact.value, w)}</dd></div>`,
     )}</dl>`
   }${
     lines.length > 0 &&
     html`<h2 style="${style.h2}">${w.lines}</h2>
 <dl style="${style.list}">${lines.map(
       (line) =>
-        html`<div style="${style.row}"><dt style="${style.term}">${line.label}${w.colon}</dt><dd style="${style.value}">${w.value(line.value)}${
+        html`<div style="${style.row}"><dt style="${style.term}">${line.label}${w.colon}</dt><dd style="${style.value}">${valueHtml(line.value, w)}${
           line.note !== undefined && html`<span style="${style.note}">${line.note}</span>`
         }</dd></div>`,
     )}</dl>`
@@ -118,7 +142,7 @@ ${entry.text}</p>`,
   }`;
 }
 
-function summaryText(summary: TaskSummary, w: TaskWording): string[] {
+function summaryText(summary: TaskSummary, w: TaskWords): string[] {
   const { facts, lines, findings, history } = summary;
   const out: string[] = [];
   if (facts.length > 0) {
@@ -143,11 +167,6 @@ function summaryText(summary: TaskSummary, w: TaskWording): string[] {
   return out;
 }
 
-function explanations(task: Task, kind: TaskMailKind, w: TaskWording): string[] {
-  if (kind === 'escalated') return [w.mail.escalated(task.onBehalfOf)];
-  return task.onBehalfOf === undefined ? [] : [w.mail.onBehalfOf(task.onBehalfOf)];
-}
-
 /**
  * The assignee's mail. Its buttons are plain links to the task page with the outcome preselected (`&o=`): opening
  * one only shows the page, because mail scanners follow every link and a GET must never decide. The link secret
@@ -155,34 +174,43 @@ function explanations(task: Task, kind: TaskMailKind, w: TaskWording): string[] 
  */
 export function renderTaskMail(input: {
   task: Task;
+  names: SubjectNames;
   /** What the decider sees about the subject, read for this mail (never stored with the task). */
   summary: TaskSummary;
   link: string;
   kind: TaskMailKind;
   locale: Locale;
   assigneeName: string;
+  /** The name of whom the assignee stands in for, when a delegate got it. */
+  onBehalfOfName?: string;
 }): RenderedMail {
-  const { task, summary, link, kind, locale, assigneeName } = input;
-  const w = wording(locale);
-  const subject = `${w.mail.subjectPrefix(kind, task.outcomes.includes('approve'))} ${subjectLine(task, w)}`;
+  const { task, names, summary, link, kind, locale, assigneeName, onBehalfOfName } = input;
+  const w = taskWords(locale);
+  const subject = `${w.mail.subjectPrefix(kind, task.outcomes.includes('approve'))} ${subjectLine(task, names, w)}`;
   const deadline = w.dateTime(task.deadlineAt);
-  const kindAndId = `${w.subjectKind(task.subject.kind)} ${task.subject.id}`;
-  const notes = explanations(task, kind, w);
+  const where = `${names.kind} ${task.subject.id} · ${names.step}`;
+  const notes =
+    kind === 'escalated'
+      ? [w.mail.escalated(onBehalfOfName)]
+      : onBehalfOfName === undefined
+        ? []
+        : [w.mail.onBehalfOf(onBehalfOfName)];
   const buttons = task.outcomes.map((outcome) => ({
     label: w.outcome[outcome],
     href: outcomeLink(link, outcome),
+    tone: outcomeTone(outcome),
   }));
 
   const body = html`<p>${w.mail.greeting(assigneeName)}</p>
 <p>${w.mail.intro[kind]}</p>
 ${notes.map((note) => html`<p style="${style.notice}">${note}</p>`)}
 <h1 style="${style.h1}">${task.title}</h1>
-<p style="${style.muted}">${kindAndId}</p>
+<p style="${style.muted}">${where}</p>
 <p style="${style.deadline}">${w.deadline}${w.colon}${deadline}</p>
 ${summaryHtml(summary, w)}
 <p style="${style.hint}">${w.mail.buttonsHint}</p>
 <div style="${style.buttons}">${buttons.map(
-    (button) => html`<a href="${button.href}" style="${style.button}">${button.label}</a>`,
+    (button) => html`<a href="${button.href}" style="${toneStyle[button.tone]}">${button.label}</a>`,
   )}</div>
 <p><a href="${link}">${w.mail.openTask}</a><br><span style="${style.url}">${link}</span></p>
 <p style="${style.muted}">${w.mail.doNotForward}</p>
@@ -195,7 +223,7 @@ ${summaryHtml(summary, w)}
     ...notes,
     '',
     task.title,
-    kindAndId,
+    where,
     `${w.deadline}${w.colon}${deadline}`,
     ...summaryText(summary, w),
     '',
@@ -211,36 +239,74 @@ ${summaryHtml(summary, w)}
   return { subject, html: document(locale, subject, body), text: `${text}\n` };
 }
 
-/** Tells the requester that the task about their subject closed at its deadline with nobody having decided. */
-export function renderExpiryNotice(input: {
+/** A short notice mail about a task: what happened, and what it means for the reader. */
+function renderNotice(input: {
   task: Task;
+  names: SubjectNames;
   locale: Locale;
   recipientName: string;
-  assigneeName: string;
+  prefix: string;
+  sentence: string;
+  then: string;
 }): RenderedMail {
-  const { task, locale, recipientName, assigneeName } = input;
-  const w = wording(locale);
-  const subject = `${w.mail.expiredPrefix} ${subjectLine(task, w)}`;
-  const sentence = w.mail.expiry(subjectName(task, w), assigneeName, w.dateTime(task.deadlineAt));
-
+  const { task, names, locale, recipientName } = input;
+  const w = taskWords(locale);
+  const subject = `${input.prefix} ${subjectLine(task, names, w)}`;
+  const where = `${names.kind} ${task.subject.id} · ${names.step}`;
   const body = html`<p>${w.mail.greeting(recipientName)}</p>
 <h1 style="${style.h1}">${task.title}</h1>
-<p style="${style.muted}">${w.subjectKind(task.subject.kind)} ${task.subject.id}</p>
-<p style="${style.notice}">${sentence}</p>
-<p>${w.mail.expiryNothingDecided}</p>
+<p style="${style.muted}">${where}</p>
+<p style="${style.notice}">${input.sentence}</p>
+<p>${input.then}</p>
 <p style="${style.footer}">${w.mail.signature}</p>`;
-
   const text = [
     w.mail.greeting(recipientName),
     '',
     task.title,
-    `${w.subjectKind(task.subject.kind)} ${task.subject.id}`,
+    where,
     '',
-    sentence,
-    w.mail.expiryNothingDecided,
+    input.sentence,
+    input.then,
     '',
     w.mail.signature,
-  ].join('\n');
+  ];
+  return { subject, html: document(locale, subject, body), text: `${text.join('\n')}\n` };
+}
 
-  return { subject, html: document(locale, subject, body), text: `${text}\n` };
+/** Tells the requester that the task about their subject closed at its deadline with nobody having decided. */
+export function renderExpiryNotice(input: {
+  task: Task;
+  names: SubjectNames;
+  locale: Locale;
+  recipientName: string;
+  assigneeName: string;
+}): RenderedMail {
+  const w = taskWords(input.locale);
+  return renderNotice({
+    ...input,
+    prefix: w.mail.expiredPrefix,
+    sentence: w.mail.expiry(
+      subjectName(input.task, input.names, w),
+      input.assigneeName,
+      w.dateTime(input.task.deadlineAt),
+    ),
+    then: w.mail.expiryNothingDecided,
+  });
+}
+
+/** Tells the former assignee that their task moved to someone else at escalation: their link is dead, nothing to do. */
+export function renderMovedNotice(input: {
+  task: Task;
+  names: SubjectNames;
+  locale: Locale;
+  recipientName: string;
+  toName: string;
+}): RenderedMail {
+  const w = taskWords(input.locale);
+  return renderNotice({
+    ...input,
+    prefix: w.mail.movedPrefix,
+    sentence: w.mail.moved(subjectName(input.task, input.names, w), input.toName),
+    then: w.mail.movedNothingToDo,
+  });
 }

@@ -1,31 +1,23 @@
 // What a human task is: the request a workflow sends to open one, the stored task, outcomes, fields and decision.
 import * as z from 'zod';
-import type { Money } from '#shared/money.ts';
 import { roles } from '#shared/people.ts';
+import { outcomeWords, type ShownValue } from '#shared/words.ts';
 import { type SubjectRef, subjectRefSchema } from '#shared/workflow-kit/subject.ts';
 
-/** Stable outcome ids (DESIGN §5), used in forms, the API and the task result. */
-export const outcomeIds = [
-  'approve',
-  'reject',
-  'return',
-  'request-changes',
-  'send-back',
-  'sign',
-  'confirm',
-  'cannot-meet',
-  'accept',
-  'escalate',
-  'done',
-] as const;
-export type OutcomeId = (typeof outcomeIds)[number];
+/** Stable outcome ids (DESIGN §5), used in forms, the API and the task result; their words are in the catalogue. */
+export type OutcomeId = keyof typeof outcomeWords;
+export const outcomeIds = Object.keys(outcomeWords) as [OutcomeId, ...OutcomeId[]];
 
 /** Outcomes that need a reason; the reason is the form's comment. */
-export const outcomesNeedingReason: ReadonlySet<OutcomeId> = new Set([
+export const outcomesNeedingReason: ReadonlySet<OutcomeId> = new Set<OutcomeId>([
   'reject',
   'return',
   'request-changes',
   'send-back',
+  'cannot-meet',
+  'rework',
+  'dispute',
+  'write-off',
 ]);
 
 const durationSchema = z.union([
@@ -96,8 +88,8 @@ export interface TaskSummary {
   history: { at: string; by: string; text: string }[];
 }
 
-/** Signed money: a budget covered by an advance application can show a negative balance. */
-export type SummaryValue = string | number | Money;
+/** What a summary shows: text, numbers, money (signed: a budget can be below zero), dates, hashes, links. */
+export type SummaryValue = ShownValue;
 
 /**
  * What the workflow's human-task state sends to open-task: which step, about which subject, and the deadline. The

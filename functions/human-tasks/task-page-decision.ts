@@ -4,6 +4,7 @@ import { apiHandler } from '#shared/http.ts';
 import { taskDeps } from './task-deps.ts';
 import { formReply, pageLocale, resultReply } from './task-page-replies.ts';
 import { decideTask } from './task-service.ts';
+import { taskWords } from './words.ts';
 
 export const handler = apiHandler(
   {
@@ -39,14 +40,9 @@ export const handler = apiHandler(
       });
     }
     if (result.kind === 'stale-page') {
-      const errors = [{ field: 'nonce', message: staleMessage[locale] }];
+      const errors = [{ field: 'nonce', message: taskWords(locale).page.staleForm }];
       return formReply(deps, result.task, k, locale, { status: 409, errors, values: { comment, fields } });
     }
-    return resultReply(result, locale);
+    return resultReply(deps, result, locale);
   },
 );
-
-const staleMessage = {
-  'zh-CN': '此页面打开时间过长，已重新载入，请重新提交您的决定。',
-  en: 'This page had been open too long and was reloaded; please submit your decision again.',
-} as const;

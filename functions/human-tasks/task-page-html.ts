@@ -2,30 +2,26 @@
 import type { FieldProblem } from '#shared/errors.ts';
 import { html, type SafeHtml, unsafeRawHtml } from '#shared/html.ts';
 import type { Locale } from '#shared/people.ts';
+import { shortHash } from '#shared/words.ts';
+import { outcomeTone } from './task-mail.ts';
 import {
   type FieldSpec,
   type OutcomeId,
   outcomesNeedingReason,
+  type SummaryValue,
   type Task,
   type TaskSummary,
 } from './task-model.ts';
-import { type TaskWording, wording } from './wording.ts';
+import type { SubjectNames } from './task-subjects.ts';
+import { type Progress, type TaskNoticeKind, type TaskWords, taskWords } from './words.ts';
 
-export type TaskNoticeKind =
-  | 'decided'
-  | 'already-decided'
-  | 'expired'
-  | 'link-replaced'
-  | 'invalid-link'
-  | 'no-longer-running'
-  | 'too-late'
-  | 'recorded-pending-delivery';
+export type { TaskNoticeKind };
 
 // Inline because the page loads nothing from elsewhere (no-referrer, no external requests, works offline).
 const stylesheet = unsafeRawHtml(`
 *{box-sizing:border-box}
-body{margin:0;background:#f4f5f7;color:#1f2328;font:15px/1.6 -apple-system,"Segoe UI","PingFang SC","Microsoft YaHei",Arial,sans-serif}
-main{max-width:760px;margin:0 auto;padding:24px 20px;background:#fff;min-height:100vh}
+body{margin:0;background:#f4f5f7;color:#1f2328;font:15px/1.6 -apple-system,"Segoe UI","PingFang SC","Noto Sans CJK SC","Microsoft YaHei",Arial,sans-serif}
+main{max-width:760px;margin:0 auto;padding:24px 20px 0;background:#fff;min-height:100vh;overflow-wrap:anywhere}
 h1{font-size:22px;line-height:1.4;margin:0 0 4px}
 h2{font-size:17px;margin:24px 0 8px}
 .muted{color:#57606a;margin:0 0 12px}
@@ -33,10 +29,10 @@ h2{font-size:17px;margin:24px 0 8px}
 dl{margin:0}
 dl div{display:flex;gap:12px;padding:6px 0;border-bottom:1px solid #eaeef2}
 dt{flex:0 0 38%;color:#57606a}
-dd{margin:0;flex:1}
+dd{margin:0;flex:1;min-width:0}
 .note{display:block;color:#57606a;font-size:13px}
 .findings{padding-left:20px}
-.badge{display:inline-block;padding:0 6px;border-radius:4px;font-size:12px;margin-right:4px}
+.badge{display:inline-block;padding:0 6px;border-radius:4px;font-size:12px;margin-right:6px}
 .badge-info{background:#ddf4ff;color:#0a3069}
 .badge-warning{background:#fff8c5;color:#7d4e00}
 .badge-high{background:#ffebe9;color:#a40e26;font-weight:600}
@@ -53,10 +49,15 @@ textarea{min-height:96px}
 [aria-invalid=true]{border-color:#cf222e;border-width:2px}
 .error{color:#a40e26;margin:4px 0 0;font-size:14px}
 .hint{color:#57606a;font-size:13px;margin:4px 0 0}
-.outcomes{display:flex;flex-wrap:wrap;gap:8px;margin:20px 0 8px}
-.outcomes button{padding:10px 18px;border:1px solid #0969da;border-radius:6px;background:#fff;color:#0969da;font:inherit;font-weight:600;cursor:pointer}
-.outcomes button.preselected{background:#0969da;color:#fff;box-shadow:0 0 0 3px #b6d7ff}
+.decision-bar{position:sticky;bottom:0;margin:24px -20px 0;padding:12px 20px;background:#fff;border-top:1px solid #d0d7de;box-shadow:0 -4px 12px rgba(31,35,40,.08);display:flex;flex-wrap:wrap;gap:8px;align-items:center}
+.decision-bar button{flex:1 1 auto;min-height:44px;padding:10px 18px;border-radius:6px;font:inherit;font-weight:600;cursor:pointer;border:1px solid #0969da;background:#fff;color:#0969da}
+.decision-bar button.tone-primary{background:#1f883d;border-color:#1f883d;color:#fff}
+.decision-bar button.tone-danger{border-color:#cf222e;color:#cf222e}
+.decision-bar button.preselected{box-shadow:0 0 0 3px #b6d7ff}
+.decision-bar .hint{flex-basis:100%;margin:0}
 .notice{font-size:17px}
+.next{margin:16px 0;padding:10px 12px;border-left:4px solid #0969da;background:#ddf4ff}
+@media (max-width:560px){main{padding:16px 14px 0}.decision-bar{margin:24px -14px 0;padding:10px 14px}dl div{display:block}dt{font-size:13px}}
 `);
 
 function page(locale: Locale, title: string, content: SafeHtml): string {
@@ -79,19 +80,31 @@ ${content}
 `.toString();
 }
 
-function summarySection(summary: TaskSummary, w: TaskWording): SafeHtml {
+/** A value on the page: a hash short with the whole in its tooltip, a link shortened but whole in its href. */
+function valueHtml(value: SummaryValue, w: TaskWords): SafeHtml {
+  if (typeof value === 'object' && 'hash' in value) {
+    return html`<span class="hash" title="${value.hash}">${shortHash(value.hash)}</span>`;
+  }
+  if (typeof value === 'object' && 'url' in value) {
+    const shown = value.url.length > 60 ? `${value.url.slice(0, 57)}…` : value.url;
+    return html`<a href="${value.url}" rel="noreferrer">${shown}</a>`;
+  }
+  return html`${w.value(value)}`;
+}
+
+function summarySection(summary: TaskSummary, w: TaskWords): SafeHtml {
   const { facts, lines, findings, history } = summary;
   return html`${
     facts.length > 0 &&
     html`<section><h2>${w.facts}</h2>
-<dl>${facts.map((fact) => html`<div><dt>${fact.label}</dt><dd>${w.value(fact.value)}</dd></div>`)}</dl></section>`
+<dl>${facts.map((fact) => html`<div><dt>${fact.label}</dt><dd>${valueHtml(fact.value, w)}</dd></div>`)}</dl></section>`
   }
 ${
   lines.length > 0 &&
   html`<section><h2>${w.lines}</h2>
 <dl>${lines.map(
     (line) =>
-      html`<div><dt>${line.label}</dt><dd>${w.value(line.value)}${
+      html`<div><dt>${line.label}</dt><dd>${valueHtml(line.value, w)}${
         line.note !== undefined && html`<span class="note">${line.note}</span>`
       }</dd></div>`,
   )}</dl></section>`
@@ -125,7 +138,7 @@ const ownValue = (values: Record<string, string> | undefined, name: string): str
 /** Text fields up to this length get a one-line input; longer ones a textarea. */
 const singleLineLimit = 200;
 
-function fieldInput(field: FieldSpec, value: string | undefined, invalid: boolean, w: TaskWording): SafeHtml {
+function fieldInput(field: FieldSpec, value: string | undefined, invalid: boolean, w: TaskWords): SafeHtml {
   const id = `field-${field.name}`;
   const aria = invalid ? html` aria-invalid="true" aria-describedby="error-${field.name}"` : '';
   const required = field.required ? html` required` : '';
@@ -155,7 +168,7 @@ function fieldBlock(
   field: FieldSpec,
   errors: readonly FieldProblem[],
   value: string | undefined,
-  w: TaskWording,
+  w: TaskWords,
 ) {
   const problems = problemsFor(errors, field.name);
   const note = [
@@ -173,15 +186,22 @@ ${problems.length > 0 && html`<p class="error" id="error-${field.name}">${proble
 
 // Outcomes that turn a thing down: the browser must not insist on fields meant for going ahead before it lets
 // someone press them. The server still validates every field for the outcome chosen.
-const turnsDown: ReadonlySet<OutcomeId> = new Set([...outcomesNeedingReason, 'cannot-meet', 'escalate']);
+const turnsDown: ReadonlySet<OutcomeId> = new Set([...outcomesNeedingReason, 'escalate']);
 
 // Pressing Enter in a field submits with the form's first submit button, which would pick an outcome nobody chose.
 // A disabled first button makes implicit submission do nothing (HTML spec), without a script.
 const enterGuard = html`<button type="submit" disabled hidden aria-hidden="true" tabindex="-1"></button>`;
 
-/** The form page for a pending task, rendered for the current link's secret and a fresh page nonce. */
+const formId = 'decision';
+
+/**
+ * The form page for a pending task, rendered for the current link's secret and a fresh page nonce. The outcome
+ * buttons sit in a bar that stays at the bottom of the screen (they belong to the one form by its id), so a phone
+ * user reaches them without scrolling past a long summary.
+ */
 export function renderTaskForm(input: {
   task: Task;
+  names: SubjectNames;
   /** What the decider sees about the subject, read for this page (never stored with the task). */
   summary: TaskSummary;
   secret: string;
@@ -194,8 +214,8 @@ export function renderTaskForm(input: {
   /** After a refused POST: what the person had entered, so nothing typed is lost. */
   values?: { comment?: string; fields?: Record<string, string> };
 }): string {
-  const { task, secret, nonce, locale } = input;
-  const w = wording(locale);
+  const { task, names, secret, nonce, locale } = input;
+  const w = taskWords(locale);
   const errors = input.errors ?? [];
   const preselected =
     input.preselected !== undefined && task.outcomes.includes(input.preselected)
@@ -209,7 +229,7 @@ export function renderTaskForm(input: {
   };
 
   const content = html`<h1>${task.title}</h1>
-<p class="muted">${w.subjectKind(task.subject.kind)} ${task.subject.id}</p>
+<p class="muted">${names.kind} ${task.subject.id} · ${names.step}</p>
 <p class="deadline">${w.deadline}${w.colon}${w.dateTime(task.deadlineAt)}</p>
 ${
   errors.length > 0 &&
@@ -221,7 +241,7 @@ ${
 }
 ${preselected !== undefined && html`<p class="callout" id="preselected-hint">${w.page.preselected(w.outcome[preselected])}</p>`}
 ${summarySection(input.summary, w)}
-<form method="post" action="/t/${encodeURIComponent(task.id)}">
+<form method="post" action="/t/${encodeURIComponent(task.id)}" id="${formId}">
 <h2>${w.page.decisionHeading}</h2>
 <input type="hidden" name="k" value="${secret}">
 <input type="hidden" name="nonce" value="${nonce}">
@@ -238,16 +258,17 @@ ${task.fields.map((field) => fieldBlock(field, errors, ownValue(input.values?.fi
   }</p>
 ${commentProblems.length > 0 && html`<p class="error" id="error-comment">${commentProblems.map((p) => p.message).join(' ')}</p>`}
 </div>
-<div class="outcomes">${task.outcomes.map(
+</form>
+<div class="decision-bar" role="group" aria-label="${w.page.decisionHeading}">${task.outcomes.map(
     (outcome) =>
-      html`<button type="submit" name="outcome" value="${outcome}" class="outcome-${outcome}${
+      html`<button type="submit" form="${formId}" name="outcome" value="${outcome}" class="outcome-${outcome} tone-${outcomeTone(outcome)}${
         outcome === preselected ? ' preselected' : ''
       }"${outcome === preselected ? html` aria-describedby="preselected-hint"` : ''}${
         turnsDown.has(outcome) ? html` formnovalidate` : ''
       }>${w.outcome[outcome]}</button>`,
-  )}</div>
+  )}
 <p class="hint">${w.page.final}</p>
-</form>`;
+</div>`;
 
   return page(locale, task.title, content);
 }
@@ -257,42 +278,33 @@ export function renderTaskNotice(input: {
   kind: TaskNoticeKind;
   locale: Locale;
   task?: Task;
+  names?: SubjectNames;
+  /** People by name, times as ISO instants. */
   detail?: { by?: string; at?: string; to?: string; outcome?: OutcomeId };
+  /** After a decision: who acts now, or how the workflow ended. */
+  progress?: Progress;
 }): string {
   const { kind, locale } = input;
-  const w = wording(locale);
+  const w = taskWords(locale);
   // Whoever holds an invalid link may have guessed it: they learn nothing about any task.
   const task = kind === 'invalid-link' ? undefined : input.task;
   const detail = kind === 'invalid-link' ? {} : (input.detail ?? {});
-  const decision = task?.decision;
-  const fallback = (() => {
-    switch (kind) {
-      case 'decided':
-      case 'recorded-pending-delivery':
-        return { outcome: decision?.outcome };
-      case 'already-decided':
-        return { by: decision?.decidedBy, at: decision?.decidedAt, outcome: decision?.outcome };
-      case 'expired':
-      case 'too-late':
-        return { at: task?.deadlineAt };
-      default:
-        return {};
-    }
-  })();
-  const by = detail.by ?? fallback.by;
-  const at = detail.at ?? fallback.at;
-  const outcome = detail.outcome ?? fallback.outcome;
+  const at = detail.at ?? (kind === 'expired' || kind === 'too-late' ? task?.deadlineAt : undefined);
+  const outcome = detail.outcome ?? task?.decision?.outcome;
   const sentence = w.notice.sentence(kind, {
-    by,
+    by: detail.by,
     at: at === undefined ? undefined : w.dateTime(at),
     to: detail.to,
     outcome: outcome === undefined ? undefined : w.outcome[outcome],
   });
   const title = w.notice.title[kind];
+  const about =
+    task && input.names && html`<p class="muted">${input.names.kind} ${task.subject.id} · ${task.title}</p>`;
 
   const content = html`<h1>${title}</h1>
-${task !== undefined && html`<p class="muted">${w.subjectKind(task.subject.kind)} ${task.subject.id} · ${task.title}</p>`}
-<p class="notice notice-${kind}">${sentence}</p>`;
+${about}
+<p class="notice notice-${kind}">${sentence}</p>
+${input.progress !== undefined && html`<p class="next">${w.notice.next(input.progress)}</p>`}`;
 
   return page(locale, title, content);
 }

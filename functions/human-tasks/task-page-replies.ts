@@ -1,5 +1,4 @@
 // Turns a task's state or a decision's result into the page a link holder sees, with a fitting HTTP status.
-
 import type { FieldProblem } from '#shared/errors.ts';
 import type { ApiReply } from '#shared/http.ts';
 import type { Locale } from '#shared/people.ts';
@@ -8,6 +7,9 @@ import type { OutcomeId } from './task-model.ts';
 import { renderTaskForm, renderTaskNotice, type TaskNoticeKind } from './task-page-html.ts';
 import type { StoredTask } from './task-repository.ts';
 import type { DecisionResult, TaskDeps } from './task-service.ts';
+import type { Progress } from './words.ts';
+
+type PageDeps = Pick<TaskDeps, 'clock' | 'subjects' | 'people'>;
 
 const noticeStatus: Record<TaskNoticeKind, number> = {
   decided: 200,
@@ -20,20 +22,40 @@ const noticeStatus: Record<TaskNoticeKind, number> = {
   'invalid-link': 404,
 };
 
-/** Notices name people by email: the task holds emails only, and that is what the reader recognises in mail. */
-export function noticeReply(
+/** A person's name for a notice; their email only if the directory does not know them. */
+async function nameOf(
+  deps: Pick<TaskDeps, 'people'>,
+  email: string | undefined,
+): Promise<string | undefined> {
+  if (email === undefined) return undefined;
+  return (await deps.people.get(email))?.name ?? email;
+}
+
+export async function noticeReply(
+  deps: Pick<PageDeps, 'subjects' | 'people'>,
   kind: TaskNoticeKind,
   locale: Locale,
   task?: StoredTask,
-  to?: string,
-  at?: string,
-): ApiReply {
-  const detail = kind === 'link-replaced' ? { to, at } : undefined;
-  return { status: noticeStatus[kind], html: renderTaskNotice({ kind, locale, task, detail }) };
+  extra: { to?: string; at?: string; progress?: Progress } = {},
+): Promise<ApiReply> {
+  const decided = kind === 'already-decided' ? task?.decision : undefined;
+  const detail = {
+    by: await nameOf(deps, decided?.decidedBy),
+    at: extra.at ?? decided?.decidedAt,
+    to: await nameOf(deps, extra.to),
+  };
+  const html = renderTaskNotice({
+    kind,
+    locale,
+    ...(task ? { task, names: deps.subjects.names(task, locale) } : {}),
+    detail,
+    ...(extra.progress ? { progress: extra.progress } : {}),
+  });
+  return { status: noticeStatus[kind], html };
 }
 
 export async function formReply(
-  deps: Pick<TaskDeps, 'clock' | 'subjects'>,
+  deps: PageDeps,
   task: StoredTask,
   secret: string,
   locale: Locale,
@@ -47,24 +69,54 @@ export async function formReply(
   const nonce = pageNonce(task.id, task.linkHash, deps.clock.now());
   const { status = 200, ...rest } = extra;
   const summary = await deps.subjects.summary(task, locale);
-  return { status, html: renderTaskForm({ task, summary, secret, nonce, locale, ...rest }) };
+  const names = deps.subjects.names(task, locale);
+  return { status, html: renderTaskForm({ task, names, summary, secret, nonce, locale, ...rest }) };
+}
+
+/** How long the page waits for the workflow to move on after a decision, to say who acts next. */
+const progressWaitMs = 3000;
+const progressPollMs = 100;
+
+/**
+ * Where the workflow went after this decision: the next person and step, or how it ended. The workflow moves on
+ * within moments; if it has not within a few seconds, the page says it goes on.
+ */
+async function progressAfter(deps: PageDeps, task: StoredTask, locale: Locale): Promise<Progress> {
+  const deadline = Date.now() + progressWaitMs;
+  for (;;) {
+    const progress = await deps.subjects.progress(task, locale);
+    if (progress.kind === 'waiting') {
+      return { step: progress.step, person: (await nameOf(deps, progress.assignee)) ?? progress.assignee };
+    }
+    if (progress.kind === 'ended') return { ended: progress.outcome };
+    if (Date.now() > deadline) return { going: true };
+    await new Promise((resolve) => setTimeout(resolve, progressPollMs));
+  }
 }
 
 /** The page for a decision result that is not a form to show again. */
-export function resultReply(
+export async function resultReply(
+  deps: PageDeps,
   result: Exclude<DecisionResult, { kind: 'invalid-input' | 'stale-page' }>,
   locale: Locale,
-) {
+): Promise<ApiReply> {
   switch (result.kind) {
     case 'invalid-link':
-      return noticeReply('invalid-link', locale);
+      return noticeReply(deps, 'invalid-link', locale);
     case 'link-replaced':
-      return noticeReply('link-replaced', locale, result.task, result.retired.to, result.retired.at);
+      return noticeReply(deps, 'link-replaced', locale, result.task, {
+        to: result.retired.to,
+        at: result.retired.at,
+      });
     case 'not-assignee':
       // Only the API can ask as someone; a link holder is the assignee by holding the current link.
-      return noticeReply('invalid-link', locale);
+      return noticeReply(deps, 'invalid-link', locale);
+    case 'decided':
+      return noticeReply(deps, 'decided', locale, result.task, {
+        progress: await progressAfter(deps, result.task, locale),
+      });
     default:
-      return noticeReply(result.kind, locale, result.task);
+      return noticeReply(deps, result.kind, locale, result.task);
   }
 }
 

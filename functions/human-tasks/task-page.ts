@@ -17,10 +17,10 @@ export const handler = apiHandler(
     const task = /^[A-Za-z0-9_-]{16,64}$/.test(path.taskId) ? await deps.tasks.get(path.taskId) : undefined;
     const locale = await pageLocale(deps, task, headers['accept-language']);
     const linkProblem = checkLink(task, query.k);
-    if (linkProblem || !task) return resultReply(linkProblem ?? { kind: 'invalid-link' }, locale);
+    if (linkProblem || !task) return resultReply(deps, linkProblem ?? { kind: 'invalid-link' }, locale);
     // A task whose execution was stopped is closed by the sweeper; the POST finds out at once if it comes first.
     const closed = closedState(task, deps.clock.now());
-    if (closed) return resultReply(closed, locale);
+    if (closed) return resultReply(deps, closed, locale);
     const preselected = outcomeIds.find((id) => id === query.o && task.outcomes.includes(id));
     return formReply(deps, task, query.k, locale, { preselected });
   },

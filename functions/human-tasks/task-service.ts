@@ -12,7 +12,7 @@ import { type RawDecision, validateDecision } from './decision-input.ts';
 import { checkNonce, hashSecret, newLinkSecret, newTaskId, sameHash } from './links.ts';
 import { addDuration, slaSchedule } from './sla.ts';
 import { closePending } from './task-closing.ts';
-import { renderTaskMail, type TaskMailKind } from './task-mail.ts';
+import { renderMovedNotice, renderTaskMail, type TaskMailKind } from './task-mail.ts';
 import type { Decision, OpenTaskInput, RetiredLink, Task } from './task-model.ts';
 import { type StoredTask, TaskConflict, type TaskRepository } from './task-repository.ts';
 import type { TaskSubjects } from './task-subjects.ts';
@@ -393,6 +393,8 @@ async function issueLink(
   });
   try {
     await mailAssignee(deps, saved, secret, how.kind);
+    if (how.kind === 'escalated' && saved.assignee !== task.assignee)
+      await tellFormerAssignee(deps, saved, task.assignee);
   } catch (error) {
     if (how.kind === 'opened') throw error; // open-task's own retry sends it again
     // The new link exists only in this mail: schedule another reminder, which issues a fresh one.
@@ -453,15 +455,44 @@ async function mailAssignee(
   secret: string,
   kind: TaskMailKind,
 ): Promise<void> {
-  const person = await deps.people.get(task.assignee);
+  const [person, standIn] = await Promise.all([
+    deps.people.get(task.assignee),
+    task.onBehalfOf ? deps.people.get(task.onBehalfOf) : undefined,
+  ]);
   const locale: Locale = person?.locale ?? 'zh-CN';
   const mail = renderTaskMail({
     task,
+    names: deps.subjects.names(task, locale),
     summary: await deps.subjects.summary(task, locale),
     link: taskLink(deps.baseUrl, task, secret),
     kind,
     locale,
     assigneeName: person?.name ?? task.assignee,
+    ...(task.onBehalfOf ? { onBehalfOfName: standIn?.name ?? task.onBehalfOf } : {}),
   });
   await deps.mailer.send({ to: task.assignee, ...mail });
+}
+
+/** Tells whoever had the task that it moved to someone else; a failure here must not undo the escalation. */
+async function tellFormerAssignee(deps: TaskDeps, task: StoredTask, formerAssignee: string): Promise<void> {
+  try {
+    const [former, current] = await Promise.all([
+      deps.people.get(formerAssignee),
+      deps.people.get(task.assignee),
+    ]);
+    const locale: Locale = former?.locale ?? 'zh-CN';
+    const notice = renderMovedNotice({
+      task,
+      names: deps.subjects.names(task, locale),
+      locale,
+      recipientName: former?.name ?? formerAssignee,
+      toName: current?.name ?? task.assignee,
+    });
+    await deps.mailer.send({ to: formerAssignee, ...notice });
+  } catch (error) {
+    logger.warn('Could not tell the former assignee that the task moved', {
+      taskId: task.id,
+      error: error as Error,
+    });
+  }
 }

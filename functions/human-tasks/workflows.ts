@@ -4,11 +4,20 @@ import { expenseApplication } from '#expense-application/workflow.ts';
 import { expenseApproval } from '#expense-approval/workflow.ts';
 import type { Locale } from '#shared/people.ts';
 import { tableFromEnv } from '#shared/table.ts';
+import { subjectNames } from '#shared/workflow-kit/kit-mail.ts';
 import { type KitDeps, prepareTask, summarizeForTask } from '#shared/workflow-kit/steps.ts';
 import type { Subject } from '#shared/workflow-kit/subject.ts';
 import type { TableAccess, Workflow } from '#shared/workflow-kit/workflow.ts';
 import type { OpenTaskInput, OpenTaskRequest, Task, TaskSummary } from './task-model.ts';
-import type { TaskSubjects } from './task-subjects.ts';
+import type { TaskRepository } from './task-repository.ts';
+import type { SubjectNames, TaskSubjects, WorkflowProgress } from './task-subjects.ts';
+
+/** What the registry reads besides the workflows' own subjects. */
+export interface RegistryDeps {
+  reviews: Pick<KitDeps['reviews'], 'of'>;
+  people: KitDeps['people'];
+  tasks: Pick<TaskRepository, 'ofSubject'>;
+}
 
 /** A workflow as the task core uses it, its subject and dependency types closed over. */
 interface RegisteredWorkflow {
@@ -17,12 +26,9 @@ interface RegisteredWorkflow {
     table: TableAccess,
     kit: Pick<KitDeps, 'reviews'>,
   ): Promise<OpenTaskInput>;
-  summary(
-    task: Task,
-    locale: Locale,
-    table: TableAccess,
-    kit: Pick<KitDeps, 'reviews' | 'people'>,
-  ): Promise<TaskSummary>;
+  names(step: string, locale: Locale): SubjectNames;
+  summary(task: Task, locale: Locale, table: TableAccess, kit: RegistryDeps): Promise<TaskSummary>;
+  progress(task: Task, locale: Locale, table: TableAccess, kit: RegistryDeps): Promise<WorkflowProgress>;
 }
 
 const byKind = new Map<string, RegisteredWorkflow>();
@@ -41,7 +47,24 @@ export function registerWorkflow<S extends Subject, D>(workflow: Workflow<S, D>)
   };
   byKind.set(workflow.kind, {
     prepare: (request, table, kit) => prepareTask(workflow, depsFor(table), kit, request),
+    names: (step, locale) => subjectNames(workflow, step, locale),
     summary: (task, locale, table, kit) => summarizeForTask(workflow, depsFor(table), kit, task, locale),
+    async progress(task, locale, table, kit) {
+      const open = (await kit.tasks.ofSubject(task.subject.id))
+        .filter((other) => other.status === 'PENDING' && other.id !== task.id)
+        .at(-1);
+      if (open) {
+        const step = subjectNames(workflow, open.workflow.stateName, locale).step;
+        return { kind: 'waiting', step, assignee: open.assignee };
+      }
+      const subject = await workflow.subjects(depsFor(table)).get(task.subject.id);
+      const ending = Object.values(workflow.endings).find(
+        (candidate) => candidate.status === subject?.status,
+      );
+      return ending && subject?.version === task.subject.version
+        ? { kind: 'ended', outcome: ending.outcome[locale] }
+        : { kind: 'going' };
+    },
   });
 }
 
@@ -67,9 +90,10 @@ export const prepareTaskFor = (
 ) => registered(request.subject.kind).prepare(request, table, kit);
 
 /** Task subjects as the workflows describe them, read from `table`. */
-export function workflowSubjects(
-  kit: Pick<KitDeps, 'reviews' | 'people'>,
-  table: TableAccess = tableFromEnv(),
-): TaskSubjects {
-  return { summary: (task, locale) => registered(task.subject.kind).summary(task, locale, table, kit) };
+export function workflowSubjects(kit: RegistryDeps, table: TableAccess = tableFromEnv()): TaskSubjects {
+  return {
+    names: (task, locale) => registered(task.subject.kind).names(task.workflow.stateName, locale),
+    summary: (task, locale) => registered(task.subject.kind).summary(task, locale, table, kit),
+    progress: (task, locale) => registered(task.subject.kind).progress(task, locale, table, kit),
+  };
 }

@@ -309,10 +309,9 @@ export function toChineseCapital(value: Money, options: { prefix?: boolean } = {
   return options.prefix === false ? signed : `人民币${signed}`;
 }
 
-/** The amount as an email shows it: formatted, and for CNY followed by its 大写 form, as finance expects. */
+/** The amount as people read it in mails and pages: formatted, and in Chinese for CNY also in 大写, as finance expects. */
 export function formatMoneyForMail(value: Money, locale: Locale): string {
   const formatted = formatMoney(value, locale);
-  if (value.currency !== 'CNY') return formatted;
-  const capital = toChineseCapital(value);
-  return locale === 'zh-CN' ? `${formatted}（${capital}）` : `${formatted} (${capital})`;
+  if (value.currency !== 'CNY' || locale !== 'zh-CN') return formatted;
+  return `${formatted}（${toChineseCapital(value)}）`;
 }

@@ -3,7 +3,7 @@ import { html } from './html.ts';
 import type { OutgoingMail } from './mailer.ts';
 import { formatMoneyForMail, type Money } from './money.ts';
 import type { Locale } from './people.ts';
-import type { Bilingual } from './words.ts';
+import { type Bilingual, colon, mailWords } from './words.ts';
 
 export type { Bilingual };
 
@@ -24,36 +24,39 @@ export interface OutcomeNotice {
   next?: Bilingual;
 }
 
-const labels = {
-  'zh-CN': { greeting: (name: string) => `${name}，您好：`, amount: '金额', reason: '理由', by: '处理人' },
-  en: { greeting: (name: string) => `Hello ${name},`, amount: 'Amount', reason: 'Reason', by: 'By' },
-} as const;
-
 export function renderOutcomeMail(notice: OutcomeNotice): OutgoingMail {
-  const l = labels[notice.locale];
-  const what = `${notice.what[notice.locale]} ${notice.id}`;
-  const outcome = notice.outcome[notice.locale];
-  const subject = `[${outcome}] ${what}: ${notice.title}`.replace(/[\r\n]+/g, ' ');
+  const { locale } = notice;
+  const l = {
+    greeting: mailWords.greeting[locale],
+    amount: mailWords.amount[locale],
+    reason: mailWords.reason[locale],
+    by: mailWords.by[locale],
+  };
+  const what = `${notice.what[locale]} ${notice.id}`;
+  const outcome = notice.outcome[locale];
+  const subject = `[${outcome}] ${what}${colon[locale]}${notice.title}`;
   const amount = notice.amount ? formatMoneyForMail(notice.amount, notice.locale) : undefined;
   const next = notice.next?.[notice.locale];
   const text = [
     l.greeting(notice.name),
     '',
-    `${what}: ${notice.title} — ${outcome}`,
-    amount ? `${l.amount}: ${amount}` : undefined,
-    notice.reason ? `${l.reason}: ${notice.reason}` : undefined,
-    notice.by ? `${l.by}: ${notice.by}` : undefined,
+    `${what}${colon[locale]}${notice.title} — ${outcome}`,
+    amount ? `${l.amount}${colon[locale]}${amount}` : undefined,
+    notice.reason ? `${l.reason}${colon[locale]}${notice.reason}` : undefined,
+    notice.by ? `${l.by}${colon[locale]}${notice.by}` : undefined,
     next ? `\n${next}` : undefined,
+    `\n${mailWords.signature[locale]}`,
   ]
     .filter((line) => line !== undefined)
     .join('\n');
   const body = html`<div style="font-family:system-ui,sans-serif;font-size:14px;line-height:1.5;color:#1f2937">
 <p>${l.greeting(notice.name)}</p>
-<h2 style="font-size:17px">${what}: ${notice.title} — ${outcome}</h2>
-${amount ? html`<p>${l.amount}: <strong>${amount}</strong></p>` : ''}
-${notice.reason ? html`<p>${l.reason}: ${notice.reason}</p>` : ''}
-${notice.by ? html`<p style="color:#6b7280">${l.by}: ${notice.by}</p>` : ''}
+<h2 style="font-size:17px">${what}${colon[locale]}${notice.title} — ${outcome}</h2>
+${amount ? html`<p>${l.amount}${colon[locale]}<strong>${amount}</strong></p>` : ''}
+${notice.reason ? html`<p>${l.reason}${colon[locale]}${notice.reason}</p>` : ''}
+${notice.by ? html`<p style="color:#6b7280">${l.by}${colon[locale]}${notice.by}</p>` : ''}
 ${next ? html`<p>${next}</p>` : ''}
+<p style="color:#8c959f;font-size:12px;margin-top:24px">${mailWords.signature[locale]}</p>
 </div>`;
   return { to: notice.to, subject, html: body.toString(), text };
 }

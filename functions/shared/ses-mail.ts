@@ -14,7 +14,8 @@ export function sesMailer(client: SESv2Client, from: string, configurationSet?: 
           ConfigurationSetName: configurationSet,
           Content: {
             Simple: {
-              Subject: { Data: mail.subject, Charset: 'UTF-8' },
+              // A subject is one header line: no control character a title or name may carry gets into it.
+              Subject: { Data: mail.subject.replace(/[\u0000-\u001f\u007f]+/g, ' ').trim(), Charset: 'UTF-8' },
               Body: {
                 Html: { Data: mail.html, Charset: 'UTF-8' },
                 Text: { Data: mail.text, Charset: 'UTF-8' },

@@ -1,7 +1,11 @@
 // `npm run demo`: drives each workflow end to end against a running sandbox, as people would, one line per step.
+
 import * as z from 'zod';
+import type { Change } from '#contract-review/changes.ts';
+import { describeChange } from '#contract-review/words.ts';
 import { localDate } from '#shared/clock.ts';
 import { readEnv } from '#shared/env.ts';
+import { formatMoney } from '#shared/money.ts';
 import { eventually, SandboxClient } from './sandbox-client.ts';
 
 const env = readEnv({ DEMO_URL: z.url().default(`http://127.0.0.1:${process.env.PORT ?? 3000}`) });
@@ -18,6 +22,9 @@ const people = {
 };
 
 let step = 0;
+/** Amounts in the demo's own lines, in the one format English readers see everywhere. */
+const yuan = (value: number) => formatMoney({ amount: value * 100, currency: 'CNY' }, 'en');
+
 function say(line: string): void {
   console.log(`${String(++step).padStart(2)}. ${line}`);
 }
@@ -57,7 +64,7 @@ async function expenseApproval(): Promise<void> {
     201,
     'set budget',
   );
-  say(`finance set the ${costCenter} budget for ${month}: ¥8,000.00`);
+  say(`finance set the ${costCenter} budget for ${month}: ${yuan(8_000)}`);
 
   const items = [
     {
@@ -81,7 +88,9 @@ async function expenseApproval(): Promise<void> {
   });
   await expectStatus(filed, 201, 'file claim');
   const claim = filed.json<{ id: string }>().id;
-  say(`${people.rep} filed ${claim} for ¥5,700.00 (over ¥5,000: supervisor, sales manager, finance)`);
+  say(
+    `${people.rep} filed ${claim} for ${yuan(5_700)} (over ${yuan(5_000)}: supervisor, sales manager, finance)`,
+  );
 
   for (const [who, level] of [
     [people.supervisor, 'supervisor'],
@@ -100,7 +109,9 @@ async function expenseApproval(): Promise<void> {
     json: { title: 'Trade fair booth', costCenter, items: [{ ...items[0], description: 'Booth rental' }] },
   });
   await expectStatus(over, 422, 'over-budget claim');
-  say(`a ¥4,200.00 claim over the remaining budget was refused: ${over.json<{ message: string }>().message}`);
+  say(
+    `a ${yuan(4_200)} claim over the remaining budget was refused: ${over.json<{ message: string }>().message}`,
+  );
 
   const applied = await sandbox.request('POST', '/expense-applications', {
     token: token.rep,
@@ -112,7 +123,7 @@ async function expenseApproval(): Promise<void> {
   });
   await expectStatus(applied, 201, 'advance application');
   const application = applied.json<{ id: string }>().id;
-  say(`${people.rep} filed advance application ${application} for ¥2,000.00`);
+  say(`${people.rep} filed advance application ${application} for ${yuan(2_000)}`);
   for (const [who, level] of [
     [people.salesManager, 'sales manager'],
     [people.director, 'sales director'],
@@ -193,7 +204,7 @@ async function contractReview(): Promise<void> {
   await expectStatus(submitted, 201, 'submit contract');
   const { id, findings } = submitted.json<{ id: string; findings: { rule: string }[] }>();
   say(
-    `${people.rep} submitted contract ${id} for ¥1,200,000.00; findings: ${findings.map((f) => f.rule).join(', ')}`,
+    `${people.rep} submitted contract ${id} for ${yuan(1_200_000)}; findings: ${findings.map((f) => f.rule).join(', ')}`,
   );
 
   const legal = [people.legal, people.legal2];
@@ -212,13 +223,14 @@ async function contractReview(): Promise<void> {
 
   const revised = await sandbox.request('POST', `/contracts/${id}/revisions`, { token, json: draft(30, 60) });
   await expectStatus(revised, 201, 'revise contract');
-  say(`${people.rep} sent version 2: ${revised.json<{ changes: string[] }>().changes.join('; ')}`);
+  const changes = revised.json<{ changes: Change[] }>().changes.map((change) => describeChange(change, 'en'));
+  say(`${people.rep} sent version 2: ${changes.join('; ')}`);
 
   reviewer = await holderOf(legal, id);
   await expectStatus((await sandbox.decideFromMail(reviewer, id, 'approve')).reply, 200, 'legal approval');
   say(`${reviewer} (legal) approved version 2`);
   await expectStatus((await sandbox.decideFromMail(people.director, id, 'approve')).reply, 200, 'director');
-  say(`${people.director} (sales director) approved: the contract is over ¥1,000,000.00`);
+  say(`${people.director} (sales director) approved: the contract is over ${yuan(1_000_000)}`);
   const signed = await sandbox.decideFromMail(people.salesManager, id, 'sign', {
     signedDate: now.slice(0, 10),
     signerName: '孙丽',

@@ -43,7 +43,15 @@ function sesServerFactory(): StartSesServer {
   return factory as StartSesServer;
 }
 
-export async function startLocalMail(port = 0, host = '127.0.0.1'): Promise<LocalMail> {
+/**
+ * `stampAt` turns the real time aws-ses-v2-local noted for a mail into the time shown for it: the sandbox passes its
+ * virtual clock, so a mail sent after advancing the clock by days is stamped days later, as people would see it.
+ */
+export async function startLocalMail(
+  port = 0,
+  host = '127.0.0.1',
+  stampAt: (realMs: number) => number = (realMs) => realMs,
+): Promise<LocalMail> {
   const server = await sesServerFactory()({ host, port });
   const address = server.address();
   const actualPort = typeof address === 'object' && address ? address.port : port;
@@ -65,7 +73,7 @@ export async function startLocalMail(port = 0, host = '127.0.0.1'): Promise<Loca
         .sort((a, b) => a.at - b.at)
         .map((mail) => ({
           id: mail.messageId,
-          at: new Date(mail.at * 1000).toISOString(),
+          at: new Date(stampAt(mail.at * 1000)).toISOString(),
           from: mail.from,
           to: mail.destination.to,
           subject: mail.subject,

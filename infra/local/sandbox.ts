@@ -117,7 +117,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   try {
     const dynamoServer = await startLocalDynamo(join(dir, 'dynamodb'), options.dynamoPort ?? 0);
     started.push(dynamoServer);
-    const mail = await startLocalMail(options.sesPort ?? 0);
+    const mail = await startLocalMail(options.sesPort ?? 0, undefined, (realMs) =>
+      clock.virtualTimeOf(realMs),
+    );
     started.push(mail);
 
     // Lambda ARNs in the definitions map back to handler files, called in-process.

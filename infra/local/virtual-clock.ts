@@ -12,12 +12,15 @@ const MAX_REAL_DELAY_MS = 60 * 60 * 1000;
 
 export class VirtualClock implements Clock {
   #offsetMs = 0;
+  /** Each offset and the real time from which it held, oldest first: what virtual time it was at any real time. */
+  #history: { fromRealMs: number; offsetMs: number }[];
   #timers: Timer[] = [];
   #seq = 0;
   #handle: NodeJS.Timeout | undefined;
 
   constructor(offsetMs = 0) {
     this.#offsetMs = offsetMs;
+    this.#history = [{ fromRealMs: Number.NEGATIVE_INFINITY, offsetMs }];
   }
 
   now(): Date {
@@ -37,8 +40,15 @@ export class VirtualClock implements Clock {
     if (!Number.isFinite(seconds) || seconds < 0)
       throw new RangeError('advance takes a non-negative number of seconds');
     this.#offsetMs += Math.round(seconds * 1000);
+    this.#history.push({ fromRealMs: Date.now(), offsetMs: this.#offsetMs });
     this.#fireDue();
     return this.now();
+  }
+
+  /** The virtual time it was at real time `realMs`: for what a part that knows only real time stamped (captured mail). */
+  virtualTimeOf(realMs: number): number {
+    const held = this.#history.findLast((entry) => entry.fromRealMs <= realMs) ?? this.#history[0];
+    return realMs + (held?.offsetMs ?? 0);
   }
 
   /** Calls `fire` once virtual time reaches `at`. Returns a function that cancels the timer. */

@@ -179,9 +179,12 @@ describe('a contract under 1,000,000 CNY', () => {
     });
     expect(revised.status).toBe(201);
     expect(revised.json<{ version: number; changes: string[] }>()).toMatchObject({ version: 2 });
-    expect(revised.json<{ changes: string[] }>().changes.join(' ')).toMatch(/Amount/);
+    expect(revised.json<{ changes: { field: string }[] }>().changes.map((c) => c.field)).toEqual(
+      expect.arrayContaining(['amount', 'delivery-date']),
+    );
     const page = await decide(legal, id, 'approve');
     expect(page.text).toContain('Penalty clause missing');
+    expect(page.text).toContain('金额：¥300,000.00 → ¥280,000.00'); // what changed, in legal's words
     await decide([signatory], id, 'sign', signing);
     const contract = await waitForStatus(id, 'SIGNED');
     expect(contract.version).toBe(2);
@@ -337,8 +340,11 @@ describe('submitting', () => {
         },
       }),
     );
-    const { findings } = (await submit(body)).json<{ findings: { rule: string; message: string }[] }>();
-    expect(findings.find((f) => f.rule === 'customer-overdue')?.message).toMatch(/50,000/);
+    const { findings } = (await submit(body)).json<{ findings: { rule: string; params: object }[] }>();
+    expect(findings.find((f) => f.rule === 'customer-overdue')?.params).toEqual({
+      count: 1,
+      amount: { amount: 5_000_000, currency: 'CNY' },
+    });
   });
 });
 

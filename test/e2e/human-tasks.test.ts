@@ -200,7 +200,7 @@ describe('deciding', () => {
     ).toBe(200);
     const replayed = await sandbox.request('POST', link.pathname, { form: { k, nonce, outcome: 'approve' } });
     expect(replayed.status).toBe(409);
-    expect(replayed.text).toContain(supervisor);
+    expect(replayed.text).toContain('赵敏'); // who decided, by name
     await sandbox.finished(executionArn);
     expect(await decisionsDelivered(executionArn)).toBe(1);
   });
@@ -292,7 +292,7 @@ describe('SLA and deadline', () => {
       `${taskLinkIn(reminder).pathname}${taskLinkIn(reminder).search}`,
     );
     expect(replaced.status).toBe(410);
-    expect(replaced.text).toContain(manager);
+    expect(replaced.text).toContain('孙丽'); // who has it now, by name
 
     const { k, nonce } = await openPage(taskLinkIn(escalated));
     expect(

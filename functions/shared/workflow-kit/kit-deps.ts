@@ -39,8 +39,8 @@ export function kitEndingDeps(): KitEndingDeps {
       ...kit,
       mailer,
       closing: {
-        closeExpired: async (subjectId, executionArn) => {
-          await closeExpiredTasks(closing, subjectId, executionArn);
+        closeExpired: async (subjectId, executionArn, names) => {
+          await closeExpiredTasks(closing, subjectId, executionArn, names);
         },
         cancelOpen: (subjectId, executionArn, reason) =>
           cancelOpenTasks(closing, subjectId, executionArn, reason),

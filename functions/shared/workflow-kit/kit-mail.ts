@@ -1,5 +1,6 @@
 // The kit's words to people: how a review ended, that it needs attention, and earlier comments on a task page.
-import { wording } from '#human-tasks/wording.ts';
+import type { SubjectNames } from '#human-tasks/task-subjects.ts';
+import { taskWords } from '#human-tasks/words.ts';
 import type { OutgoingMail } from '../mailer.ts';
 import { type OutcomeNotice, renderOutcomeMail } from '../outcome-mail.ts';
 import type { Locale, Person } from '../people.ts';
@@ -73,13 +74,22 @@ export async function describeEarlierComments<S extends Subject, D>(
 ): Promise<{ at: string; by: string; text: string }[]> {
   const commented = reviews.filter((review) => review.comment && review.effect !== 'skipped');
   const names = new Map((await people.getMany(commented.map((r) => r.by))).map((p) => [p.email, p.name]));
-  const w = wording(locale);
+  const w = taskWords(locale);
   return commented.map((review) => {
-    const step = workflow.words.steps[review.step]?.[locale] ?? review.step;
+    const step = subjectNames(workflow, review.step, locale).step;
     return {
       at: review.at,
       by: names.get(review.by) ?? review.by,
       text: `${step}${w.colon}${w.outcome[review.outcome]} — ${review.comment}`,
     };
   });
+}
+
+/** What a workflow's subject and one of its steps are called, for a reader. */
+export function subjectNames<S extends Subject, D>(
+  workflow: Workflow<S, D>,
+  step: string,
+  locale: Locale,
+): SubjectNames {
+  return { kind: workflow.words.subject[locale], step: workflow.words.steps[step]?.[locale] ?? step };
 }

@@ -6,11 +6,18 @@ import type {
   TaskResult,
   TaskSummary,
 } from '#human-tasks/task-model.ts';
+import type { SubjectNames } from '#human-tasks/task-subjects.ts';
 import type { AuditTrail } from '../audit.ts';
 import type { Clock } from '../clock.ts';
 import type { Mailer } from '../mailer.ts';
+import type { Locale } from '../people.ts';
 import type { PeopleRepository } from '../people-repository.ts';
-import { describeEarlierComments, renderEndingMail, renderNeedsAttentionMail } from './kit-mail.ts';
+import {
+  describeEarlierComments,
+  renderEndingMail,
+  renderNeedsAttentionMail,
+  subjectNames,
+} from './kit-mail.ts';
 import { approversOf, type Review, type ReviewStore, reviewsOf } from './reviews.ts';
 import { type Attention, MissingSubject, StaleSubject, type Subject, type SubjectRef } from './subject.ts';
 import type { Workflow } from './workflow.ts';
@@ -26,8 +33,12 @@ export interface KitDeps {
 
 /** The human-task operations the kit's endings need: close the tasks an ending leaves behind. */
 export interface TaskClosing {
-  /** A human step passed its deadline: its tasks close as expired and the requester is told. */
-  closeExpired(subjectId: string, executionArn: string): Promise<void>;
+  /** A human step passed its deadline: its tasks close as expired and the requester is told, in these words. */
+  closeExpired(
+    subjectId: string,
+    executionArn: string,
+    names: (task: Task, locale: Locale) => SubjectNames,
+  ): Promise<void>;
   /** The execution stopped on a failure: its open tasks close so nobody decides for nothing. */
   cancelOpen(subjectId: string, executionArn: string, reason: string): Promise<void>;
 }
@@ -100,9 +111,9 @@ export async function prepareTask<S extends Subject, D>(
 export async function summarizeForTask<S extends Subject, D>(
   workflow: Workflow<S, D>,
   deps: D,
-  kit: Pick<KitDeps, 'reviews' | 'people'>,
+  kit: { reviews: Pick<KitDeps['reviews'], 'of'>; people: KitDeps['people'] },
   task: Pick<Task, 'subject' | 'workflow'>,
-  locale: 'zh-CN' | 'en',
+  locale: Locale,
 ): Promise<TaskSummary> {
   const subject = await workflow.subjects(deps).get(task.subject.id);
   if (!subject) throw new MissingSubject(`${workflow.kind} ${task.subject.id} does not exist`);
@@ -200,7 +211,9 @@ export async function finishReview<S extends Subject, D>(
   const reviews = reviewsOf(await kit.reviews.of(subject.id), subject.version);
   if (subject.status !== ending.status) {
     if (input.ending === 'expired' && input.executionArn) {
-      await kit.closing.closeExpired(subject.id, input.executionArn);
+      await kit.closing.closeExpired(subject.id, input.executionArn, (task, locale) =>
+        subjectNames(workflow, task.workflow.stateName, locale),
+      );
     }
     const changes = await workflow.onFinish?.({ subject, ending: input.ending, reviews, deps });
     subject = await workflow.subjects(deps).save({

@@ -1,15 +1,32 @@
-// Every word a person reads about a task (mails, task page, notices) in zh-CN and en, plus locale formatting of values.
-import { companyTimeZone } from '#shared/clock.ts';
-import { formatMoneyForMail, type Money } from '#shared/money.ts';
+// What a person reads about a task (mails, task page, notices) in zh-CN and en; shared words come from the catalogue.
 import type { Locale } from '#shared/people.ts';
-import type { TaskMailKind } from './task-mail.ts';
-import type { OutcomeId, TaskSummary } from './task-model.ts';
-import type { TaskNoticeKind } from './task-page-html.ts';
+import {
+  colon,
+  formatDateTime,
+  formatList,
+  formatValue,
+  mailWords,
+  outcomeWords,
+  type ShownValue,
+  severityWords,
+} from '#shared/words.ts';
+import type { OutcomeId } from './task-model.ts';
 
-export type Severity = TaskSummary['findings'][number]['severity'];
-export type SummaryValue = TaskSummary['facts'][number]['value'];
+export type TaskMailKind = 'opened' | 'reminder' | 'escalated';
 
-/** Pieces a notice sentence may name, already formatted for the reader; any may be missing. */
+export type TaskNoticeKind =
+  | 'decided'
+  | 'already-decided'
+  | 'expired'
+  | 'link-replaced'
+  | 'invalid-link'
+  | 'no-longer-running'
+  | 'too-late'
+  | 'recorded-pending-delivery';
+
+export type Severity = keyof typeof severityWords;
+
+/** Pieces a notice sentence may name, already formatted for the reader (people by name); any may be missing. */
 export interface NoticeParts {
   by?: string;
   at?: string;
@@ -17,27 +34,26 @@ export interface NoticeParts {
   outcome?: string;
 }
 
-export interface TaskWording {
+/** What happens after a decision, as far as the workflow has got: who acts now (by name), or how it ended. */
+export type Progress = { step: string; person: string } | { ended: string } | { going: true };
+
+export interface TaskWords {
   locale: Locale;
-  /** Between a label and its value: full-width in Chinese. */
   colon: string;
   outcome: Readonly<Record<OutcomeId, string>>;
   severity: Readonly<Record<Severity, string>>;
-  /** A readable name for a subject kind (`expense-claim` → 费用报销); unknown kinds are shown as they are. */
-  subjectKind: (kind: string) => string;
-  /** An ISO instant in the company's time zone, e.g. `2026年11月22日周日 18:00（北京时间）`. */
   dateTime: (iso: string) => string;
-  /** A summary value as a reader expects it: money with 大写 for CNY, numbers grouped. */
-  value: (value: SummaryValue) => string;
+  value: (value: ShownValue) => string;
+  list: (items: readonly string[]) => string;
   deadline: string;
   facts: string;
   lines: string;
   findings: string;
   history: string;
   mail: {
-    /** Subject prefix by kind; `opened` depends on whether the task is an approval. */
     subjectPrefix: (kind: TaskMailKind, isApproval: boolean) => string;
     expiredPrefix: string;
+    movedPrefix: string;
     greeting: (name: string) => string;
     intro: Readonly<Record<TaskMailKind, string>>;
     escalated: (onBehalfOf: string | undefined) => string;
@@ -47,6 +63,8 @@ export interface TaskWording {
     doNotForward: string;
     expiry: (subject: string, assignee: string, deadline: string) => string;
     expiryNothingDecided: string;
+    moved: (subject: string, to: string) => string;
+    movedNothingToDo: string;
     signature: string;
   };
   page: {
@@ -61,75 +79,35 @@ export interface TaskWording {
     errorsHeading: string;
     preselected: (outcome: string) => string;
     final: string;
+    staleForm: string;
   };
   notice: {
     title: Readonly<Record<TaskNoticeKind, string>>;
     sentence: (kind: TaskNoticeKind, parts: NoticeParts) => string;
+    next: (progress: Progress) => string;
   };
 }
 
-const subjectKinds: Readonly<Record<string, { 'zh-CN': string; en: string }>> = {
-  contract: { 'zh-CN': '合同', en: 'Contract' },
-  order: { 'zh-CN': '订单', en: 'Order' },
-  expense: { 'zh-CN': '费用报销', en: 'Expense claim' },
-  'expense-claim': { 'zh-CN': '费用报销', en: 'Expense claim' },
-  'expense-application': { 'zh-CN': '预支申请', en: 'Advance application' },
-  'advance-application': { 'zh-CN': '预支申请', en: 'Advance application' },
-  advance: { 'zh-CN': '预支申请', en: 'Advance application' },
-  installment: { 'zh-CN': '回款分期', en: 'Installment' },
-  payment: { 'zh-CN': '回款', en: 'Payment' },
-};
+const quoted = (text: string) => `“${text}”`;
 
-const isMoney = (value: SummaryValue): value is Money => typeof value === 'object';
-
-function formatters(locale: Locale) {
-  const dateTimeFormat = new Intl.DateTimeFormat(locale, {
-    timeZone: companyTimeZone,
-    year: 'numeric',
-    month: 'long',
-    day: 'numeric',
-    weekday: 'short',
-    hour: '2-digit',
-    minute: '2-digit',
-    hourCycle: 'h23',
-  });
-  const numberFormat = new Intl.NumberFormat(locale);
-  const zoneNote = locale === 'zh-CN' ? '（北京时间）' : ' (Beijing time)';
+function shared(locale: Locale) {
   return {
-    subjectKind: (kind: string) =>
-      (Object.hasOwn(subjectKinds, kind) ? subjectKinds[kind]?.[locale] : kind) ?? kind,
-    dateTime: (iso: string) => {
-      const at = new Date(iso);
-      // A value that is not an instant (free text in history) is shown as written rather than as "Invalid Date".
-      return Number.isNaN(at.getTime()) ? iso : `${dateTimeFormat.format(at)}${zoneNote}`;
-    },
-    value: (value: SummaryValue) => {
-      if (isMoney(value)) return formatMoneyForMail(value, locale);
-      return typeof value === 'number' ? numberFormat.format(value) : value;
-    },
+    locale,
+    colon: colon[locale],
+    outcome: Object.fromEntries(
+      Object.entries(outcomeWords).map(([id, words]) => [id, words[locale]]),
+    ) as Record<OutcomeId, string>,
+    severity: Object.fromEntries(
+      Object.entries(severityWords).map(([id, words]) => [id, words[locale]]),
+    ) as Record<Severity, string>,
+    dateTime: (iso: string) => formatDateTime(iso, locale),
+    value: (value: ShownValue) => formatValue(value, locale),
+    list: (items: readonly string[]) => formatList(items, locale, 'or'),
   };
 }
 
-const quoteZh = (text: string) => `“${text}”`;
-
-const zhCN: TaskWording = {
-  locale: 'zh-CN',
-  colon: '：',
-  outcome: {
-    approve: '批准',
-    reject: '驳回',
-    return: '退回修改',
-    'request-changes': '要求修改',
-    'send-back': '退回上一级',
-    sign: '已签署',
-    confirm: '确认',
-    'cannot-meet': '无法满足',
-    accept: '接受',
-    escalate: '上报',
-    done: '完成',
-  },
-  severity: { info: '提示', warning: '注意', high: '高风险' },
-  ...formatters('zh-CN'),
+const zhCN: TaskWords = {
+  ...shared('zh-CN'),
   deadline: '截止时间',
   facts: '概要',
   lines: '明细',
@@ -142,7 +120,8 @@ const zhCN: TaskWording = {
       return isApproval ? '[待审批]' : '[待处理]';
     },
     expiredPrefix: '[已过期]',
-    greeting: (name) => `${name}，您好：`,
+    movedPrefix: '[已转交]',
+    greeting: mailWords.greeting['zh-CN'],
     intro: {
       opened: '有一项任务等待您处理。',
       reminder: '提醒：以下任务仍在等待您处理，请在截止时间前完成。',
@@ -150,31 +129,34 @@ const zhCN: TaskWording = {
     },
     escalated: (onBehalfOf) =>
       onBehalfOf === undefined
-        ? '原处理人未在处理时限（SLA）内处理，此任务已转交给您。'
-        : `原处理人未在处理时限（SLA）内处理，此任务已转交给您，由您代 ${onBehalfOf} 处理（${onBehalfOf} 不在岗）。`,
+        ? '原处理人未在处理时限内处理，此任务已转交给您。'
+        : `原处理人未在处理时限内处理，此任务已转交给您，由您代 ${onBehalfOf} 处理（${onBehalfOf} 不在岗）。`,
     onBehalfOf: (person) => `您作为 ${person} 的代理人收到此任务（${person} 不在岗）。`,
     buttonsHint:
       '点击下方按钮会打开任务页面并预选该决定；仅打开链接不会做出任何决定，请在页面上核对后再确认提交。',
     openTask: '打开任务',
     doNotForward: '此链接仅供您本人使用，请勿转发本邮件。',
     expiry: (subject, assignee, deadline) =>
-      `关于 ${subject} 的任务已于截止时间 ${deadline} 关闭，处理人 ${assignee} 未在此之前作出决定。`,
+      `关于${subject}的任务已于截止时间 ${deadline} 关闭，处理人 ${assignee} 未在此之前作出决定。`,
     expiryNothingDecided: '该任务未作出任何决定；后续处理将按流程规定进行。',
-    signature: '—— 销售运营流程系统（自动发送，请勿直接回复）',
+    moved: (subject, to) => `关于${subject}的任务已因超出处理时限转交给 ${to} 处理，您之前收到的链接已失效。`,
+    movedNothingToDo: '您无需再处理此任务。',
+    signature: mailWords.signature['zh-CN'],
   },
   page: {
     decisionHeading: '您的决定',
     comment: '意见 / 理由',
     commentHint: '将与您的决定一同记录。',
-    reasonRequiredFor: (outcomes) => `选择${outcomes.map(quoteZh).join('、')}时必须填写理由。`,
+    reasonRequiredFor: (outcomes) => `选择${outcomes.map(quoted).join('、')}时必须填写理由。`,
     required: '必填',
     optional: '选填',
     moneyUnit: '元',
     choose: '请选择',
     errorsHeading: '您的决定尚未记录，请修正以下问题后重新提交：',
     preselected: (outcome) =>
-      `您在邮件中选择了${quoteZh(outcome)}。目前尚未做出任何决定：请核对以下内容，然后点击该按钮确认。`,
+      `您在邮件中选择了${quoted(outcome)}。目前尚未做出任何决定：请核对以下内容，然后点击该按钮确认。`,
     final: '决定一经提交即不可更改。',
+    staleForm: '此页面打开时间过长，已重新载入，请重新提交您的决定。',
   },
   notice: {
     title: {
@@ -209,41 +191,23 @@ const zhCN: TaskWording = {
         case 'invalid-link':
           return '此链接无效或输入有误。请确认使用的是邮件中的完整链接。';
         case 'no-longer-running':
-          return '此流程已不再运行（例如沙箱重启后或流程已被停止），未作任何更改。';
+          return '此流程已不再运行（已被停止或因故中止），未作任何更改。';
         case 'too-late':
           return '您的决定在任务于截止时间关闭之后才到达，未被采纳。';
         case 'recorded-pending-delivery':
           return '您的决定已记录，稍后将转交流程继续处理。';
       }
     },
+    next: (progress) => {
+      if ('person' in progress) return `接下来由 ${progress.person} 处理：${progress.step}。`;
+      if ('ended' in progress) return `流程已结束：${progress.ended}。`;
+      return '流程正在继续；如需您再次处理，您会收到邮件。';
+    },
   },
 };
 
-const quoteEn = (text: string) => `“${text}”`;
-
-function listEn(items: readonly string[]): string {
-  if (items.length <= 1) return items.join('');
-  return `${items.slice(0, -1).join(', ')} or ${items.at(-1)}`;
-}
-
-const en: TaskWording = {
-  locale: 'en',
-  colon: ': ',
-  outcome: {
-    approve: 'Approve',
-    reject: 'Reject',
-    return: 'Return for changes',
-    'request-changes': 'Request changes',
-    'send-back': 'Send back to previous reviewer',
-    sign: 'Signed',
-    confirm: 'Confirm',
-    'cannot-meet': 'Cannot meet',
-    accept: 'Accept',
-    escalate: 'Escalate',
-    done: 'Done',
-  },
-  severity: { info: 'Info', warning: 'Warning', high: 'High risk' },
-  ...formatters('en'),
+const en: TaskWords = {
+  ...shared('en'),
   deadline: 'Deadline',
   facts: 'Details',
   lines: 'Items',
@@ -256,7 +220,8 @@ const en: TaskWording = {
       return '[Action needed]';
     },
     expiredPrefix: '[Expired]',
-    greeting: (name) => `Hello ${name},`,
+    movedPrefix: '[Reassigned]',
+    greeting: mailWords.greeting.en,
     intro: {
       opened: 'A task is waiting for your decision.',
       reminder: 'Reminder: this task is still waiting for your decision. Please decide before the deadline.',
@@ -264,8 +229,8 @@ const en: TaskWording = {
     },
     escalated: (onBehalfOf) =>
       onBehalfOf === undefined
-        ? 'It was reassigned to you because it was not decided within its response time (SLA).'
-        : `It was reassigned to you, on behalf of ${onBehalfOf}, who is away, because it was not decided within its response time (SLA).`,
+        ? 'It was reassigned to you because it was not decided within its response time.'
+        : `It was reassigned to you, on behalf of ${onBehalfOf}, who is away, because it was not decided within its response time.`,
     onBehalfOf: (person) => `You receive this task on behalf of ${person}, who is away.`,
     buttonsHint:
       'Each button opens the task page with that choice selected. Opening a link decides nothing: you confirm your decision on the page.',
@@ -275,21 +240,26 @@ const en: TaskWording = {
       `The task about ${subject} closed at its deadline on ${deadline} without a decision from ${assignee}.`,
     expiryNothingDecided:
       'Nothing was decided on it; the procedure continues as defined for an expired task.',
-    signature: '— Sales operations workflows (automatic message, please do not reply)',
+    moved: (subject, to) =>
+      `The task about ${subject} was reassigned to ${to} because it was not decided within its response time; the link you had no longer works.`,
+    movedNothingToDo: 'There is nothing more for you to do on it.',
+    signature: mailWords.signature.en,
   },
   page: {
     decisionHeading: 'Your decision',
     comment: 'Comment / reason',
     commentHint: 'Recorded together with your decision.',
-    reasonRequiredFor: (outcomes) => `A reason is required to ${listEn(outcomes.map(quoteEn))}.`,
+    reasonRequiredFor: (outcomes) =>
+      `A reason is required to ${formatList(outcomes.map(quoted), 'en', 'or')}.`,
     required: 'required',
     optional: 'optional',
     moneyUnit: 'yuan',
     choose: 'Choose…',
     errorsHeading: 'Your decision was not recorded. Please correct the following and submit again:',
     preselected: (outcome) =>
-      `You chose ${quoteEn(outcome)} in the email. Nothing has been decided yet: check the details below, then press that button to confirm.`,
+      `You chose ${quoted(outcome)} in the email. Nothing has been decided yet: check the details below, then press that button to confirm.`,
     final: 'A decision cannot be changed once submitted.',
+    staleForm: 'This page had been open too long and was reloaded; please submit your decision again.',
   },
   notice: {
     title: {
@@ -310,7 +280,7 @@ const en: TaskWording = {
             : `Your decision (${outcome}) was recorded. Thank you.`;
         case 'already-decided': {
           const who = by === undefined ? '' : ` by ${by}`;
-          const when = at === undefined ? '' : ` at ${at}`;
+          const when = at === undefined ? '' : ` on ${at}`;
           const what = outcome === undefined ? '' : `: ${outcome}`;
           return `This task was already decided${who}${when}${what}.`;
         }
@@ -326,17 +296,22 @@ const en: TaskWording = {
         case 'invalid-link':
           return 'This link is not valid or has been mistyped. Please check that you used the whole link from the email.';
         case 'no-longer-running':
-          return 'This workflow is no longer running (for example after a sandbox restart or because it was stopped); nothing was changed.';
+          return 'This workflow is no longer running (it was stopped or ended on a failure); nothing was changed.';
         case 'too-late':
           return 'Your decision arrived after the task had closed at its deadline; it was not applied.';
         case 'recorded-pending-delivery':
           return 'Your decision was recorded and will be passed on to the workflow shortly.';
       }
     },
+    next: (progress) => {
+      if ('person' in progress) return `Next, ${progress.person} takes it on: ${progress.step}.`;
+      if ('ended' in progress) return `The workflow has ended: ${progress.ended}.`;
+      return 'The workflow goes on; you will get a mail if you are needed again.';
+    },
   },
 };
 
-const byLocale: Readonly<Record<Locale, TaskWording>> = { 'zh-CN': zhCN, en };
+const byLocale: Readonly<Record<Locale, TaskWords>> = { 'zh-CN': zhCN, en };
 
-/** The task wording for a person's locale. */
-export const wording = (locale: Locale): TaskWording => byLocale[locale];
+/** The task words for a reader's locale. */
+export const taskWords = (locale: Locale): TaskWords => byLocale[locale];
