@@ -97,11 +97,14 @@ ${body}
 `.toString();
 }
 
+/** Only a web address becomes a link: `z.url()` also takes `javascript:` and `data:`, which must stay text. */
+export const isWebAddress = (url: string): boolean => /^https?:\/\//i.test(url);
+
 /** A value in a mail: a hash short, with the whole in a tooltip; a link as a link. */
 function valueHtml(value: SummaryValue, w: TaskWords): SafeHtml {
   if (typeof value === 'object' && 'hash' in value)
     return html`<span title="${value.hash}">${shortHash(value.hash)}</span>`;
-  if (typeof value === 'object' && 'url' in value)
+  if (typeof value === 'object' && 'url' in value && isWebAddress(value.url))
     return html`<a href="${value.url}" style="${style.url}">${value.url}</a>`;
   return html`${w.value(value)}`;
 }
@@ -247,7 +250,7 @@ function renderNotice(input: {
   recipientName: string;
   prefix: string;
   sentence: string;
-  then: string;
+  meaning: string;
 }): RenderedMail {
   const { task, names, locale, recipientName } = input;
   const w = taskWords(locale);
@@ -257,7 +260,7 @@ function renderNotice(input: {
 <h1 style="${style.h1}">${task.title}</h1>
 <p style="${style.muted}">${where}</p>
 <p style="${style.notice}">${input.sentence}</p>
-<p>${input.then}</p>
+<p>${input.meaning}</p>
 <p style="${style.footer}">${w.mail.signature}</p>`;
   const text = [
     w.mail.greeting(recipientName),
@@ -266,7 +269,7 @@ function renderNotice(input: {
     where,
     '',
     input.sentence,
-    input.then,
+    input.meaning,
     '',
     w.mail.signature,
   ];
@@ -290,7 +293,7 @@ export function renderExpiryNotice(input: {
       input.assigneeName,
       w.dateTime(input.task.deadlineAt),
     ),
-    then: w.mail.expiryNothingDecided,
+    meaning: w.mail.expiryNothingDecided,
   });
 }
 
@@ -307,6 +310,6 @@ export function renderMovedNotice(input: {
     ...input,
     prefix: w.mail.movedPrefix,
     sentence: w.mail.moved(subjectName(input.task, input.names, w), input.toName),
-    then: w.mail.movedNothingToDo,
+    meaning: w.mail.movedNothingToDo,
   });
 }

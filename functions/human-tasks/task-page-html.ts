@@ -3,7 +3,7 @@ import type { FieldProblem } from '#shared/errors.ts';
 import { html, type SafeHtml, unsafeRawHtml } from '#shared/html.ts';
 import type { Locale } from '#shared/people.ts';
 import { shortHash } from '#shared/words.ts';
-import { outcomeTone } from './task-mail.ts';
+import { isWebAddress, outcomeTone } from './task-mail.ts';
 import {
   type FieldSpec,
   type OutcomeId,
@@ -85,7 +85,7 @@ function valueHtml(value: SummaryValue, w: TaskWords): SafeHtml {
   if (typeof value === 'object' && 'hash' in value) {
     return html`<span class="hash" title="${value.hash}">${shortHash(value.hash)}</span>`;
   }
-  if (typeof value === 'object' && 'url' in value) {
+  if (typeof value === 'object' && 'url' in value && isWebAddress(value.url)) {
     const shown = value.url.length > 60 ? `${value.url.slice(0, 57)}…` : value.url;
     return html`<a href="${value.url}" rel="noreferrer">${shown}</a>`;
   }
@@ -289,6 +289,7 @@ export function renderTaskNotice(input: {
   // Whoever holds an invalid link may have guessed it: they learn nothing about any task.
   const task = kind === 'invalid-link' ? undefined : input.task;
   const detail = kind === 'invalid-link' ? {} : (input.detail ?? {});
+  const progress = kind === 'invalid-link' ? undefined : input.progress;
   const at = detail.at ?? (kind === 'expired' || kind === 'too-late' ? task?.deadlineAt : undefined);
   const outcome = detail.outcome ?? task?.decision?.outcome;
   const sentence = w.notice.sentence(kind, {
@@ -304,7 +305,7 @@ export function renderTaskNotice(input: {
   const content = html`<h1>${title}</h1>
 ${about}
 <p class="notice notice-${kind}">${sentence}</p>
-${input.progress !== undefined && html`<p class="next">${w.notice.next(input.progress)}</p>`}`;
+${progress !== undefined && html`<p class="next">${w.notice.next(progress)}</p>`}`;
 
   return page(locale, title, content);
 }

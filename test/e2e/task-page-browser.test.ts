@@ -75,13 +75,13 @@ describe.runIf(browserAvailable)('the task page in headless Chromium', () => {
     expect(await approve.isVisible()).toBe(true);
     const box = await approve.boundingBox();
     expect(box && box.y + box.height).toBeLessThanOrEqual(844);
-    const widths = await page.evaluate(() => ({
-      scroll: document.documentElement.scrollWidth,
-      inner: window.innerWidth,
-    }));
+    // Expressions run in the page, where the DOM is (this project's TypeScript has no DOM types).
+    const widths = (await page.evaluate(
+      '({ scroll: document.documentElement.scrollWidth, inner: window.innerWidth })',
+    )) as { scroll: number; inner: number };
     expect(widths.scroll).toBeLessThanOrEqual(widths.inner);
     // Scrolled to the middle of the long summary, the buttons are still in reach.
-    await page.evaluate(() => window.scrollTo(0, document.body.scrollHeight / 2));
+    await page.evaluate('window.scrollTo(0, document.body.scrollHeight / 2)');
     const midway = await approve.boundingBox();
     expect(midway && midway.y >= 0 && midway.y + midway.height <= 844).toBe(true);
     await page.close();
@@ -89,11 +89,11 @@ describe.runIf(browserAvailable)('the task page in headless Chromium', () => {
 
   it('on a desktop, approving looks primary and rejecting dangerous', async () => {
     const page = await open(1280, 900);
-    const colour = (value: string) =>
-      page.locator(`button[name="outcome"][value="${value}"]`).evaluate((button) => {
-        const style = getComputedStyle(button);
-        return { background: style.backgroundColor, text: style.color };
-      });
+    const colour = async (value: string) =>
+      (await page.evaluate(
+        `(() => { const style = getComputedStyle(document.querySelector('button[name="outcome"][value="${value}"]'));
+          return { background: style.backgroundColor, text: style.color }; })()`,
+      )) as { background: string; text: string };
     expect(await colour('approve')).toEqual({ background: 'rgb(31, 136, 61)', text: 'rgb(255, 255, 255)' });
     expect((await colour('reject')).text).toBe('rgb(207, 34, 46)');
     await page.close();

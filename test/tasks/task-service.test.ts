@@ -1,9 +1,10 @@
-// The task core and task closing against the sandbox's DynamoDB, with fakes for mail, subjects and Step Functions.
+// The task core, its SLA and task closing against the sandbox's DynamoDB, with fakes for mail, subjects and Step Functions.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { cancelOpenTasks, closeExpiredTasks } from '#human-tasks/task-closing.ts';
 import type { OpenTaskInput, TaskResult, TaskSummary } from '#human-tasks/task-model.ts';
 import { type StoredTask, TaskRepository } from '#human-tasks/task-repository.ts';
 import { decideTask, openTask, sweepTasks, type TaskDeps } from '#human-tasks/task-service.ts';
+import type { SubjectNames, TaskSubjects } from '#human-tasks/task-subjects.ts';
 import type { Delivery } from '#human-tasks/workflow-gateway.ts';
 import { demoPeople } from '#infra/local/seed.ts';
 import { VirtualClock } from '#infra/local/virtual-clock.ts';
@@ -29,6 +30,18 @@ const claimSummary: TaskSummary = {
   history: [],
 };
 
+/** What the fake subjects call any task's subject and step, per reader. */
+const claimNames = (_task: unknown, locale: 'zh-CN' | 'en'): SubjectNames =>
+  locale === 'zh-CN'
+    ? { kind: '费用报销', step: '主管审批' }
+    : { kind: 'Expense claim', step: 'Supervisor review' };
+
+const subjects: TaskSubjects = {
+  names: claimNames,
+  summary: async () => claimSummary,
+  progress: async () => ({ kind: 'going' }),
+};
+
 beforeAll(async () => {
   local = await startLocalTable();
   const { db, tableName } = local;
@@ -37,7 +50,7 @@ beforeAll(async () => {
   for (const person of demoPeople) await people.put(person, clock.now());
   deps = {
     tasks: new TaskRepository(db, tableName),
-    subjects: { summary: async () => claimSummary },
+    subjects,
     people,
     audit: new AuditTrail(db, tableName),
     mailer: { send: async (mail) => void sent.push(mail) },
@@ -266,7 +279,7 @@ describe('closing the tasks an execution leaves behind', () => {
     expect(open.assignee).toBe('zhao.min@example.com');
     sent = [];
 
-    expect(await closeExpiredTasks(deps, input.subject.id, input.executionArn)).toBe(1);
+    expect(await closeExpiredTasks(deps, input.subject.id, input.executionArn, claimNames)).toBe(1);
 
     expect(await deps.tasks.get(open.id)).toMatchObject({ status: 'EXPIRED', closedReason: 'deadline' });
     expect(await deps.tasks.get(decided.id)).toMatchObject({
@@ -275,7 +288,7 @@ describe('closing the tasks an execution leaves behind', () => {
     });
     expect(sent).toHaveLength(1);
     expect(sent[0]?.to).toBe('anna.smith@example.com');
-    expect(sent[0]?.subject).toMatch(/^\[Expired\] /);
+    expect(sent[0]?.subject).toBe(`[Expired] Expense claim ${input.subject.id}: Taxi`);
     expect(sent[0]?.text).toContain('Hello Anna Smith,');
     expect(sent[0]?.text).toContain('without a decision from 赵敏.');
     expect(sent[0]?.text).not.toContain('zhao.min@example.com');
@@ -283,7 +296,7 @@ describe('closing the tasks an execution leaves behind', () => {
     expect(expired.map((e) => e.detail?.taskId)).toEqual([open.id]);
 
     // The timeout path's step retried: nothing left to close, nobody told twice.
-    expect(await closeExpiredTasks(deps, input.subject.id, input.executionArn)).toBe(0);
+    expect(await closeExpiredTasks(deps, input.subject.id, input.executionArn, claimNames)).toBe(0);
     expect(sent).toHaveLength(1);
   });
 
@@ -319,6 +332,82 @@ describe('closing the tasks an execution leaves behind', () => {
     expect(sent).toHaveLength(0);
     const cancelled = (await deps.audit.of(input.subject.id)).filter((e) => e.action === 'task-cancelled');
     expect(cancelled.map((e) => e.detail)).toEqual([{ taskId: open.id, reason }]);
+  });
+});
+
+describe('escalation', () => {
+  // Anna Smith reads English; her manager 赵敏 takes her tasks over at escalation.
+  const annasTask = () =>
+    request({
+      assignee: { person: 'anna.smith@example.com' },
+      sla: { reminderAfter: { hours: 1 }, escalateAfter: { hours: 2 } },
+    });
+  const about = (id: string) => sent.filter((mail) => mail.subject.includes(id));
+
+  it('reminds only the assignee, then on escalation mails the former assignee, in her language, who has it now by name', async () => {
+    const input = annasTask();
+    const task = await openTask(deps, input);
+    expect(task.assignee).toBe('anna.smith@example.com');
+    const id = input.subject.id;
+    sent = [];
+
+    (deps.clock as VirtualClock).advance(90 * 60);
+    await sweepTasks(deps);
+    expect(about(id).map((mail) => [mail.to, mail.subject])).toEqual([
+      ['anna.smith@example.com', `[Reminder] Expense claim ${id}: Taxi`],
+    ]);
+    sent = [];
+
+    (deps.clock as VirtualClock).advance(90 * 60);
+    await sweepTasks(deps);
+    expect(await deps.tasks.get(task.id)).toMatchObject({
+      assignee: 'zhao.min@example.com',
+      escalated: true,
+    });
+    expect(about(id).map((mail) => [mail.to, mail.subject])).toEqual([
+      ['zhao.min@example.com', `[已升级] 费用报销 ${id}：Taxi`],
+      ['anna.smith@example.com', `[Reassigned] Expense claim ${id}: Taxi`],
+    ]);
+    const moved = about(id)[1];
+    expect(moved?.text).toContain('Hello Anna Smith,');
+    expect(moved?.text).toContain(
+      `The task about Expense claim ${id} (Taxi) was reassigned to 赵敏 because it was not decided within its response time`,
+    );
+    expect(moved?.text).toContain('There is nothing more for you to do on it.');
+    for (const part of [moved?.text, moved?.html]) {
+      expect(part).not.toContain('zhao.min@example.com');
+      // The old link is dead and the new one is not hers: the notice carries no task link at all.
+      expect(part).not.toContain('/t/');
+    }
+    const escalated = (await deps.audit.of(id)).filter((e) => e.action === 'task-escalated');
+    expect(escalated.map((e) => e.detail)).toMatchObject([
+      { taskId: task.id, from: 'anna.smith@example.com', to: 'zhao.min@example.com' },
+    ]);
+  });
+
+  it('keeps the escalation when the mail to the former assignee fails', async () => {
+    const input = annasTask();
+    const task = await openTask(deps, input);
+    const mailer = deps.mailer;
+    deps.mailer = {
+      send: async (mail) => {
+        if (mail.to === 'anna.smith@example.com') throw new Error('mail service unavailable');
+        sent.push(mail);
+      },
+    };
+    try {
+      sent = [];
+      (deps.clock as VirtualClock).advance(3 * 3600);
+      await sweepTasks(deps);
+    } finally {
+      deps.mailer = mailer;
+    }
+    const now = deps.clock.now().getTime();
+    const after = await deps.tasks.get(task.id);
+    expect(after).toMatchObject({ assignee: 'zhao.min@example.com', escalated: true });
+    // The new assignee's mail went out, so no re-send in five minutes was scheduled: the next reminder is an hour away.
+    expect(about(input.subject.id).map((mail) => mail.to)).toEqual(['zhao.min@example.com']);
+    expect(Date.parse(after?.remindAt ?? '')).toBeGreaterThan(now + 55 * 60_000);
   });
 });
 

@@ -1,9 +1,11 @@
-// The contract findings legal sees and the rules a draft must meet, each on both sides of its threshold; the policy's reading.
+// The contract findings legal sees (records, and sentences in both languages) and the rules a draft must meet, each on both sides of its threshold; the policy's reading.
 import { describe, expect, it } from 'vitest';
 import { draftProblems, termAmounts } from '../../functions/contract-review/contract-rules.ts';
 import { contractFindings, type OverdueInstallments } from '../../functions/contract-review/findings.ts';
-import type { ContractContent, PaymentTerm } from '../../functions/contract-review/model.ts';
+import type { ContractContent, Finding, PaymentTerm } from '../../functions/contract-review/model.ts';
 import { contractPolicySchema, readContractPolicy } from '../../functions/contract-review/policy.ts';
+import { describeFinding } from '../../functions/contract-review/words.ts';
+import type { Locale } from '../../functions/shared/people.ts';
 
 const policy = contractPolicySchema.parse({});
 const today = '2026-11-22';
@@ -34,6 +36,8 @@ const findings = (content: ContractContent, extra: { overdue?: OverdueInstallmen
   contractFindings(content, { today, policy, ...extra });
 const rules = (content: ContractContent, extra: { overdue?: OverdueInstallments; today?: string } = {}) =>
   findings(content, extra).map((f) => f.rule);
+/** The findings as the reader is told them. */
+const sentences = (found: readonly Finding[], locale: Locale) => found.map((f) => describeFinding(f, locale));
 
 describe('contractFindings', () => {
   it('finds nothing in a clean contract', () => {
@@ -45,13 +49,19 @@ describe('contractFindings', () => {
 
     it('applies only to amounts strictly over 500,000.00 CNY', () => {
       expect(rules(contract({ amount: cny(500_000_00), paymentTerms: lowAdvance }))).toEqual([]);
-      expect(findings(contract({ amount: cny(500_000_01), paymentTerms: lowAdvance }))).toEqual([
+      const found = findings(contract({ amount: cny(500_000_01), paymentTerms: lowAdvance }));
+      expect(found).toEqual([
         {
           rule: 'advance-too-low',
           severity: 'high',
-          message:
-            'Advance payment on signing is 20% of CN¥500,000.01; contracts over CN¥500,000.00 should have at least 30%',
+          params: { advancePercent: 20, amount: cny(500_000_01), largeFrom: cny(500_000_00), minPercent: 30 },
         },
+      ]);
+      expect(sentences(found, 'en')).toEqual([
+        'Advance payment on signing is 20% of CN¥500,000.01; contracts over CN¥500,000.00 should have at least 30%',
+      ]);
+      expect(sentences(found, 'zh-CN')).toEqual([
+        '签约时预付款为 ¥500,000.01 的 20%；超过 ¥500,000.00 的合同预付款应不少于 30%',
       ]);
     });
 
@@ -66,14 +76,27 @@ describe('contractFindings', () => {
       const under = [term('Advance', 29.99, { trigger: 'signing' }), term('Balance', 70.01)];
       const found = findings(contract({ amount: large, paymentTerms: under }));
       expect(found.map((f) => f.rule)).toEqual(['advance-too-low']);
-      expect(found[0]?.message).toContain('is 29.99% of CN¥600,000.00');
+      expect(found[0]?.params).toMatchObject({ advancePercent: 29.99, amount: large });
+      expect(sentences(found, 'en')[0]).toContain('is 29.99% of CN¥600,000.00');
+    });
+
+    it('records the advance without float noise', () => {
+      const tiny = [
+        term('Deposit', 0.1, { trigger: 'signing' }),
+        term('Advance', 0.2, { trigger: 'signing' }),
+        term('Balance', 99.7),
+      ];
+      const found = findings(contract({ amount: cny(600_000_00), paymentTerms: tiny }));
+      expect(found[0]?.params).toMatchObject({ advancePercent: 0.3 });
+      expect(sentences(found, 'en')[0]).toContain('is 0.3% of');
     });
 
     it('counts only terms paid on signing', () => {
       const onDelivery = [term('Advance', 30, { trigger: 'delivery' }), term('Balance', 70)];
       const found = findings(contract({ amount: cny(600_000_00), paymentTerms: onDelivery }));
       expect(found.map((f) => f.rule)).toEqual(['advance-too-low']);
-      expect(found[0]?.message).toContain('is 0% of');
+      expect(found[0]?.params).toMatchObject({ advancePercent: 0 });
+      expect(sentences(found, 'en')[0]).toContain('is 0% of');
     });
   });
 
@@ -99,15 +122,21 @@ describe('contractFindings', () => {
         {
           rule: 'long-credit',
           severity: 'high',
-          message:
-            'Payment term "Advance" (30%) is due 91 days after signing, more than the 90 days of credit allowed',
+          params: { label: 'Advance', percent: 30, trigger: 'signing', dueDays: 91, maxDays: 90 },
         },
         {
           rule: 'long-credit',
           severity: 'high',
-          message:
-            'Payment term "Balance" (30%) is due 120 days after acceptance, more than the 90 days of credit allowed',
+          params: { label: 'Balance', percent: 30, trigger: 'acceptance', dueDays: 120, maxDays: 90 },
         },
+      ]);
+      expect(sentences(found, 'en')).toEqual([
+        'Payment term "Advance" (30%) is due 91 days after signing, more than the 90 days of credit allowed',
+        'Payment term "Balance" (30%) is due 120 days after acceptance, more than the 90 days of credit allowed',
+      ]);
+      expect(sentences(found, 'zh-CN')).toEqual([
+        '付款条款“Advance”（30%）在签署后 91 天到期，超过允许的 90 天账期',
+        '付款条款“Balance”（30%）在验收后 120 天到期，超过允许的 90 天账期',
       ]);
     });
   });
@@ -115,13 +144,19 @@ describe('contractFindings', () => {
   describe('delivery dates', () => {
     it('accepts delivery exactly 14 days ahead and warns at 13', () => {
       expect(rules(contract({ deliveryDate: '2026-12-06' }))).toEqual([]);
-      expect(findings(contract({ deliveryDate: '2026-12-05' }))).toEqual([
+      const found = findings(contract({ deliveryDate: '2026-12-05' }));
+      expect(found).toEqual([
         {
           rule: 'short-delivery',
           severity: 'warning',
-          message:
-            'Delivery date 2026-12-05 is only 13 days away; at least 14 days are needed for production and logistics',
+          params: { deliveryDate: '2026-12-05', leadDays: 13, minLeadDays: 14 },
         },
+      ]);
+      expect(sentences(found, 'en')).toEqual([
+        'Delivery date 5 Dec 2026 is only 13 days away; at least 14 days are needed for production and logistics',
+      ]);
+      expect(sentences(found, 'zh-CN')).toEqual([
+        '交付日期 2026年12月5日 距今仅 13 天；生产和物流至少需要 14 天',
       ]);
     });
 
@@ -133,13 +168,16 @@ describe('contractFindings', () => {
     });
 
     it('only warns about delivery tomorrow, the earliest date a draft may name', () => {
-      expect(findings(contract({ deliveryDate: '2026-11-23' }))).toEqual([
+      const found = findings(contract({ deliveryDate: '2026-11-23' }));
+      expect(found).toEqual([
         {
           rule: 'short-delivery',
           severity: 'warning',
-          message:
-            'Delivery date 2026-11-23 is only 1 day away; at least 14 days are needed for production and logistics',
+          params: { deliveryDate: '2026-11-23', leadDays: 1, minLeadDays: 14 },
         },
+      ]);
+      expect(sentences(found, 'en')).toEqual([
+        'Delivery date 23 Nov 2026 is only 1 day away; at least 14 days are needed for production and logistics',
       ]);
     });
 
@@ -150,16 +188,16 @@ describe('contractFindings', () => {
 
   describe('customer-overdue', () => {
     it('flags a customer with overdue installments, with count and amount', () => {
-      expect(findings(contract(), { overdue: { count: 2, amount: cny(123_456_78) } })).toEqual([
-        {
-          rule: 'customer-overdue',
-          severity: 'high',
-          message: 'The customer has 2 overdue installments totalling CN¥123,456.78',
-        },
+      const found = findings(contract(), { overdue: { count: 2, amount: cny(123_456_78) } });
+      expect(found).toEqual([
+        { rule: 'customer-overdue', severity: 'high', params: { count: 2, amount: cny(123_456_78) } },
       ]);
-      expect(findings(contract(), { overdue: { count: 1, amount: cny(50_00) } })[0]?.message).toBe(
-        'The customer has 1 overdue installment totalling CN¥50.00',
-      );
+      expect(sentences(found, 'en')).toEqual([
+        'The customer has 2 overdue installments totalling CN¥123,456.78',
+      ]);
+      expect(sentences(found, 'zh-CN')).toEqual(['该客户有 2 笔逾期未付的分期款，共 ¥123,456.78']);
+      const one = findings(contract(), { overdue: { count: 1, amount: cny(50_00) } });
+      expect(sentences(one, 'en')).toEqual(['The customer has 1 overdue installment totalling CN¥50.00']);
     });
 
     it('says nothing when there is nothing overdue', () => {
@@ -170,9 +208,10 @@ describe('contractFindings', () => {
 
   describe('missing and inconsistent fields', () => {
     it('warns when no document is linked', () => {
-      expect(findings(contract({ documentUrl: undefined }))).toEqual([
-        { rule: 'missing-document', severity: 'warning', message: 'No contract document is linked' },
-      ]);
+      const found = findings(contract({ documentUrl: undefined }));
+      expect(found).toEqual([{ rule: 'missing-document', severity: 'warning', params: {} }]);
+      expect(sentences(found, 'en')).toEqual(['No contract document is linked']);
+      expect(sentences(found, 'zh-CN')).toEqual(['未附合同文本链接']);
     });
 
     it('warns about payment term labels repeated in any case', () => {
@@ -181,13 +220,12 @@ describe('contractFindings', () => {
         term('advance', 20, { trigger: 'signing' }),
         term('Balance', 50),
       ];
-      expect(findings(contract({ paymentTerms: terms }))).toEqual([
-        {
-          rule: 'duplicate-term-label',
-          severity: 'warning',
-          message: '2 payment terms share the label "Advance", "advance"',
-        },
+      const found = findings(contract({ paymentTerms: terms }));
+      expect(found).toEqual([
+        { rule: 'duplicate-term-label', severity: 'warning', params: { labels: ['Advance', 'advance'] } },
       ]);
+      expect(sentences(found, 'en')).toEqual(['2 payment terms share the label "Advance", "advance"']);
+      expect(sentences(found, 'zh-CN')).toEqual(['2 个付款条款名称相同：“Advance”、“advance”']);
       expect(
         rules(
           contract({ paymentTerms: [term('Advance', 30, { trigger: 'signing' }), term('Advances', 70)] }),
@@ -212,10 +250,15 @@ describe('contractFindings', () => {
     });
     const found = contractFindings(content, { today, policy: strict });
     expect(found.map((f) => f.rule)).toEqual(['advance-too-low', 'long-credit', 'short-delivery']);
-    expect(found.map((f) => f.message)).toEqual([
+    expect(found.map((f) => f.params)).toEqual([
+      { advancePercent: 39, amount: cny(100_000_01), largeFrom: cny(100_000_00), minPercent: 40 },
+      { label: 'Balance', percent: 61, trigger: 'acceptance', dueDays: 31, maxDays: 30 },
+      { deliveryDate: '2027-01-20', leadDays: 59, minLeadDays: 60 },
+    ]);
+    expect(sentences(found, 'en')).toEqual([
       'Advance payment on signing is 39% of CN¥100,000.01; contracts over CN¥100,000.00 should have at least 40%',
       'Payment term "Balance" (61%) is due 31 days after acceptance, more than the 30 days of credit allowed',
-      'Delivery date 2027-01-20 is only 59 days away; at least 60 days are needed for production and logistics',
+      'Delivery date 20 Jan 2027 is only 59 days away; at least 60 days are needed for production and logistics',
     ]);
     // The same contract under the defaults is clean, so the configured numbers made the difference.
     expect(rules(content)).toEqual([]);
@@ -242,10 +285,8 @@ describe('contractFindings', () => {
       ['warning', 'missing-document'],
       ['warning', 'short-delivery'],
     ]);
-    expect(found.filter((f) => f.rule === 'long-credit').map((f) => f.message.split('"')[1])).toEqual([
-      'Zeta',
-      'Alpha',
-    ]);
+    const credit = found.flatMap((f) => (f.rule === 'long-credit' ? [f.params.label] : []));
+    expect(credit).toEqual(['Zeta', 'Alpha']);
     // Reversing the input terms changes nothing but the order within long-credit.
     const reversed = findings(
       { ...content, paymentTerms: [...content.paymentTerms].reverse() },
@@ -254,6 +295,65 @@ describe('contractFindings', () => {
       },
     );
     expect(reversed.map((f) => f.rule)).toEqual(found.map((f) => f.rule));
+  });
+});
+
+describe('describeFinding', () => {
+  // Every rule at once, on a contract sales wrote in Chinese: labels are what a person typed.
+  const everyRule = () =>
+    findings(
+      contract({
+        amount: cny(1_234_567_89),
+        documentUrl: undefined,
+        deliveryDate: '2026-11-30',
+        paymentTerms: [
+          term('预付款', 10, { trigger: 'signing', dueDays: 100 }),
+          term('预付款', 20, { trigger: 'delivery' }),
+          term('尾款', 70, { dueDays: 120 }),
+        ],
+      }),
+      { overdue: { count: 3, amount: cny(2_345_678_90) } },
+    );
+
+  it('has a sentence for every rule in both locales', () => {
+    const found = everyRule();
+    expect(new Set(found.map((f) => f.rule))).toEqual(
+      new Set([
+        'advance-too-low',
+        'long-credit',
+        'short-delivery',
+        'customer-overdue',
+        'missing-document',
+        'duplicate-term-label',
+      ]),
+    );
+    for (const locale of ['zh-CN', 'en'] as const) {
+      for (const sentence of sentences(found, locale)) expect(sentence.length).toBeGreaterThan(0);
+    }
+  });
+
+  it('writes no English word in a zh-CN sentence, and money and dates in Chinese form', () => {
+    const zh = sentences(everyRule(), 'zh-CN');
+    for (const sentence of zh) expect(sentence).not.toMatch(/[A-Za-z]/);
+    expect(zh).toContain('签约时预付款为 ¥1,234,567.89 的 10%；超过 ¥500,000.00 的合同预付款应不少于 30%');
+    expect(zh).toContain('该客户有 3 笔逾期未付的分期款，共 ¥2,345,678.90');
+    expect(zh).toContain('交付日期 2026年11月30日 距今仅 8 天；生产和物流至少需要 14 天');
+    expect(zh).toContain('付款条款“尾款”（70%）在验收后 120 天到期，超过允许的 90 天账期');
+    expect(zh).toContain('2 个付款条款名称相同：“预付款”、“预付款”');
+  });
+
+  it('writes the English sentence with money and dates in English form', () => {
+    const en = sentences(everyRule(), 'en');
+    expect(en).toContain(
+      'Advance payment on signing is 10% of CN¥1,234,567.89; contracts over CN¥500,000.00 should have at least 30%',
+    );
+    expect(en).toContain('The customer has 3 overdue installments totalling CN¥2,345,678.90');
+    expect(en).toContain(
+      'Delivery date 30 Nov 2026 is only 8 days away; at least 14 days are needed for production and logistics',
+    );
+    // Nothing Chinese but what sales typed (the labels).
+    for (const sentence of en)
+      expect(sentence.replaceAll('预付款', '').replaceAll('尾款', '')).not.toMatch(/\p{Script=Han}/u);
   });
 });
 

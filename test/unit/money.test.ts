@@ -300,9 +300,9 @@ describe('toChineseCapital', () => {
 });
 
 describe('formatMoneyForMail', () => {
-  it('appends the 大写 form for CNY', () => {
+  it('appends the 大写 form for CNY for a Chinese reader, and nothing an English reader cannot read', () => {
     expect(formatMoneyForMail(cny(123_450), 'zh-CN')).toBe('¥1,234.50（人民币壹仟贰佰叁拾肆元伍角整）');
-    expect(formatMoneyForMail(cny(123_450), 'en')).toBe('CN¥1,234.50 (人民币壹仟贰佰叁拾肆元伍角整)');
+    expect(formatMoneyForMail(cny(123_450), 'en')).toBe('CN¥1,234.50');
   });
 
   it('shows other currencies formatted only', () => {

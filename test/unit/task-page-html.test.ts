@@ -1,7 +1,9 @@
-// The task page: document headers, what is decided, the one POST form with its fields and buttons, notices, escaping.
+// The task page: document headers, what is decided, the one POST form with its decision bar, notices with what comes next, escaping.
 import { describe, expect, it } from 'vitest';
 import type { FieldSpec, Task, TaskSummary } from '#human-tasks/task-model.ts';
 import { renderTaskForm, renderTaskNotice, type TaskNoticeKind } from '#human-tasks/task-page-html.ts';
+import type { SubjectNames } from '#human-tasks/task-subjects.ts';
+import type { Progress } from '#human-tasks/words.ts';
 import { escapeHtml, html, unsafeRawHtml } from '#shared/html.ts';
 import type { Locale } from '#shared/people.ts';
 import { pendingTask } from '../fixtures/task.ts';
@@ -59,6 +61,12 @@ function makeTask(overrides: Partial<Task> = {}): Task {
   });
 }
 
+/** What the contract's workflow calls the subject and the step, per reader. */
+const contractNames: Readonly<Record<Locale, SubjectNames>> = {
+  'zh-CN': { kind: '合同', step: '法务审核' },
+  en: { kind: 'Contract', step: 'Legal review' },
+};
+
 /** What the contract's workflow says about it when the page is rendered. */
 const contractSummary: TaskSummary = {
   facts: [
@@ -76,6 +84,7 @@ const contractSummary: TaskSummary = {
 const form = (overrides: Partial<Parameters<typeof renderTaskForm>[0]> = {}) =>
   renderTaskForm({
     task: makeTask(),
+    names: contractNames[overrides.locale ?? 'zh-CN'],
     summary: contractSummary,
     secret: 'LinkSecret_abc-123',
     nonce: 'lx1.mac_xyz',
@@ -93,6 +102,19 @@ const byName = (markup: string, element: string, name: string) => {
   return found[0] ?? '';
 };
 const formBody = (markup: string) => markup.match(/<form\b[^>]*>([\s\S]*?)<\/form>/)?.[1] ?? '';
+const decisionBar = (markup: string) =>
+  markup.match(/<div class="decision-bar"[^>]*>([\s\S]*?)<\/div>/)?.[1] ?? '';
+/** The outcome buttons anywhere on the page, with their labels. */
+const outcomeButtons = (markup: string) =>
+  [...markup.matchAll(/<button\b[^>]*>([^<]*)<\/button>/g)]
+    .filter((m) => attr(m[0], 'name') === 'outcome')
+    .map((m) => ({ tag: m[0], label: m[1] ?? '' }));
+const outcomeButton = (markup: string, value: string) => {
+  const found = outcomeButtons(markup).filter((b) => attr(b.tag, 'value') === value);
+  expect(found, `outcome button ${value}`).toHaveLength(1);
+  return found[0]?.tag ?? '';
+};
+const classes = (tag: string) => (attr(tag, 'class') ?? '').split(' ');
 
 describe('html helper', () => {
   it('escapes the five HTML-significant characters', () => {
@@ -130,7 +152,7 @@ describe('renderTaskForm document', () => {
   it('shows what is decided: title, facts with formatted amounts and 大写, lines, findings, history, deadline', () => {
     const page = form();
     expect(page).toMatch(/<h1>华东机械年度采购合同<\/h1>/);
-    expect(page).toContain('合同 CT-2026-00042');
+    expect(page).toContain('<p class="muted">合同 CT-2026-00042 · 法务审核</p>');
     expect(page).toContain('¥1,234.50（人民币壹仟贰佰叁拾肆元伍角整）');
     expect(page).toContain('¥1,000.00（人民币壹仟元整）');
     expect(page).toContain('华东机械有限公司');
@@ -144,11 +166,50 @@ describe('renderTaskForm document', () => {
 
   it('shows the same content in English', () => {
     const page = form({ locale: 'en' });
-    expect(page).toContain('Contract CT-2026-00042');
-    expect(page).toContain('CN¥1,234.50 (人民币壹仟贰佰叁拾肆元伍角整)');
+    expect(page).toContain('<p class="muted">Contract CT-2026-00042 · Legal review</p>');
+    expect(page).toContain('CN¥1,234.50');
+    expect(page).not.toContain('人民币');
+    expect(page).not.toContain('法务审核');
     expect(page).toMatch(/<span class="badge badge-high">High risk<\/span>/);
-    expect(page).toMatch(/Deadline: .*November 22, 2026.*18:00 \(Beijing time\)/);
+    expect(page).toMatch(/Deadline: .*22 November 2026.*18:00 \(Beijing time\)/);
     expect(page).toContain('Earlier comments');
+  });
+
+  it('shows a hash short with the whole in its tooltip, and a long web address shortened but whole in its link', () => {
+    const hash = '9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08';
+    const url = `https://docs.example.com/contracts/CT-2026-00042/v1.pdf?signature=${'x'.repeat(80)}`;
+    const summary: TaskSummary = {
+      facts: [
+        { label: '内容 SHA-256', value: { hash } },
+        { label: '合同文本', value: { url } },
+        { label: '交付日期', value: { date: '2027-01-21' } },
+      ],
+      lines: [],
+      findings: [],
+      history: [],
+    };
+    const page = form({ summary });
+    expect(page).toContain(`<dd><span class="hash" title="${hash}">9f86d081884c…</span></dd>`);
+    expect(page.split(hash)).toHaveLength(2); // the whole hash only in the tooltip
+    const link = tags(page, 'a').find((a) => attr(a, 'href') === escapeHtml(url)) ?? '';
+    expect(attr(link, 'rel')).toBe('noreferrer');
+    expect(page).toContain(`>${url.slice(0, 57)}…</a>`);
+    expect(page).toContain('<dd>2027年1月21日</dd>');
+    expect(form({ summary, locale: 'en' })).toContain('<dd>21 Jan 2027</dd>');
+  });
+
+  it('links only web addresses: any other scheme is shown as text', () => {
+    const summary = (url: string): TaskSummary => ({
+      facts: [{ label: '合同文本', value: { url } }],
+      lines: [],
+      findings: [],
+      history: [],
+    });
+    for (const url of ['javascript:alert(1)', 'data:text/html,<b>x</b>']) {
+      const page = form({ summary: summary(url) });
+      expect(tags(page, 'a')).toEqual([]);
+      expect(page).toContain(`<dd>${escapeHtml(url)}</dd>`);
+    }
   });
 });
 
@@ -168,26 +229,56 @@ describe('renderTaskForm form', () => {
     expect(attr(nonce, 'value')).toBe('lx1.mac_xyz');
   });
 
-  it('has one submit button named outcome per outcome, labelled in the locale, inside the form', () => {
+  it('has one submit button named outcome per outcome, labelled in the locale, in a decision bar tied to the one form', () => {
     for (const [locale, labels] of [
       ['zh-CN', ['批准', '要求修改', '驳回']],
       ['en', ['Approve', 'Request changes', 'Reject']],
     ] as const) {
-      const body = formBody(form({ locale }));
-      const buttons = [...body.matchAll(/<button\b([^>]*)>([^<]*)<\/button>/g)].filter(
-        (m) => attr(m[0], 'name') === 'outcome',
+      const page = form({ locale });
+      const forms = tags(page, 'form');
+      expect(forms).toHaveLength(1);
+      const formId = attr(forms[0] ?? '', 'id');
+      expect(formId).toBe('decision');
+      expect(page.match(/\sid="decision"/g)).toHaveLength(1);
+      const buttons = outcomeButtons(page);
+      expect(buttons.map((b) => attr(b.tag, 'value'))).toEqual(['approve', 'request-changes', 'reject']);
+      expect(buttons.map((b) => b.label)).toEqual(labels);
+      for (const { tag } of buttons) {
+        expect(attr(tag, 'type')).toBe('submit');
+        expect(attr(tag, 'form')).toBe(formId);
+      }
+      // The bar comes after the form and holds every outcome button; the form holds none.
+      expect(outcomeButtons(decisionBar(page))).toEqual(buttons);
+      expect(outcomeButtons(formBody(page))).toEqual([]);
+      expect(page.indexOf('<div class="decision-bar"')).toBeGreaterThan(page.indexOf('</form>'));
+      expect(attr(tags(page, 'div').find((d) => d.includes('decision-bar')) ?? '', 'aria-label')).toBe(
+        locale === 'zh-CN' ? '您的决定' : 'Your decision',
       );
-      expect(buttons.map((m) => attr(m[0], 'value'))).toEqual(['approve', 'request-changes', 'reject']);
-      expect(buttons.map((m) => m[2])).toEqual(labels);
-      for (const m of buttons) expect(attr(m[0], 'type')).toBe('submit');
     }
   });
 
+  it('tones the buttons: approving primary, rejecting danger, the rest neutral', () => {
+    const page = form();
+    expect(classes(outcomeButton(page, 'approve'))).toEqual(['outcome-approve', 'tone-primary']);
+    expect(classes(outcomeButton(page, 'reject'))).toEqual(['outcome-reject', 'tone-danger']);
+    expect(classes(outcomeButton(page, 'request-changes'))).toEqual([
+      'outcome-request-changes',
+      'tone-neutral',
+    ]);
+    const collection = form({ task: makeTask({ outcomes: ['sign', 'write-off', 'escalate'] }) });
+    expect(classes(outcomeButton(collection, 'sign'))).toContain('tone-primary');
+    expect(classes(outcomeButton(collection, 'write-off'))).toContain('tone-danger');
+    expect(classes(outcomeButton(collection, 'escalate'))).toContain('tone-neutral');
+  });
+
   it('makes Enter in a field submit nothing: the form’s first submit button is a disabled one without an outcome', () => {
-    const first = tags(formBody(form({ task: makeTask({ fields }) })), 'button')[0] ?? '';
+    const page = form({ task: makeTask({ fields }) });
+    const first = tags(formBody(page), 'button')[0] ?? '';
     expect(attr(first, 'type')).toBe('submit');
     expect(hasFlag(first, 'disabled')).toBe(true);
     expect(attr(first, 'name')).toBeUndefined();
+    // Every button on the page belongs to the form, and this one comes first in the document.
+    expect(tags(page, 'button')[0]).toBe(first);
   });
 
   it('renders an input per field by type, marked required where required', () => {
@@ -248,11 +339,10 @@ describe('renderTaskForm form', () => {
   });
 
   it('lets turning-down outcomes be pressed without filling fields meant for going ahead', () => {
-    const body = formBody(form({ task: makeTask({ fields, outcomes: ['confirm', 'cannot-meet'] }) }));
-    const button = (value: string) =>
-      tags(body, 'button').find((t) => attr(t, 'name') === 'outcome' && attr(t, 'value') === value) ?? '';
-    expect(hasFlag(button('cannot-meet'), 'formnovalidate')).toBe(true);
-    expect(hasFlag(button('confirm'), 'formnovalidate')).toBe(false);
+    const page = form({ task: makeTask({ fields, outcomes: ['confirm', 'cannot-meet', 'escalate'] }) });
+    expect(hasFlag(outcomeButton(page, 'cannot-meet'), 'formnovalidate')).toBe(true);
+    expect(hasFlag(outcomeButton(page, 'escalate'), 'formnovalidate')).toBe(true);
+    expect(hasFlag(outcomeButton(page, 'confirm'), 'formnovalidate')).toBe(false);
   });
 });
 
@@ -333,10 +423,9 @@ describe('renderTaskForm after a refused POST', () => {
 describe('renderTaskForm preselected outcome', () => {
   it('highlights the outcome chosen in the mail and only that one, with a hint that nothing is decided yet', () => {
     const page = form({ preselected: 'approve', locale: 'en' });
-    const highlighted = tags(formBody(page), 'button').filter((t) =>
-      /\bpreselected\b/.test(attr(t, 'class') ?? ''),
-    );
-    expect(highlighted.map((t) => attr(t, 'value'))).toEqual(['approve']);
+    const highlighted = outcomeButtons(page).filter((b) => classes(b.tag).includes('preselected'));
+    expect(highlighted.map((b) => attr(b.tag, 'value'))).toEqual(['approve']);
+    expect(attr(highlighted[0]?.tag ?? '', 'aria-describedby')).toBe('preselected-hint');
     expect(page).toContain('You chose “Approve” in the email. Nothing has been decided yet');
     expect(form({ preselected: 'reject' })).toContain('您在邮件中选择了“驳回”');
   });
@@ -372,13 +461,18 @@ describe('renderTaskForm escaping', () => {
       ],
     });
     const summary: TaskSummary = {
-      facts: [{ label: `Fact ${hostile}`, value: `Value ${attributeBreaker}` }],
+      facts: [
+        { label: `Fact ${hostile}`, value: `Value ${attributeBreaker}` },
+        { label: 'Link', value: { url: `https://docs.example.com/${attributeBreaker}` } },
+        { label: 'Hash', value: { hash: `${attributeBreaker}${attributeBreaker}` } },
+      ],
       lines: [{ label: `Line ${hostile}`, value: 7, note: `Note ${hostile}` }],
       findings: [{ severity: 'info', message: `Finding ${hostile}` }],
       history: [{ at: `At ${hostile}`, by: `By ${hostile}`, text: `History ${hostile}` }],
     };
     const page = renderTaskForm({
       task,
+      names: contractNames.en,
       summary,
       secret: attributeBreaker,
       nonce: attributeBreaker,
@@ -417,21 +511,21 @@ const expectedSentences: Record<TaskNoticeKind, { 'zh-CN': RegExp; en: RegExp }>
   },
   'already-decided': {
     'zh-CN': /此任务已由 王五 于 2026年11月21日.*09:00（北京时间） 处理：批准。/,
-    en: /This task was already decided by 王五 at .*November 21, 2026.*09:00 \(Beijing time\): Approve\./,
+    en: /This task was already decided by 王五 on .*21 November 2026.*09:00 \(Beijing time\): Approve\./,
   },
   expired: {
     'zh-CN': /此任务已于截止时间 2026年11月21日.*09:00（北京时间） 关闭，未作任何更改。/,
-    en: /This task closed at its deadline on .*November 21, 2026.*09:00 \(Beijing time\); nothing was changed\./,
+    en: /This task closed at its deadline on .*21 November 2026.*09:00 \(Beijing time\); nothing was changed\./,
   },
   'link-replaced': {
     'zh-CN':
       /此链接已失效：任务已于 2026年11月21日.*转交给 赵六 或以新链接重新发送。请使用最新邮件中的链接。/,
-    en: /This link is no longer valid: on .*November 21, 2026.*, the task was reassigned to 赵六 or sent again with a new link\. Please use the link in the newest email\./,
+    en: /This link is no longer valid: on .*21 November 2026.*, the task was reassigned to 赵六 or sent again with a new link\. Please use the link in the newest email\./,
   },
   'invalid-link': { 'zh-CN': /此链接无效或输入有误。/, en: /This link is not valid or has been mistyped\./ },
   'no-longer-running': {
-    'zh-CN': /此流程已不再运行（例如沙箱重启后或流程已被停止），未作任何更改。/,
-    en: /This workflow is no longer running \(for example after a sandbox restart or because it was stopped\); nothing was changed\./,
+    'zh-CN': /此流程已不再运行（已被停止或因故中止），未作任何更改。/,
+    en: /This workflow is no longer running \(it was stopped or ended on a failure\); nothing was changed\./,
   },
   'too-late': {
     'zh-CN': /您的决定在任务于截止时间关闭之后才到达，未被采纳。/,
@@ -443,36 +537,75 @@ const expectedSentences: Record<TaskNoticeKind, { 'zh-CN': RegExp; en: RegExp }>
   },
 };
 
+const notice = (kind: TaskNoticeKind, locale: Locale, extra: { task?: Task; progress?: Progress } = {}) =>
+  renderTaskNotice({
+    kind,
+    locale,
+    task: extra.task ?? makeTask(),
+    names: contractNames[locale],
+    detail,
+    ...(extra.progress ? { progress: extra.progress } : {}),
+  });
+
+/** The "what happens next" paragraph, if the page has one. */
+const next = (page: string) => page.match(/<p class="next">([^<]*)<\/p>/)?.[1];
+
 describe('renderTaskNotice', () => {
   const kinds = Object.keys(expectedSentences) as TaskNoticeKind[];
 
   it.each(kinds.flatMap((kind) => (['zh-CN', 'en'] as const).map((locale) => [kind, locale] as const)))(
     '%s in %s says what happened, in a full no-referrer document without a form',
     (kind, locale) => {
-      const page = renderTaskNotice({ kind, locale, task: makeTask(), detail });
+      const page = notice(kind, locale);
       expect(page).toMatch(expectedSentences[kind][locale]);
       expect(page).toContain(`<html lang="${locale}">`);
       expect(page).toContain('<meta name="referrer" content="no-referrer">');
       expect(page).not.toContain('<form');
       expect(page).not.toContain('<script');
+      expect(next(page)).toBeUndefined();
     },
   );
 
   it('reveals nothing about the task on an invalid link, whatever it is given', () => {
     const task = makeTask();
-    const page = renderTaskNotice({ kind: 'invalid-link', locale: 'en', task, detail });
-    for (const secret of [task.title, task.subject.id, task.id, '王五', '赵六', 'Approve', task.assignee]) {
+    const page = renderTaskNotice({
+      kind: 'invalid-link',
+      locale: 'en',
+      task,
+      names: contractNames.en,
+      detail,
+      progress: { step: 'Sales director review', person: '周强' },
+    });
+    for (const secret of [
+      task.title,
+      task.subject.id,
+      task.id,
+      '王五',
+      '赵六',
+      'Approve',
+      task.assignee,
+      'Contract',
+      'Sales director review',
+      '周强',
+    ]) {
       expect(page).not.toContain(secret);
     }
+    expect(next(page)).toBeUndefined();
   });
 
-  it('names the subject on other notices', () => {
-    expect(renderTaskNotice({ kind: 'expired', locale: 'zh-CN', task: makeTask() })).toContain(
-      '合同 CT-2026-00042',
+  it('names the subject in the workflow’s words on other notices', () => {
+    expect(notice('expired', 'zh-CN')).toContain(
+      '<p class="muted">合同 CT-2026-00042 · 华东机械年度采购合同</p>',
+    );
+    expect(notice('expired', 'en')).toContain(
+      '<p class="muted">Contract CT-2026-00042 · 华东机械年度采购合同</p>',
+    );
+    expect(renderTaskNotice({ kind: 'expired', locale: 'en', task: makeTask() })).not.toContain(
+      'class="muted"',
     );
   });
 
-  it('falls back to the task’s own decision and deadline when no detail is given', () => {
+  it('names people by the names it is given, never by the emails the task holds', () => {
     const task = makeTask({
       status: 'DECIDED',
       decision: {
@@ -483,17 +616,62 @@ describe('renderTaskNotice', () => {
         decidedAt: '2026-11-21T01:00:00.000Z',
       },
     });
-    expect(renderTaskNotice({ kind: 'already-decided', locale: 'en', task })).toMatch(
-      /already decided by legal\.head@example\.com at .*November 21, 2026.*: Reject\./,
+    for (const locale of ['zh-CN', 'en'] as const) {
+      const decided = renderTaskNotice({
+        kind: 'already-decided',
+        locale,
+        task,
+        names: contractNames[locale],
+        detail: { by: '陈静', at: '2026-11-21T01:00:00.000Z' },
+      });
+      expect(decided).toContain(locale === 'zh-CN' ? '由 陈静 于' : 'decided by 陈静 on');
+      const replaced = renderTaskNotice({
+        kind: 'link-replaced',
+        locale,
+        task,
+        names: contractNames[locale],
+        detail: { to: 'Anna Smith' },
+      });
+      expect(replaced).toContain(locale === 'zh-CN' ? '转交给 Anna Smith' : 'reassigned to Anna Smith');
+      for (const page of [decided, replaced]) {
+        expect(page).not.toContain('legal.head@example.com');
+        expect(page).not.toContain(task.assignee);
+        expect(page).not.toContain(task.requester);
+      }
+    }
+  });
+
+  it('falls back to the task’s own outcome and deadline when no detail is given, but names nobody', () => {
+    const task = makeTask({
+      status: 'DECIDED',
+      decision: {
+        outcome: 'reject',
+        fields: {},
+        comment: 'no',
+        decidedBy: 'legal.head@example.com',
+        decidedAt: '2026-11-21T01:00:00.000Z',
+      },
+    });
+    const decided = renderTaskNotice({ kind: 'already-decided', locale: 'en', task });
+    expect(decided).toContain('This task was already decided: Reject.');
+    expect(decided).not.toContain('legal.head@example.com');
+    expect(renderTaskNotice({ kind: 'already-decided', locale: 'zh-CN', task })).toContain(
+      '此任务已处理：驳回。',
     );
     expect(renderTaskNotice({ kind: 'expired', locale: 'en', task: makeTask() })).toMatch(
-      /closed at its deadline on .*November 22, 2026.*18:00/,
+      /closed at its deadline on .*22 November 2026.*18:00/,
+    );
+    expect(renderTaskNotice({ kind: 'too-late', locale: 'zh-CN', task: makeTask() })).toContain(
+      '您的决定在任务于截止时间关闭之后才到达',
     );
     expect(renderTaskNotice({ kind: 'decided', locale: 'en' })).toContain(
       'Your decision was recorded. Thank you.',
     );
     expect(renderTaskNotice({ kind: 'link-replaced', locale: 'en' })).toContain(
       'This link is no longer valid: the task was reassigned or sent again with a new link.',
+    );
+    expect(renderTaskNotice({ kind: 'link-replaced', locale: 'zh-CN' })).toContain(
+      '此链接已失效：任务已转交他人或以新链接重新发送。',
     );
   });
 
@@ -502,6 +680,7 @@ describe('renderTaskNotice', () => {
       kind: 'link-replaced',
       locale: 'en',
       task: makeTask({ title: `T ${hostile}` }),
+      names: contractNames.en,
       detail: { to: `Zhao ${hostile}`, at: `x ${attributeBreaker}` },
     });
     expect(page).not.toContain('<script');
@@ -514,5 +693,61 @@ describe('renderTaskNotice', () => {
       detail: { by: `王 ${hostile}` },
     });
     expect(decided).toContain('由 王 &lt;script&gt;');
+  });
+});
+
+describe('renderTaskNotice: what happens next', () => {
+  const cases: [string, Progress, Record<Locale, string>][] = [
+    [
+      'who acts now, by name, at which step',
+      { step: '销售总监审批', person: '周强' },
+      { 'zh-CN': '接下来由 周强 处理：销售总监审批。', en: 'Next, 周强 takes it on: 销售总监审批.' },
+    ],
+    [
+      'how the workflow ended',
+      { ended: '已签署' },
+      { 'zh-CN': '流程已结束：已签署。', en: 'The workflow has ended: 已签署.' },
+    ],
+    [
+      'that it goes on when the workflow has not moved yet',
+      { going: true },
+      {
+        'zh-CN': '流程正在继续；如需您再次处理，您会收到邮件。',
+        en: 'The workflow goes on; you will get a mail if you are needed again.',
+      },
+    ],
+  ];
+
+  it.each(cases)('says %s, in both locales, after the decision sentence', (_, progress, expected) => {
+    for (const locale of ['zh-CN', 'en'] as const) {
+      const page = notice('decided', locale, { progress });
+      expect(next(page)).toBe(expected[locale]);
+      expect(page.indexOf('<p class="next">')).toBeGreaterThan(
+        page.indexOf('<p class="notice notice-decided">'),
+      );
+    }
+  });
+
+  it('uses the step and the ending in the reader’s words as the workflow gives them', () => {
+    const en = notice('decided', 'en', { progress: { step: 'Sales director review', person: 'Zhou Qiang' } });
+    expect(next(en)).toBe('Next, Zhou Qiang takes it on: Sales director review.');
+    expect(next(notice('decided', 'en', { progress: { ended: 'signed' } }))).toBe(
+      'The workflow has ended: signed.',
+    );
+    // A zh-CN reader sees no English word the system wrote.
+    for (const progress of cases.map((c) => c[1])) {
+      expect(next(notice('decided', 'zh-CN', { progress }))).not.toMatch(/[A-Za-z]/);
+    }
+  });
+
+  it('escapes the person and the step', () => {
+    const page = notice('decided', 'en', {
+      progress: { step: `Step ${hostile}`, person: `Zhou ${attributeBreaker}` },
+    });
+    expect(page).not.toContain('<script');
+    expect(page).not.toContain('<img');
+    expect(next(page)).toBe(
+      'Next, Zhou &quot;&gt;&lt;img src=x onerror=alert(2)&gt; takes it on: Step &lt;script&gt;alert(1)&lt;/script&gt;.',
+    );
   });
 });

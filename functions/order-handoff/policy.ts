@@ -1,0 +1,34 @@
+// The order policy's numbers: shipping lead time, deemed acceptance, SLAs; defaults here, overridable by configuration.
+import * as z from 'zod';
+import { slaSchema } from '#human-tasks/task-model.ts';
+import { readPolicy } from '#shared/policy-config.ts';
+
+const sla = (reminderDays: number, escalateDays: number) =>
+  slaSchema.default({
+    reminderAfter: { businessDays: reminderDays },
+    escalateAfter: { businessDays: escalateDays },
+  });
+
+export const orderPolicySchema = z
+  .object({
+    /** Days logistics needs between production's completion and the promised delivery. */
+    shippingLeadDays: z.number().int().nonnegative().default(3),
+    /** Days after delivery when an order nobody accepted or disputed counts as accepted. */
+    deemedAcceptanceDays: z.number().int().positive().default(15),
+    /** Days sales has to settle a dispute before the order needs attention. */
+    disputeResolutionDays: z.number().int().positive().default(30),
+    scheduleSla: sla(1, 2),
+    newDateSla: sla(1, 2),
+    /** Reporting completion and delivery follow dates, not days after the task opened: alerts come on the date. */
+    completionSla: sla(20, 30),
+    shippingSla: sla(1, 2),
+    deliverySla: sla(10, 20),
+    acceptanceSla: sla(5, 10),
+  })
+  .strict();
+
+export type OrderPolicy = z.infer<typeof orderPolicySchema>;
+
+/** The policy from `ORDER_POLICY` (JSON, any subset of the fields), or the defaults; bad JSON stops the start. */
+export const readOrderPolicy = (json: string | undefined): OrderPolicy =>
+  readPolicy('ORDER_POLICY', orderPolicySchema, json);
