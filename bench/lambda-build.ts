@@ -28,12 +28,7 @@ export const stackEnvironment = {
   POWERTOOLS_SERVICE_NAME: 'sales-ops',
 };
 
-/** `bundled` is what the stack deploys; `external` leaves the SDK to be resolved from node_modules at run time. */
-export type SdkMode = 'bundled' | 'external';
-
-export const sdkExternals = ['@aws-sdk/*', '@smithy/*'];
-
-export function lambdaBuildOptions(entryPath: string, outfile: string, sdk: SdkMode): BuildOptions {
+export function lambdaBuildOptions(entryPath: string, outfile: string): BuildOptions {
   return {
     absWorkingDir: repositoryRoot,
     entryPoints: [entryPath],
@@ -47,17 +42,15 @@ export function lambdaBuildOptions(entryPath: string, outfile: string, sdk: SdkM
     mainFields: [...stackBundling.mainFields],
     tsconfig: join(repositoryRoot, 'tsconfig.json'),
     banner: { js: stackBundling.banner },
-    external: sdk === 'external' ? sdkExternals : [],
-    // The stack's module swaps apply to the SDK it bundles; a runtime-provided SDK keeps its own.
-    alias: sdk === 'bundled' ? { ...bundledSdkAliases } : {},
+    alias: { ...bundledSdkAliases },
     metafile: true,
     logLevel: 'error',
   };
 }
 
 /** Builds `entryPath` (absolute, or relative to the repository root) to `outfile`; returns esbuild's metafile. */
-export async function buildLambda(entryPath: string, outfile: string, sdk: SdkMode): Promise<Metafile> {
-  const result = await build(lambdaBuildOptions(entryPath, outfile, sdk));
+export async function buildLambda(entryPath: string, outfile: string): Promise<Metafile> {
+  const result = await build(lambdaBuildOptions(entryPath, outfile));
   if (!result.metafile) throw new Error(`esbuild gave no metafile for ${entryPath}`);
   return result.metafile;
 }

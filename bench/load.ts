@@ -264,7 +264,7 @@ export async function measureLoad(dir: string, progress: (line: string) => void)
               if (reply.status !== 200) throw new Error(`decision answered ${reply.status}`);
             });
           }
-          const end = await ends.wait(`${id}-v1`, `${id} to end`);
+          const end = await ends.wait(`${id}-r1`, `${id} to end`);
           if (end.status !== 'SUCCEEDED') throw new Error(`execution ended ${end.status}`);
           samples.end.push(end.at - decidedAt);
           lastEnd = Math.max(lastEnd, end.at);

@@ -33,7 +33,8 @@ export interface PathResult {
   description: string;
   /** A happy path: the ≤ 20 transitions target applies. */
   happy: boolean;
-  executions: { name: string; status: string; ending: string; transitions: number }[];
+  /** Per execution the path made: the states it entered, in order (one billed transition each). */
+  executions: { name: string; status: string; ending: string; transitions: number; states: string[] }[];
   transitions: number;
   workflowLambda: { invocations: number; durationsMs: number[]; byFunction: Record<string, number> };
   /** The HTTP API requests the people made (each one a Lambda invocation on AWS); latency seen by the client. */
@@ -55,7 +56,7 @@ class TimedClient extends SandboxClient {
     if (this.recording && !path.startsWith('/_local/')) {
       const route = path
         .split('?')[0]
-        ?.replace(/\/(EX|PA)-\d{4}-\d{5}/, '/{id}')
+        ?.replace(/\/(EX|PA|CT)-\d{4}-\d{5}/, '/{id}')
         .replace(/\/t\/[^/]+$/, '/t/{taskId}');
       this.requests.push({ label: `${method} ${route}`, ms: performance.now() - started });
     }
@@ -183,15 +184,16 @@ interface ExecutionRef {
   name: string;
 }
 
-/** Execution names are business keys: `EX-2026-00042-v1` for a claim, `CT-2026-00007-r1` for a contract. */
-const claimRun = (id: string, version = 1): ExecutionRef => ({
-  workflow: 'expense-approval',
-  name: `${id}-v${version}`,
-});
-const contractRun = (id: string, version = 1): ExecutionRef => ({
-  workflow: 'contract-review',
-  name: `${id}-r${version}`,
-});
+/** Execution names are the subject's id and version: `EX-2026-00042-r1`, `PA-2026-00003-r1`, `CT-2026-00007-r2`. */
+const runOf =
+  (workflow: string) =>
+  (id: string, version = 1): ExecutionRef => ({
+    workflow,
+    name: `${id}-r${version}`,
+  });
+const claimRun = runOf('expense-approval');
+const applicationRun = runOf('expense-application');
+const contractRun = runOf('contract-review');
 
 interface PathSpec {
   workflow: string;
@@ -294,7 +296,7 @@ export const pathSpecs: readonly PathSpec[] = [
     },
   },
   {
-    workflow: 'expense-approval',
+    workflow: 'expense-application',
     name: 'advance application, approved',
     description: '¥600 advance application: sales manager, then sales director approve',
     happy: true,
@@ -307,7 +309,7 @@ export const pathSpecs: readonly PathSpec[] = [
       const id = reply.json<{ id: string }>().id;
       await d.decide(id, 'approve', people.salesManager);
       await d.decide(id, 'approve', people.director);
-      return [claimRun(id)];
+      return [applicationRun(id)];
     },
   },
   {
@@ -417,8 +419,12 @@ function functionOf(parameters: string | undefined): string {
   }
 }
 
-export const countTransitions = (events: readonly HistoryEvent[]) =>
-  events.filter((e) => e.type?.endsWith('StateEntered')).length;
+/** The states an execution entered, in order: every `*StateEntered` event's state name. */
+export const statesEntered = (events: readonly HistoryEvent[]): string[] =>
+  events.filter((e) => e.type?.endsWith('StateEntered')).map((e) => e.stateEnteredEventDetails?.name ?? '?');
+
+/** Step Functions Standard bills one transition per state entered. */
+export const countTransitions = (events: readonly HistoryEvent[]) => statesEntered(events).length;
 
 function operationsDelta(before: ReadonlyMap<string, number>, after: ReadonlyMap<string, number>) {
   const delta: Record<string, number> = {};
@@ -464,15 +470,16 @@ async function measurePath(d: Driver, spec: PathSpec): Promise<PathResult> {
       executionArn: arn,
       maxResults: 1000,
     });
-    const entered = events.filter((e) => e.type?.endsWith('StateEntered'));
+    const states = statesEntered(events);
     const count = countTransitions(events);
     transitions += count;
     calls.push(...lambdaCalls(events));
     perExecution.push({
       name: description.name ?? arn,
       status: description.status ?? 'UNKNOWN',
-      ending: entered.at(-1)?.stateEnteredEventDetails?.name ?? '',
+      ending: states.at(-1) ?? '',
       transitions: count,
+      states,
     });
   }
   const byFunction: Record<string, number> = {};

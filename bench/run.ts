@@ -4,7 +4,7 @@ import { cpus, loadavg, release, tmpdir, totalmem, type } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { version as esbuildVersion } from 'esbuild';
-import { type BundleResult, measureBundles } from './bundles.ts';
+import { type BundleResult, measureBundles, type SdkProbeResult } from './bundles.ts';
 import { type LoadResult, measureLoad } from './load.ts';
 import { measurePaths, type PathResult } from './paths.ts';
 import { prices } from './prices.ts';
@@ -42,6 +42,7 @@ async function section<T>(name: string, measure: () => Promise<T>): Promise<T | 
 }
 
 let bundles: BundleResult[] | undefined;
+let sdkProbes: SdkProbeResult[] | undefined;
 let paths: PathResult[] | undefined;
 let pathFailures: { name: string; error: string }[] | undefined;
 let workflows: string[] | undefined;
@@ -50,11 +51,13 @@ const scans: BenchResults['scans'] = { total: 0 };
 try {
   progress(`working in ${workDir}`);
   // First, while nothing else runs: cold-load timings are the most sensitive to a busy machine.
-  bundles = await section('Lambda bundles', () => {
+  const bundleOutcome = await section('Lambda bundles', () => {
     const dir = join(workDir, 'bundles');
     mkdirSync(dir);
     return measureBundles(dir, progress);
   });
+  bundles = bundleOutcome?.handlers;
+  sdkProbes = bundleOutcome?.sdkProbes;
   const pathOutcome = await section('Workflow paths', () =>
     measurePaths(join(workDir, 'paths-sandbox'), progress),
   );
@@ -88,6 +91,7 @@ try {
     },
     durationSeconds: round((performance.now() - started) / 1000, 1),
     bundles,
+    sdkProbes,
     paths,
     pathFailures,
     workflows,

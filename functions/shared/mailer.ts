@@ -7,6 +7,16 @@ export interface OutgoingMail {
   text: string;
 }
 
+/** A mail subject is one header line: any control character a title or a name may carry becomes a space. */
+export function headerLine(text: string): string {
+  let line = '';
+  for (const char of text) {
+    const code = char.codePointAt(0) ?? 0;
+    line += code < 32 || code === 127 ? ' ' : char;
+  }
+  return line.replace(/ {2,}/g, ' ').trim();
+}
+
 export interface Mailer {
   send(mail: OutgoingMail): Promise<void>;
 }

@@ -2,7 +2,7 @@
 import { type SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import { ses } from './clients/ses.ts';
 import { envVars, readEnv } from './env.ts';
-import type { MailAccess, Mailer } from './mailer.ts';
+import { headerLine, type MailAccess, type Mailer } from './mailer.ts';
 
 export function sesMailer(client: SESv2Client, from: string, configurationSet?: string): Mailer {
   return {
@@ -14,8 +14,7 @@ export function sesMailer(client: SESv2Client, from: string, configurationSet?: 
           ConfigurationSetName: configurationSet,
           Content: {
             Simple: {
-              // A subject is one header line: no control character a title or name may carry gets into it.
-              Subject: { Data: mail.subject.replace(/[\u0000-\u001f\u007f]+/g, ' ').trim(), Charset: 'UTF-8' },
+              Subject: { Data: headerLine(mail.subject), Charset: 'UTF-8' },
               Body: {
                 Html: { Data: mail.html, Charset: 'UTF-8' },
                 Text: { Data: mail.text, Charset: 'UTF-8' },
