@@ -12,6 +12,8 @@ export const people = {
   salesManager: 'sun.li@example.com',
   director: 'zhou.qiang@example.com',
   finance: 'qian.yu@example.com',
+  production: 'feng.lin@example.com',
+  logistics: 'ma.chao@example.com',
 };
 
 export const cny = (yuan: number) => ({ amount: Math.round(yuan * 100), currency: 'CNY' });
@@ -200,7 +202,9 @@ interface PathSpec {
   name: string;
   description: string;
   happy: boolean;
-  run(d: Driver, costCenter: string): Promise<ExecutionRef[]>;
+  /** What the path starts from, made before measuring (a signed contract for an order): its id goes to `run`. */
+  setup?(d: Driver): Promise<string>;
+  run(d: Driver, costCenter: string, prepared: string): Promise<ExecutionRef[]>;
 }
 
 /** A contract draft as sales would submit it; the amount decides whether the sales director reviews too. */
@@ -229,6 +233,20 @@ async function submitContract(d: Driver, yuan: number, customer: number): Promis
   if (reply.status !== 201) throw new Error(`submit contract: ${reply.status} ${reply.text}`);
   return reply.json<{ id: string }>().id;
 }
+
+/** A ¥300,000 contract approved by legal and signed: its order's workflow is running. Returns the order id. */
+async function signedContractOrder(d: Driver, customer: number): Promise<string> {
+  const id = await submitContract(d, 300_000, customer);
+  await d.decide(id, 'approve');
+  await d.decide(id, 'sign', people.salesManager, '', signing(d));
+  return waitFor(async () => {
+    const reply = await d.client.request('GET', `/orders?contractId=${id}`, { token: d.token(people.rep) });
+    return reply.json<{ orders?: { id: string }[] }>().orders?.[0]?.id;
+  }, `the order of ${id}`);
+}
+
+const inDays = (d: Driver, days: number) =>
+  new Date(Date.parse(d.today()) + days * 86_400_000).toISOString().slice(0, 10);
 
 const signing = (d: Driver) => ({
   signedDate: d.today(),
@@ -339,6 +357,30 @@ export const pathSpecs: readonly PathSpec[] = [
     },
   },
   {
+    workflow: 'order-handoff',
+    name: 'order on time, accepted',
+    description:
+      'the order of a signed contract (signing not counted): production confirms a date that meets the promise and ' +
+      'reports it done, logistics ships and confirms delivery, sales records the acceptance',
+    happy: true,
+    setup: (d) => signedContractOrder(d, 3),
+    async run(d, _, orderId) {
+      await d.decide(orderId, 'confirm', people.production, '', { plannedDate: inDays(d, 40) });
+      await d.decide(orderId, 'done', people.production);
+      await d.decide(orderId, 'shipped', people.logistics, '', {
+        carrier: 'SF Express',
+        trackingNumber: 'SF1234567890',
+        expectedDelivery: inDays(d, 45),
+      });
+      await d.decide(orderId, 'delivered', people.logistics, '', {
+        deliveredOn: d.today(),
+        receiver: 'Wang Gong',
+      });
+      await d.decide(orderId, 'accept', people.rep, '', { acceptedOn: d.today() });
+      return [{ workflow: 'order-handoff', name: orderId }];
+    },
+  },
+  {
     workflow: 'expense-approval',
     name: 'claim escalated, approved',
     description:
@@ -441,12 +483,13 @@ const sum = (record: Record<string, number>, keys: readonly string[]) =>
 async function measurePath(d: Driver, spec: PathSpec): Promise<PathResult> {
   await d.signIn();
   const costCenter = await d.budget(20_000);
+  const prepared = (await spec.setup?.(d)) ?? '';
   const opsBefore = new Map(d.sandbox.dynamo.operations);
   const mailsBefore = (await d.sandbox.mail.list()).length;
   d.client.requests.length = 0;
   d.client.recording = true;
   const started = performance.now();
-  const executions = await spec.run(d, costCenter);
+  const executions = await spec.run(d, costCenter, prepared);
   const closed = [];
   for (const execution of executions) {
     const arn = d.executionArn(execution);

@@ -166,6 +166,22 @@ export const routes: readonly RouteSpec[] = [
     access: 'signed-in',
     uses: { table: 'read-write', starts: ['contract-review'] },
   },
+  {
+    method: 'GET',
+    path: '/orders/{id}',
+    entry: 'functions/api/get-order.ts',
+    description: 'Read an order with its timeline',
+    access: 'signed-in',
+    uses: reads,
+  },
+  {
+    method: 'GET',
+    path: '/orders',
+    entry: 'functions/api/list-orders.ts',
+    description: 'The orders of a contract',
+    access: 'signed-in',
+    uses: reads,
+  },
 ];
 
 /** Runs on a schedule, not behind a route: reminders, escalations and decision redelivery for every task. */

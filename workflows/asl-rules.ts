@@ -19,7 +19,7 @@ export const lambdaTransientErrors = [
 export const needsAttentionState = 'Needs attention';
 
 /** What a human-task state passes to open-task: ids and the deadline, nothing the task could read from the table. */
-const humanTaskPayload = ['taskToken.$', 'executionArn.$', 'stateName.$', 'subject.$', 'deadlineSeconds'];
+const humanTaskPayload = ['taskToken.$', 'executionArn.$', 'stateName.$', 'subject.$'];
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 type JsonObject = { [key: string]: Json };
@@ -27,26 +27,38 @@ type JsonObject = { [key: string]: Json };
 interface VisitedState {
   name: string;
   state: JsonObject;
+  /** The Parallel or Map states it sits in, innermost last: their Catch covers a failure inside the branch. */
+  enclosing: JsonObject[];
 }
 
 const isObject = (value: Json | undefined): value is JsonObject =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** Every state, including those inside Parallel branches and Map item processors. */
-function allStates(machine: JsonObject): VisitedState[] {
+function allStates(machine: JsonObject, enclosing: JsonObject[] = []): VisitedState[] {
   const found: VisitedState[] = [];
   const states = machine.States;
   if (!isObject(states)) return found;
   for (const [name, state] of Object.entries(states)) {
     if (!isObject(state)) continue;
-    found.push({ name, state });
+    found.push({ name, state, enclosing });
+    const inner = [...enclosing, state];
     const branches = state.Branches;
     if (Array.isArray(branches))
-      for (const branch of branches) if (isObject(branch)) found.push(...allStates(branch));
+      for (const branch of branches) if (isObject(branch)) found.push(...allStates(branch, inner));
     for (const nested of [state.ItemProcessor, state.Iterator])
-      if (isObject(nested)) found.push(...allStates(nested));
+      if (isObject(nested)) found.push(...allStates(nested, inner));
   }
   return found;
+}
+
+/** Where a failure of `error` in this state goes: its own Catch, else that of the branch's Parallel or Map. */
+function caughtAt(visited: VisitedState, error: string): string | undefined {
+  for (const state of [visited.state, ...[...visited.enclosing].reverse()]) {
+    const target = catchTarget(state, error);
+    if (target) return target;
+  }
+  return undefined;
 }
 
 /** Every value of a field of this name, at any depth (JSONata and Assign may hide in nested states). */
@@ -128,28 +140,32 @@ export function checkDefinition(definitionText: string, registry: Registry): str
   if (hasTasks && !states.some(({ name }) => name === needsAttentionState)) {
     problems.push(`has no "${needsAttentionState}" state for the Catch-all of its Tasks`);
   }
-  for (const { name, state } of states) {
+  for (const visited of states) {
+    const { name, state } = visited;
     if (state.Type !== 'Task') continue;
-    if (typeof state.TimeoutSeconds !== 'number') problems.push(`Task "${name}" has no TimeoutSeconds`);
+    if (typeof state.TimeoutSeconds !== 'number' && typeof state.TimeoutSecondsPath !== 'string') {
+      problems.push(`Task "${name}" has no TimeoutSeconds`);
+    }
     if (isLambdaTask(state, registry) && !hasStandardRetry(state)) {
       problems.push(
         `Task "${name}" lacks the standard Retry (with backoff) for ${lambdaTransientErrors.join(', ')}`,
       );
     }
     // Needs attention itself ends the execution failed when it cannot run: redrive takes it from there.
-    if (name !== needsAttentionState && catchTarget(state, 'States.ALL') !== needsAttentionState) {
+    if (name !== needsAttentionState && caughtAt(visited, 'States.ALL') !== needsAttentionState) {
       problems.push(`Task "${name}" has no Catch-all (States.ALL) to "${needsAttentionState}"`);
     }
     const resource = typeof state.Resource === 'string' ? state.Resource : '';
-    if (resource.endsWith('.waitForTaskToken')) problems.push(...humanTaskProblems(name, state));
+    if (resource.endsWith('.waitForTaskToken')) problems.push(...humanTaskProblems(visited));
   }
   return problems;
 }
 
 /** One shape for every human-task state: open-task told only which step, subject and deadline; expiry caught. */
-function humanTaskProblems(name: string, state: JsonObject): string[] {
+function humanTaskProblems(visited: VisitedState): string[] {
+  const { name, state } = visited;
   const problems: string[] = [];
-  if (!catchTarget(state, 'States.Timeout')) {
+  if (!caughtAt(visited, 'States.Timeout')) {
     problems.push(`Task "${name}" waits for a task token but has no Catch for States.Timeout`);
   }
   const parameters = isObject(state.Parameters) ? state.Parameters : {};
@@ -158,16 +174,21 @@ function humanTaskProblems(name: string, state: JsonObject): string[] {
   if (!String(parameters.FunctionName).endsWith(':function:OpenTaskFunction')) {
     problems.push(`Task "${name}" waits for a task token but does not call \${OpenTaskFunction}`);
   }
+  // The deadline is a number, or for a deadline the workflow computes (deemed acceptance), the same path as the timeout's.
+  const deadlineKey = 'deadlineSeconds.$' in payload ? 'deadlineSeconds.$' : 'deadlineSeconds';
   const keys = Object.keys(payload).sort();
-  if (keys.join() !== [...humanTaskPayload].sort().join()) {
+  const expected = [...humanTaskPayload, deadlineKey].sort();
+  if (keys.join() !== expected.join()) {
     problems.push(
-      `Task "${name}" passes ${keys.join(', ')} to open-task; a human task passes exactly ${humanTaskPayload.join(', ')}`,
+      `Task "${name}" passes ${keys.join(', ')} to open-task; a human task passes exactly ${expected.join(', ')}`,
     );
   }
-  // A human task's link expires at deadlineSeconds; the state gives up at TimeoutSeconds. They must agree.
-  if (payload.deadlineSeconds !== state.TimeoutSeconds) {
+  // A human task's link expires at deadlineSeconds; the state gives up at its timeout. They must agree.
+  const deadline = payload[deadlineKey];
+  const timeout = deadlineKey === 'deadlineSeconds' ? state.TimeoutSeconds : state.TimeoutSecondsPath;
+  if (deadline !== timeout) {
     problems.push(
-      `Task "${name}" passes deadlineSeconds ${String(payload.deadlineSeconds)} but times out at ${String(state.TimeoutSeconds)}`,
+      `Task "${name}" passes deadlineSeconds ${String(deadline)} but times out at ${String(timeout)}`,
     );
   }
   return problems;

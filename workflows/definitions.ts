@@ -38,3 +38,31 @@ export function substitute(definitionText: string, values: Readonly<Record<strin
     return value;
   });
 }
+
+/**
+ * The workflows a definition starts (`states:startExecution` tasks naming a `${Placeholder}` state machine), and
+ * whether it waits for them (`.sync`): starting needs less permission than watching.
+ */
+export function childWorkflowsOf(definitionText: string): { placeholder: string; waits: boolean }[] {
+  const found = new Map<string, boolean>();
+  const visit = (machine: unknown): void => {
+    if (!isObject(machine) || !isObject(machine.States)) return;
+    for (const state of Object.values(machine.States)) {
+      if (!isObject(state)) continue;
+      const resource = typeof state.Resource === 'string' ? state.Resource : '';
+      const target = isObject(state.Parameters) ? state.Parameters.StateMachineArn : undefined;
+      const placeholder =
+        typeof target === 'string' ? /^\$\{([A-Za-z][A-Za-z0-9]*)\}$/.exec(target)?.[1] : undefined;
+      if (placeholder && resource.startsWith('arn:aws:states:::states:startExecution')) {
+        found.set(placeholder, (found.get(placeholder) ?? false) || resource.includes('.sync'));
+      }
+      if (Array.isArray(state.Branches)) for (const branch of state.Branches) visit(branch);
+      visit(state.ItemProcessor ?? state.Iterator);
+    }
+  };
+  visit(JSON.parse(definitionText));
+  return [...found].map(([placeholder, waits]) => ({ placeholder, waits }));
+}
+
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);

@@ -95,8 +95,39 @@ export const registry: Registry = {
   ),
   FinishContractFunction: step(
     'functions/contract-review/steps/finish.ts',
-    'Ends a contract review; after signing, starts order handoff and payment collection',
-    { ...mails, starts: ['order-handoff', 'payment-collection'] },
+    'Ends a contract review; after signing, starts payment collection',
+    { ...mails, starts: ['payment-collection'] },
+  ),
+  CreateOrderFunction: step(
+    'functions/order-handoff/steps/create-order.ts',
+    'Makes a signed contract into its order, once',
+    writes,
+  ),
+  OrderHandoffWorkflow: { kind: 'workflow', slug: 'order-handoff' },
+  TellOrderFunction: step(
+    'functions/order-handoff/steps/tell.ts',
+    'Mails an order’s delivery plan, new date, shipment or dispute to whom it concerns',
+    { table: 'read', mail: true },
+  ),
+  RecordOrderDecisionFunction: step(
+    'functions/order-handoff/steps/record-decision.ts',
+    'Records a decision on an order: schedule, new date, completion, shipment, delivery, acceptance',
+    writes,
+  ),
+  ReachOrderMilestoneFunction: step(
+    'functions/order-handoff/steps/reach-milestone.ts',
+    'Tells payment collection an order was delivered or accepted',
+    { ...writes, starts: ['payment-collection'] },
+  ),
+  FinishOrderFunction: step(
+    'functions/order-handoff/steps/finish.ts',
+    'Ends an order: accepted, accepted by default, cancelled',
+    mails,
+  ),
+  OrderNeedsAttentionFunction: step(
+    'functions/order-handoff/steps/needs-attention.ts',
+    'An order needs attention: ops and the sales owner told',
+    mails,
   ),
   ContractNeedsAttentionFunction: step(
     'functions/contract-review/steps/needs-attention.ts',

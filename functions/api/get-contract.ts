@@ -5,7 +5,7 @@ import { subjectViewHandler } from './subject-view.ts';
 export const handler = subjectViewHandler(contractReview, {
   prefix: 'CT',
   readers: ['sales', 'legal', 'legal-head', 'sales-manager', 'sales-director', 'signatory', 'admin'],
-  more: async (deps, id) => ({
+  more: async (deps, { id }) => ({
     versions: (await deps.contracts.versions(id)).map(({ contractId: _id, ...version }) => version),
   }),
 });

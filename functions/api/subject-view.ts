@@ -10,7 +10,7 @@ import { auditFromEnv, peopleFromEnv, tableFromEnv } from '#shared/table.ts';
 import { workflowDepsFromEnv } from '#shared/workflow-kit/handlers.ts';
 import { ReviewStore } from '#shared/workflow-kit/reviews.ts';
 import type { Subject } from '#shared/workflow-kit/subject.ts';
-import { viewSubject } from '#shared/workflow-kit/subject-view.ts';
+import { type SubjectView, viewSubject } from '#shared/workflow-kit/subject-view.ts';
 import type { Workflow } from '#shared/workflow-kit/workflow.ts';
 
 const viewDeps = lazy(() => {
@@ -24,11 +24,15 @@ const viewDeps = lazy(() => {
 
 /**
  * The handler for one kind of subject: readable by those involved and by `readers` (roles); `more` adds what only
- * this workflow shows (a contract's versions).
+ * this workflow shows (a contract's versions, an order's timeline).
  */
 export function subjectViewHandler<S extends Subject, D>(
   workflow: Workflow<S, D>,
-  spec: { prefix: IdPrefix; readers: readonly Role[]; more?: (deps: D, id: string) => Promise<object> },
+  spec: {
+    prefix: IdPrefix;
+    readers: readonly Role[];
+    more?: (deps: D, view: SubjectView<S>) => Promise<object> | object;
+  },
 ) {
   const deps = workflowDepsFromEnv(workflow);
   return apiHandler(
@@ -36,7 +40,7 @@ export function subjectViewHandler<S extends Subject, D>(
     async ({ path, caller }) => {
       const reader = await requireRole(peopleFromEnv(), caller);
       const view = await viewSubject(workflow, deps(), viewDeps(), path.id, reader, spec.readers);
-      return { body: { ...view, ...(await spec.more?.(deps(), path.id)) } };
+      return { body: { ...view, ...(await spec.more?.(deps(), view)) } };
     },
   );
 }

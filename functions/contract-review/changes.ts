@@ -11,6 +11,7 @@ export type Change =
   | { field: 'customer'; before: ContractContent['customer']; after: ContractContent['customer'] }
   | { field: 'amount'; before: Money; after: Money }
   | { field: 'delivery-date'; before: string; after: string }
+  | { field: 'delivery-address'; before: string | undefined; after: string | undefined }
   | { field: 'term'; label: string; before: TermTerms; after: TermTerms }
   | { field: 'term-removed' | 'term-added'; term: PaymentTerm }
   | { field: 'terms-reordered' | 'items-reordered'; before: string[]; after: string[] }
@@ -39,6 +40,9 @@ export function describeChanges(before: ContractContent, after: ContractContent)
   }
   if (before.deliveryDate !== after.deliveryDate) {
     changes.push({ field: 'delivery-date', before: before.deliveryDate, after: after.deliveryDate });
+  }
+  if (before.deliveryAddress !== after.deliveryAddress) {
+    changes.push({ field: 'delivery-address', before: before.deliveryAddress, after: after.deliveryAddress });
   }
 
   const terms = matchBy(before.paymentTerms, after.paymentTerms, (term) => term.label);

@@ -50,6 +50,8 @@ export const contractInputSchema = z
       .refine((m) => m.amount > 0, { error: 'amount must be more than zero' }),
     paymentTerms: z.array(paymentTermSchema).min(1).max(contractLimits.terms),
     deliveryDate: z.iso.date('use YYYY-MM-DD'),
+    /** Where the goods go, as logistics should read it on the delivery plan. */
+    deliveryAddress: z.string().trim().min(1).max(300).optional(),
     items: z.array(contractItemSchema).min(1, 'a contract needs at least one item').max(contractLimits.items),
     documentUrl: z.url().max(2000).optional(),
   })

@@ -132,6 +132,10 @@ export function describeChange(change: Change, locale: Locale): string {
       return `${zh ? '金额：' : 'Amount: '}${arrow(formatMoney(change.before, locale), formatMoney(change.after, locale))}`;
     case 'delivery-date':
       return `${zh ? '交付日期：' : 'Delivery date: '}${arrow(formatDate(change.before, locale), formatDate(change.after, locale))}`;
+    case 'delivery-address': {
+      const none = zh ? '（无）' : '(none)';
+      return `${zh ? '送货地址：' : 'Delivery address: '}${arrow(q(change.before ?? none), q(change.after ?? none))}`;
+    }
     case 'term':
       return `${zh ? `付款条款${q(change.label)}：` : `Payment term ${q(change.label)}: `}${arrow(termText[locale](change.before), termText[locale](change.after))}`;
     case 'term-removed':

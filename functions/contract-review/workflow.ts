@@ -15,8 +15,11 @@ import type { Contract, ContractContent, Finding } from './model.ts';
 import { type ContractPolicy, readContractPolicy } from './policy.ts';
 import { describeChange, describeFinding, contractWords as words } from './words.ts';
 
-/** Started once a contract is signed; each exists only once its workflow is built and deployed. */
-export const followUpWorkflows = ['order-handoff', 'payment-collection'] as const;
+/**
+ * Started once a contract is signed, from this step, where deployed. (Order handoff is started by the state machine
+ * itself, after `Create order`.)
+ */
+export const followUpWorkflows = ['payment-collection'] as const;
 
 export interface ContractDeps {
   contracts: ContractRepository;

@@ -11,8 +11,9 @@ const maxChainDepth = 12;
 
 export interface AssignmentRequest {
   rule: AssigneeRule;
-  /** The subject's owner: never the decider, nor their delegate. */
+  /** The subject's owner: never the decider, nor their delegate, unless `requesterMayDecide`. */
   requester: string;
+  requesterMayDecide?: boolean;
   excluded: readonly string[];
 }
 
@@ -44,9 +45,12 @@ export async function findAssignee(
     add(found);
   }
 
-  const excluded = new Set([request.requester, ...request.excluded]);
-  const requesterDelegate = requester ? delegateOf(requester, today) : undefined;
-  if (requesterDelegate) excluded.add(requesterDelegate);
+  const excluded = new Set(request.excluded);
+  if (!request.requesterMayDecide) {
+    excluded.add(request.requester);
+    const requesterDelegate = requester ? delegateOf(requester, today) : undefined;
+    if (requesterDelegate) excluded.add(requesterDelegate);
+  }
 
   const openTasks = new Map<string, number>();
   if ('role' in request.rule) {

@@ -313,3 +313,26 @@ export function renderMovedNotice(input: {
     meaning: w.mail.movedNothingToDo,
   });
 }
+
+/** Tells someone the step named has passed its due date with the task still open (the planned date, a delivery). */
+export function renderOverdueAlert(input: {
+  task: Task;
+  names: SubjectNames;
+  locale: Locale;
+  recipientName: string;
+  assigneeName: string;
+}): RenderedMail {
+  const w = taskWords(input.locale);
+  const dueOn = input.task.sla.dueOn ?? input.task.deadlineAt.slice(0, 10);
+  return renderNotice({
+    ...input,
+    prefix: w.mail.overduePrefix,
+    sentence: w.mail.overdue(
+      subjectName(input.task, input.names, w),
+      input.names.step,
+      w.value({ date: dueOn }),
+      input.assigneeName,
+    ),
+    meaning: w.mail.overdueMeaning,
+  });
+}

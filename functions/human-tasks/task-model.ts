@@ -40,6 +40,13 @@ export const slaSchema = z
     escalateAfter: durationSchema,
     /** Who takes over at escalation; by default the assignee's manager. */
     escalateTo: z.enum(roles).optional(),
+    /**
+     * A date the step is due by (a planned completion): reminders and escalation count from the day after it, when
+     * the assignee is reminded…
+     */
+    dueOn: z.iso.date().optional(),
+    /** …and these people are alerted, once per task. */
+    alertAtDue: z.array(z.email()).optional(),
   })
   .strict();
 export type Sla = z.infer<typeof slaSchema>;
@@ -121,8 +128,10 @@ export interface OpenTaskInput {
   /** The subject's own title (what its owner called it), for lists and notices. */
   title: string;
   assignee: AssigneeRequest;
-  /** The person the subject belongs to: told when the task expires, and never its decider. */
+  /** The person the subject belongs to: told when the task expires, and never its decider unless the step says so. */
   requester: string;
+  /** The step records what the requester reports (a delivery accepted), so the requester may take it. */
+  requesterMayDecide?: boolean;
   /** Others who must not decide (e.g. who approved an earlier level). */
   excluded: string[];
   outcomes: OutcomeId[];
@@ -170,6 +179,7 @@ export interface Task {
   assignee: string;
   onBehalfOf?: string;
   requester: string;
+  requesterMayDecide?: boolean;
   excluded: string[];
   outcomes: OutcomeId[];
   fields: FieldSpec[];
@@ -178,6 +188,8 @@ export interface Task {
   deadlineAt: string;
   remindAt?: string;
   escalateAt?: string;
+  /** When the step's due date has passed and its alert is still to be sent. */
+  dueAlertAt?: string;
   escalated: boolean;
   /** SHA-256 of the current link secret; the secret itself only ever travels in the assignee's mail. */
   linkHash: string;

@@ -23,7 +23,9 @@ const key = (id: string) => ({ pk: `TASK#${id}`, sk: 'TASK' });
 /** The moment the sweeper next has something to do for this task, if any. */
 export function nextActionAt(task: StoredTask): string | undefined {
   if (task.status === 'PENDING') {
-    return [task.remindAt, task.escalateAt].filter((at): at is string => Boolean(at)).sort()[0];
+    return [task.remindAt, task.escalateAt, task.dueAlertAt]
+      .filter((at): at is string => Boolean(at))
+      .sort()[0];
   }
   if (task.status === 'DECIDED' && task.delivery === 'pending')
     return task.deliveryRetryAt ?? task.decision?.decidedAt;

@@ -1,6 +1,6 @@
 // The human-task core: open a task, take a decision, run the SLA (reminders, escalation, redelivery).
 import type { AuditTrail } from '#shared/audit.ts';
-import type { Clock } from '#shared/clock.ts';
+import { addDays, type Clock, startOfLocalDate } from '#shared/clock.ts';
 import type { FieldProblem } from '#shared/errors.ts';
 import { logger } from '#shared/logger.ts';
 import type { Mailer } from '#shared/mailer.ts';
@@ -12,7 +12,7 @@ import { type RawDecision, validateDecision } from './decision-input.ts';
 import { checkNonce, hashSecret, newLinkSecret, newTaskId, sameHash } from './links.ts';
 import { addDuration, slaSchedule } from './sla.ts';
 import { closePending } from './task-closing.ts';
-import { renderMovedNotice, renderTaskMail, type TaskMailKind } from './task-mail.ts';
+import { renderMovedNotice, renderOverdueAlert, renderTaskMail, type TaskMailKind } from './task-mail.ts';
 import type { Decision, OpenTaskInput, RetiredLink, Task } from './task-model.ts';
 import { type StoredTask, TaskConflict, type TaskRepository } from './task-repository.ts';
 import type { TaskSubjects } from './task-subjects.ts';
@@ -75,8 +75,12 @@ export async function openTask(deps: TaskDeps, input: OpenTaskInput): Promise<St
     }
   }
 
-  const assignment = await assign(deps, input.assignee, input.requester, input.excluded, input.subject.id);
-  const { remindAt, escalateAt } = slaSchedule(now, input.sla);
+  const assignment = await assign(deps, input, input.subject.id);
+  // The day after the due date, in the company's time zone: "the date passed without a report".
+  const dueAlertAt = input.sla.dueOn ? startOfLocalDate(addDays(input.sla.dueOn, 1)) : undefined;
+  // A dated step is chased once its date has passed, not while the work is on schedule.
+  const slaStart = dueAlertAt && dueAlertAt > now ? dueAlertAt : now;
+  const { remindAt, escalateAt } = slaSchedule(slaStart, input.sla);
   const { secret, hash } = newLinkSecret();
   const task: StoredTask = {
     id: newTaskId(),
@@ -88,6 +92,7 @@ export async function openTask(deps: TaskDeps, input: OpenTaskInput): Promise<St
     assignee: assignment.assignee,
     ...(assignment.onBehalfOf ? { onBehalfOf: assignment.onBehalfOf } : {}),
     requester: input.requester,
+    ...(input.requesterMayDecide ? { requesterMayDecide: true } : {}),
     excluded: input.excluded,
     outcomes: input.outcomes,
     fields: input.fields,
@@ -96,6 +101,7 @@ export async function openTask(deps: TaskDeps, input: OpenTaskInput): Promise<St
     deadlineAt: new Date(now.getTime() + input.deadlineSeconds * 1000).toISOString(),
     remindAt: remindAt.toISOString(),
     escalateAt: escalateAt.toISOString(),
+    ...(dueAlertAt ? { dueAlertAt: dueAlertAt.toISOString() } : {}),
     escalated: false,
     linkHash: hash,
     linkVersion: 1,
@@ -123,15 +129,14 @@ export async function openTask(deps: TaskDeps, input: OpenTaskInput): Promise<St
 
 async function assign(
   deps: TaskDeps,
-  rule: OpenTaskInput['assignee'],
-  requester: string,
-  excluded: readonly string[],
+  input: Pick<OpenTaskInput, 'assignee' | 'requester' | 'requesterMayDecide' | 'excluded'>,
   subjectId: string,
 ): Promise<Extract<Assignment, { ok: true }>> {
-  const assignment = await findAssignee(deps, { rule, requester, excluded });
+  const { assignee: rule, ...who } = input;
+  const assignment = await findAssignee(deps, { rule, ...who });
   if (assignment.ok) return assignment;
   // Nobody eligible (bad directory data): an admin routes it by hand rather than the workflow failing.
-  const fallback = await findAssignee(deps, { rule: { role: 'admin' }, requester, excluded });
+  const fallback = await findAssignee(deps, { rule: { role: 'admin' }, ...who });
   if (!fallback.ok)
     throw new Error(`No eligible assignee for ${subjectId}: ${assignment.reason}; no admin either`);
   return {
@@ -322,6 +327,9 @@ export async function sweepTasks(deps: TaskDeps): Promise<SweepReport> {
         report.cancelled++;
       } else if (due(task.escalateAt)) {
         if (await escalate(deps, task)) report.escalated++;
+      } else if (due(task.dueAlertAt)) {
+        await alertOverdue(deps, task);
+        report.reminded++;
       } else if (due(task.remindAt)) {
         await issueLink(deps, task, { kind: 'reminder', retireAs: 'reminded' });
         report.reminded++;
@@ -333,6 +341,40 @@ export async function sweepTasks(deps: TaskDeps): Promise<SweepReport> {
     }
   }
   return report;
+}
+
+/**
+ * The step's due date passed with the task still open: the assignee gets a reminder (a fresh link) and the people the
+ * step names are alerted, once; the task stays open.
+ */
+async function alertOverdue(deps: TaskDeps, task: StoredTask): Promise<void> {
+  const reminded = await issueLink(deps, task, { kind: 'reminder', retireAs: 'reminded', dueAlerted: true });
+  const [assignee, ...alerted] = await Promise.all(
+    [reminded.assignee, ...(task.sla.alertAtDue ?? [])].map((email) => deps.people.get(email)),
+  );
+  for (const [i, email] of (task.sla.alertAtDue ?? []).entries()) {
+    if (email === reminded.assignee) continue;
+    const locale: Locale = alerted[i]?.locale ?? 'zh-CN';
+    const alert = renderOverdueAlert({
+      task: reminded,
+      names: deps.subjects.names(reminded, locale),
+      locale,
+      recipientName: alerted[i]?.name ?? email,
+      assigneeName: assignee?.name ?? reminded.assignee,
+    });
+    try {
+      await deps.mailer.send({ to: email, ...alert });
+    } catch (error) {
+      logger.warn('Could not send an overdue alert', { taskId: task.id, error: error as Error });
+    }
+  }
+  await deps.audit.record({
+    subjectId: task.subject.id,
+    at: deps.clock.now().toISOString(),
+    actor: 'system',
+    action: 'task-overdue',
+    detail: { taskId: task.id, dueOn: task.sla.dueOn, alerted: task.sla.alertAtDue ?? [] },
+  });
 }
 
 async function cancel(deps: TaskDeps, task: StoredTask, now: Date): Promise<void> {
@@ -354,7 +396,14 @@ async function cancel(deps: TaskDeps, task: StoredTask, now: Date): Promise<void
 async function issueLink(
   deps: TaskDeps,
   task: StoredTask,
-  how: { kind: TaskMailKind; retireAs: RetiredLink['reason']; assignee?: string; onBehalfOf?: string },
+  how: {
+    kind: TaskMailKind;
+    retireAs: RetiredLink['reason'];
+    assignee?: string;
+    onBehalfOf?: string;
+    /** The step's due-date alert goes with this reminder: it is not sent again. */
+    dueAlerted?: boolean;
+  },
 ): Promise<StoredTask> {
   const now = deps.clock.now();
   const { secret, hash } = newLinkSecret();
@@ -369,7 +418,9 @@ async function issueLink(
       ...task.retiredLinks,
       { hash: task.linkHash, reason: how.retireAs, at: now.toISOString(), to: assignee },
     ],
-    remindAt: how.kind === 'reminder' ? undefined : task.remindAt,
+    // The due-date reminder leaves the regular one in place: it counts from the due date.
+    remindAt: how.kind === 'reminder' && !how.dueAlerted ? undefined : task.remindAt,
+    dueAlertAt: how.dueAlerted ? undefined : task.dueAlertAt,
   };
   if (how.kind === 'escalated') {
     next.escalated = true;
@@ -419,6 +470,7 @@ async function escalate(deps: TaskDeps, task: StoredTask): Promise<boolean> {
     ? await findAssignee(deps, {
         rule,
         requester: task.requester,
+        requesterMayDecide: task.requesterMayDecide,
         excluded: [...task.excluded, task.assignee],
       })
     : undefined;

@@ -65,6 +65,9 @@ export interface TaskWords {
     expiryNothingDecided: string;
     moved: (subject: string, to: string) => string;
     movedNothingToDo: string;
+    overduePrefix: string;
+    overdue: (subject: string, step: string, dueOn: string, assignee: string) => string;
+    overdueMeaning: string;
     signature: string;
   };
   page: {
@@ -141,6 +144,10 @@ const zhCN: TaskWords = {
     expiryNothingDecided: '该任务未作出任何决定；后续处理将按流程规定进行。',
     moved: (subject, to) => `关于${subject}的任务已因超出处理时限转交给 ${to} 处理，您之前收到的链接已失效。`,
     movedNothingToDo: '您无需再处理此任务。',
+    overduePrefix: '[已逾期]',
+    overdue: (subject, step, dueOn, assignee) =>
+      `${subject}的“${step}”已过预定日期 ${dueOn}，仍由 ${assignee} 处理中，尚未完成。`,
+    overdueMeaning: '请跟进进度，必要时协调解决问题。',
     signature: mailWords.signature['zh-CN'],
   },
   page: {
@@ -243,6 +250,10 @@ const en: TaskWords = {
     moved: (subject, to) =>
       `The task about ${subject} was reassigned to ${to} because it was not decided within its response time; the link you had no longer works.`,
     movedNothingToDo: 'There is nothing more for you to do on it.',
+    overduePrefix: '[Overdue]',
+    overdue: (subject, step, dueOn, assignee) =>
+      `${step} for ${subject} is past its due date, ${dueOn}; ${assignee} still has it open.`,
+    overdueMeaning: 'Please follow up on it and help clear what holds it up.',
     signature: mailWords.signature.en,
   },
   page: {

@@ -2,6 +2,7 @@
 import { contractReview } from '#contract-review/workflow.ts';
 import { expenseApplication } from '#expense-application/workflow.ts';
 import { expenseApproval } from '#expense-approval/workflow.ts';
+import { orderHandoff } from '#order-handoff/workflow.ts';
 import type { Locale } from '#shared/people.ts';
 import { tableFromEnv } from '#shared/table.ts';
 import { subjectNames } from '#shared/workflow-kit/kit-mail.ts';
@@ -71,6 +72,7 @@ export function registerWorkflow<S extends Subject, D>(workflow: Workflow<S, D>)
 registerWorkflow(expenseApproval);
 registerWorkflow(expenseApplication);
 registerWorkflow(contractReview);
+registerWorkflow(orderHandoff);
 
 export class UnknownSubjectKind extends Error {
   override name = 'UnknownSubjectKind';

@@ -37,14 +37,24 @@ export const deliveryFor = (completion: string, policy: Pick<OrderPolicy, 'shipp
   addDays(completion, policy.shippingLeadDays);
 
 /**
- * Seconds until an order delivered on `deliveredOn` counts as accepted: the end of the last day of the period, in the
- * company's time zone; at least a minute, so a late report of delivery still gives sales a moment.
+ * Seconds from `now` to the end of `date` in the company's time zone: how long a step waits for something due that
+ * day. At least a minute, so a late report still leaves the next person a moment.
  */
-export function acceptanceWindowSeconds(
+export function secondsUntilEndOf(date: string, now: Date): number {
+  const ends = startOfLocalDate(addDays(date, 1));
+  return Math.max(60, Math.ceil((ends.getTime() - now.getTime()) / 1000));
+}
+
+/** How long an order delivered on `deliveredOn` waits for acceptance before it counts as accepted. */
+export const acceptanceWindowSeconds = (
   deliveredOn: string,
   now: Date,
   policy: Pick<OrderPolicy, 'deemedAcceptanceDays'>,
-): number {
-  const ends = startOfLocalDate(addDays(deliveredOn, policy.deemedAcceptanceDays + 1));
-  return Math.max(60, Math.ceil((ends.getTime() - now.getTime()) / 1000));
-}
+) => secondsUntilEndOf(addDays(deliveredOn, policy.deemedAcceptanceDays), now);
+
+/**
+ * How long a dated step (completion by the planned date, delivery by the promised one) may stay without a report
+ * before the order stops for attention: the date plus the policy's patience, however far off the date is.
+ */
+export const datedStepSeconds = (date: string, now: Date, policy: Pick<OrderPolicy, 'stalledAfterDays'>) =>
+  secondsUntilEndOf(addDays(date, policy.stalledAfterDays), now);

@@ -15,14 +15,19 @@ export const orderPolicySchema = z
     shippingLeadDays: z.number().int().nonnegative().default(3),
     /** Days after delivery when an order nobody accepted or disputed counts as accepted. */
     deemedAcceptanceDays: z.number().int().positive().default(15),
+    /** Days past its planned or promised date a completion or delivery may go unreported before the order needs attention. */
+    stalledAfterDays: z.number().int().positive().default(30),
     /** Days sales has to settle a dispute before the order needs attention. */
     disputeResolutionDays: z.number().int().positive().default(30),
     scheduleSla: sla(1, 2),
     newDateSla: sla(1, 2),
-    /** Reporting completion and delivery follow dates, not days after the task opened: alerts come on the date. */
-    completionSla: sla(20, 30),
+    /**
+     * Reporting completion and delivery follow dates: nobody is chased before the planned (promised) date; once it
+     * has passed, the day after brings the alert, and these count from then.
+     */
+    completionSla: sla(2, 5),
     shippingSla: sla(1, 2),
-    deliverySla: sla(10, 20),
+    deliverySla: sla(2, 5),
     acceptanceSla: sla(5, 10),
   })
   .strict();

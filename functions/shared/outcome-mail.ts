@@ -18,6 +18,8 @@ export interface OutcomeNotice {
   /** e.g. 已批准 / approved */
   outcome: Bilingual;
   amount?: Money;
+  /** Further facts, already in the reader's words: a carrier and tracking number, a new date. */
+  facts?: readonly { label: string; value: string }[];
   reason?: string;
   by?: string;
   /** What happens next, or what to do. */
@@ -42,6 +44,7 @@ export function renderOutcomeMail(notice: OutcomeNotice): OutgoingMail {
     '',
     `${what}${colon[locale]}${notice.title} — ${outcome}`,
     amount ? `${l.amount}${colon[locale]}${amount}` : undefined,
+    ...(notice.facts ?? []).map((fact) => `${fact.label}${colon[locale]}${fact.value}`),
     notice.reason ? `${l.reason}${colon[locale]}${notice.reason}` : undefined,
     notice.by ? `${l.by}${colon[locale]}${notice.by}` : undefined,
     next ? `\n${next}` : undefined,
@@ -53,6 +56,7 @@ export function renderOutcomeMail(notice: OutcomeNotice): OutgoingMail {
 <p>${l.greeting(notice.name)}</p>
 <h2 style="font-size:17px">${what}${colon[locale]}${notice.title} — ${outcome}</h2>
 ${amount ? html`<p>${l.amount}${colon[locale]}<strong>${amount}</strong></p>` : ''}
+${(notice.facts ?? []).map((fact) => html`<p>${fact.label}${colon[locale]}<strong>${fact.value}</strong></p>`)}
 ${notice.reason ? html`<p>${l.reason}${colon[locale]}${notice.reason}</p>` : ''}
 ${notice.by ? html`<p style="color:#6b7280">${l.by}${colon[locale]}${notice.by}</p>` : ''}
 ${next ? html`<p>${next}</p>` : ''}

@@ -5,7 +5,7 @@ import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { DefinitionBody, LogLevel, StateMachine, StateMachineType } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import { placeholdersOf, readDefinitionText } from '#workflows/definitions.ts';
+import { childWorkflowsOf, placeholdersOf, readDefinitionText } from '#workflows/definitions.ts';
 import type { Registry } from '#workflows/registry.ts';
 import { stateMachineArn } from './business-function.ts';
 
@@ -27,7 +27,8 @@ export class Workflow extends Construct {
     const text = readDefinitionText(props.slug, props.definitionsDir);
     const substitutions: Record<string, string> = {};
     const invoked: IFunction[] = [];
-    const children: string[] = [];
+    const children: { name: string; waits: boolean }[] = [];
+    const waitsFor = new Map(childWorkflowsOf(text).map((child) => [child.placeholder, child.waits]));
     for (const name of placeholdersOf(text)) {
       const spec = props.registry[name];
       if (!spec)
@@ -41,7 +42,7 @@ export class Workflow extends Construct {
       } else {
         // By name, not by reference: two workflows that start each other would otherwise form a cycle.
         substitutions[name] = stateMachineArn(this, props.stage, spec.slug);
-        children.push(`${props.stage}-${spec.slug}`);
+        children.push({ name: `${props.stage}-${spec.slug}`, waits: waitsFor.get(name) ?? false });
       }
     }
 
@@ -72,8 +73,11 @@ export class Workflow extends Construct {
     if (children.length > 0) this.#allowChildExecutions(children);
   }
 
-  /** What `states:startExecution.sync:2` needs: start and watch the child, and the managed rule that reports back. */
-  #allowChildExecutions(children: string[]): void {
+  /**
+   * Starting a child needs StartExecution on it; waiting for it (`.sync`) also needs to watch and stop its executions
+   * and the managed rule that reports back.
+   */
+  #allowChildExecutions(all: { name: string; waits: boolean }[]): void {
     const stack = Stack.of(this);
     const arn = (resource: string, resourceName: string) =>
       stack.formatArn({
@@ -85,9 +89,11 @@ export class Workflow extends Construct {
     this.stateMachine.addToRolePolicy(
       new PolicyStatement({
         actions: ['states:StartExecution'],
-        resources: children.map((c) => arn('stateMachine', c)),
+        resources: all.map((c) => arn('stateMachine', c.name)),
       }),
     );
+    const children = all.filter((c) => c.waits).map((c) => c.name);
+    if (children.length === 0) return;
     this.stateMachine.addToRolePolicy(
       new PolicyStatement({
         actions: ['states:DescribeExecution', 'states:StopExecution'],

@@ -3,7 +3,7 @@
 import * as z from 'zod';
 import type { Change } from '#contract-review/changes.ts';
 import { describeChange } from '#contract-review/words.ts';
-import { localDate } from '#shared/clock.ts';
+import { addDays, localDate } from '#shared/clock.ts';
 import { readEnv } from '#shared/env.ts';
 import { formatMoney } from '#shared/money.ts';
 import { eventually, SandboxClient } from './sandbox-client.ts';
@@ -19,6 +19,8 @@ const people = {
   salesManager: 'sun.li@example.com',
   director: 'zhou.qiang@example.com',
   finance: 'qian.yu@example.com',
+  production: 'feng.lin@example.com',
+  logistics: 'ma.chao@example.com',
 };
 
 let step = 0;
@@ -183,7 +185,7 @@ async function holderOf(candidates: string[], id: string): Promise<string> {
   }, `an open task about ${id}`);
 }
 
-async function contractReview(): Promise<void> {
+async function contractReview(): Promise<string> {
   const now = (await sandbox.request('GET', '/_local/clock')).json<{ now: string }>().now;
   const inDays = (days: number) => new Date(Date.parse(now) + days * 86_400_000).toISOString().slice(0, 10);
   const token = await sandbox.login(people.rep);
@@ -239,12 +241,69 @@ async function contractReview(): Promise<void> {
   await expectStatus(signed.reply, 200, 'signing');
   await contractStatus(token, id, 'SIGNED');
   say(`${people.salesManager} (signatory) recorded the signing: ${id} is SIGNED`);
+  return id;
+}
+
+async function orderHandoff(contractId: string): Promise<void> {
+  const now = (await sandbox.request('GET', '/_local/clock')).json<{ now: string }>().now;
+  const today = localDate(new Date(now));
+  const token = await sandbox.login(people.rep);
+  const orderId = await eventually(async () => {
+    const reply = await sandbox.request('GET', `/orders?contractId=${contractId}`, { token });
+    return reply.json<{ orders?: { id: string }[] }>().orders?.[0]?.id;
+  }, `the order of ${contractId}`);
+  const plan = await eventually(
+    async () => (await sandbox.mails(people.logistics)).find((mail) => mail.subject.includes(orderId)),
+    'the delivery plan',
+  );
+  say(
+    `${contractId} became order ${orderId}; ${people.logistics} (logistics) got the delivery plan: ${plan.subject}`,
+  );
+  const decide = async (who: string, outcome: string, form: Record<string, string>, what: string) => {
+    await expectStatus((await sandbox.decideFromMail(who, orderId, outcome, form)).reply, 200, what);
+    say(what);
+  };
+  await decide(
+    people.production,
+    'confirm',
+    { plannedDate: addDays(today, 50) },
+    `${people.production} (production) confirmed completion by ${addDays(today, 50)}`,
+  );
+  await decide(
+    people.production,
+    'done',
+    { qcNote: 'All units passed QC' },
+    `${people.production} reported it done, QC passed`,
+  );
+  await decide(
+    people.logistics,
+    'shipped',
+    { carrier: 'SF Express', trackingNumber: 'SF1234567890', expectedDelivery: addDays(today, 55) },
+    `${people.logistics} shipped it with SF Express, tracking SF1234567890; the customer and sales were mailed`,
+  );
+  await decide(
+    people.logistics,
+    'delivered',
+    { deliveredOn: today, receiver: 'Wang Gong' },
+    `${people.logistics} confirmed delivery, signed for by Wang Gong`,
+  );
+  await decide(
+    people.rep,
+    'accept',
+    { acceptedOn: today },
+    `${people.rep} (sales) recorded the customer's acceptance`,
+  );
+  await eventually(async () => {
+    const order = (await sandbox.request('GET', `/orders/${orderId}`, { token })).json<{ status: string }>();
+    return order.status === 'ACCEPTED' ? order : undefined;
+  }, `${orderId} to be ACCEPTED`);
+  say(`${orderId} is ACCEPTED`);
 }
 
 try {
   console.log(`Demo against ${sandbox.baseUrl}`);
   await expenseApproval();
-  await contractReview();
+  await orderHandoff(await contractReview());
   console.log('Demo finished: every step passed.');
 } catch (error) {
   console.error(`Demo failed at step ${step + 1}: ${(error as Error).message}`);

@@ -114,7 +114,7 @@ const signing = {
 };
 
 describe('a contract under 1,000,000 CNY', () => {
-  it('legal approves, the signatory signs, the submitter is told; follow-ups not built yet are recorded', async () => {
+  it('legal approves, the signatory signs, the submitter is told; the order is handed over, payment collection recorded as not built', async () => {
     const reply = await submit(draft(300_000));
     expect(reply.status).toBe(201);
     const { id } = reply.json<{ id: string }>();
@@ -136,9 +136,14 @@ describe('a contract under 1,000,000 CNY', () => {
     expect(steps(contract.reviews)).toEqual(['Legal review:approve', 'Signing:sign']);
     expect(contract.currentStep).toBeUndefined();
     expect(contract.followUps).toEqual([
-      expect.objectContaining({ workflow: 'order-handoff', state: 'not-deployed' }),
       expect.objectContaining({ workflow: 'payment-collection', state: 'not-deployed' }),
     ]);
+    // The state machine's own steps make the order and start its workflow.
+    const ordered = await eventually(
+      async () => (await contractOf(id)).trail.find((e) => e.action === 'order-created'),
+      'the order',
+    );
+    expect(String(ordered.detail?.orderId)).toMatch(/^OR-\d{4}-\d{5}$/);
     const signed = contract.trail.filter((e) => e.action === 'signed');
     expect(signed).toHaveLength(1);
     expect(JSON.stringify(signed[0]?.detail)).toContain('not-deployed');

@@ -19,13 +19,14 @@ async function runDemo(url: string): Promise<{ code: number | null; output: stri
   return { code, output: demo.output() };
 }
 
-it('drives expense approval and contract review end to end, one line per step', async () => {
+it('drives expense approval, contract review and the order handoff end to end, one line per step', async () => {
   const { code, output } = await runDemo(sandbox.url);
   expect(output).toContain('Demo finished: every step passed.');
   expect(code).toBe(0);
   expect(output).toMatch(/APPROVED_FOR_PAYMENT/);
   expect(output).toMatch(/returned .* for changes/);
   expect(output).toMatch(/CT-\d{4}-\d{5} is SIGNED/);
+  expect(output).toMatch(/OR-\d{4}-\d{5} is ACCEPTED/);
 });
 
 it('fails with a non-zero exit when there is no sandbox to drive', async () => {

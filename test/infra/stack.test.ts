@@ -335,19 +335,24 @@ describe('grants on the deployable app', () => {
     all = app.toJSON().Resources as Resources;
   });
 
-  /** Every statement in the policies of the function with this description, and its environment's names. */
-  function grantsOf(description: string): { actions: Set<string>; statements: Statement[]; env: string[] } {
-    const [, fn] = Object.entries(all).find(
-      ([, r]) => r.Type === 'AWS::Lambda::Function' && r.Properties.Description === description,
-    ) as [string, Resources[string]];
-    const roleId = (fn.Properties.Role as { 'Fn::GetAtt': string[] })['Fn::GetAtt'][0];
-    const statements = Object.values(all)
+  /** Every statement in the policies attached to the role this `Fn::GetAtt` names. */
+  function statementsOf(roleArn: unknown): Statement[] {
+    const roleId = (roleArn as { 'Fn::GetAtt': string[] })['Fn::GetAtt'][0];
+    return Object.values(all)
       .filter(
         (r) =>
           r.Type === 'AWS::IAM::Policy' &&
           (r.Properties.Roles as { Ref: string }[]).some((role) => role.Ref === roleId),
       )
       .flatMap((r) => (r.Properties.PolicyDocument as { Statement: Statement[] }).Statement);
+  }
+
+  /** Every statement in the policies of the function with this description, and its environment's names. */
+  function grantsOf(description: string): { actions: Set<string>; statements: Statement[]; env: string[] } {
+    const [, fn] = Object.entries(all).find(
+      ([, r]) => r.Type === 'AWS::Lambda::Function' && r.Properties.Description === description,
+    ) as [string, Resources[string]];
+    const statements = statementsOf(fn.Properties.Role);
     const actions = new Set(statements.flatMap((st) => (Array.isArray(st.Action) ? st.Action : [st.Action])));
     const env = Object.keys((fn.Properties.Environment as { Variables: object }).Variables);
     return { actions, statements, env };
@@ -409,10 +414,22 @@ describe('grants on the deployable app', () => {
   });
 
   it('does not start the follow-on workflows that are not deployed', () => {
-    const { actions, env } = grantsOf(
-      'Ends a contract review; after signing, starts order handoff and payment collection',
+    const { actions, env } = grantsOf('Ends a contract review; after signing, starts payment collection');
+    expect(actions.has('states:StartExecution')).toBe(listWorkflowSlugs().includes('payment-collection'));
+    expect(env.includes('WORKFLOW_ARNS')).toBe(listWorkflowSlugs().includes('payment-collection'));
+  });
+
+  it('lets contract review start the order handoff, and neither watch nor stop it (it does not wait)', () => {
+    const machine = Object.values(all).find(
+      (r) =>
+        r.Type === 'AWS::StepFunctions::StateMachine' &&
+        r.Properties.StateMachineName === 'test-contract-review',
     );
-    expect(actions.has('states:StartExecution')).toBe(listWorkflowSlugs().includes('order-handoff'));
-    expect(env.includes('WORKFLOW_ARNS')).toBe(listWorkflowSlugs().includes('order-handoff'));
+    if (!machine) throw new Error('no contract review state machine');
+    const workflowStatements = statementsOf(machine.Properties.RoleArn).filter((st) =>
+      [st.Action].flat().some((action) => action.startsWith('states:') || action.startsWith('events:')),
+    );
+    expect(workflowStatements.map((st) => st.Action)).toEqual(['states:StartExecution']);
+    expect(JSON.stringify(workflowStatements[0]?.Resource)).toContain(':stateMachine:test-order-handoff');
   });
 });

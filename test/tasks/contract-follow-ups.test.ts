@@ -89,31 +89,23 @@ async function setUp(deployed: string[], failing: Set<string> = new Set()) {
 }
 
 describe('finishing a signed contract', () => {
-  it('starts order handoff and payment collection, each once, named by the contract id', async () => {
-    const { deps, id, started, sent, finish } = await setUp([
-      'contract-review',
-      'order-handoff',
-      'payment-collection',
-    ]);
+  it('starts payment collection once, named by the contract id (the order is the state machine’s own step)', async () => {
+    const { deps, id, started, sent, finish } = await setUp(['contract-review', 'payment-collection']);
     await finish('signed');
     await finish('signed'); // a retried step
-    expect(started).toEqual([
-      { slug: 'order-handoff', name: id, input: { contractId: id } },
-      { slug: 'payment-collection', name: id, input: { contractId: id } },
-    ]);
+    expect(started).toEqual([{ slug: 'payment-collection', name: id, input: { contractId: id } }]);
     const contract = await deps.contracts.get(id);
     expect(contract?.status).toBe('SIGNED');
     expect(contract?.followUps).toEqual([
-      { workflow: 'order-handoff', state: 'started', executionName: id },
       { workflow: 'payment-collection', state: 'started', executionName: id },
     ]);
     expect(sent).toHaveLength(1);
   });
 
   it('records, in the contract and its trail, a follow-up workflow that is not deployed yet', async () => {
-    const { deps, audit, id, started, finish } = await setUp(['contract-review', 'order-handoff']);
+    const { deps, audit, id, started, finish } = await setUp(['contract-review']);
     await finish('signed');
-    expect(started.map((s) => s.slug)).toEqual(['order-handoff']);
+    expect(started).toEqual([]);
     const contract = await deps.contracts.get(id);
     expect(contract?.followUps?.find((f) => f.workflow === 'payment-collection')?.state).toBe('not-deployed');
     const signed = (await audit.of(id)).filter((e) => e.action === 'signed');
@@ -124,7 +116,7 @@ describe('finishing a signed contract', () => {
   it('leaves the contract unsigned when a follow-up cannot start, and the retry starts it under the same name', async () => {
     const failing = new Set(['payment-collection']);
     const { deps, audit, id, started, sent, finish } = await setUp(
-      ['contract-review', 'order-handoff', 'payment-collection'],
+      ['contract-review', 'payment-collection'],
       failing,
     );
     await expect(finish('signed')).rejects.toThrow(/payment-collection did not answer/);
@@ -133,21 +125,12 @@ describe('finishing a signed contract', () => {
     failing.clear();
     await finish('signed');
     expect((await deps.contracts.get(id))?.status).toBe('SIGNED');
-    // Order handoff is asked again under its business name: the real starter takes that as already started.
-    expect(started.map((s) => `${s.slug}:${s.name}`)).toEqual([
-      `order-handoff:${id}`,
-      `order-handoff:${id}`,
-      `payment-collection:${id}`,
-    ]);
+    expect(started.map((s) => `${s.slug}:${s.name}`)).toEqual([`payment-collection:${id}`]);
     expect((await audit.of(id)).filter((e) => e.action === 'signed')).toHaveLength(1);
   });
 
   it('starts nothing when the review ends any other way', async () => {
-    const { deps, id, started, finish } = await setUp([
-      'contract-review',
-      'order-handoff',
-      'payment-collection',
-    ]);
+    const { deps, id, started, finish } = await setUp(['contract-review', 'payment-collection']);
     await finish('rejected');
     expect(started).toEqual([]);
     const contract = await deps.contracts.get(id);

@@ -1,5 +1,6 @@
 // The task core, its SLA and task closing against the sandbox's DynamoDB, with fakes for mail, subjects and Step Functions.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { addDuration } from '#human-tasks/sla.ts';
 import { cancelOpenTasks, closeExpiredTasks } from '#human-tasks/task-closing.ts';
 import type { OpenTaskInput, TaskResult, TaskSummary } from '#human-tasks/task-model.ts';
 import { type StoredTask, TaskRepository } from '#human-tasks/task-repository.ts';
@@ -9,6 +10,7 @@ import type { Delivery } from '#human-tasks/workflow-gateway.ts';
 import { demoPeople } from '#infra/local/seed.ts';
 import { VirtualClock } from '#infra/local/virtual-clock.ts';
 import { AuditTrail } from '#shared/audit.ts';
+import { addDays, localDate, startOfLocalDate } from '#shared/clock.ts';
 import type { OutgoingMail } from '#shared/mailer.ts';
 import { PeopleRepository } from '#shared/people-repository.ts';
 import { type LocalTable, startLocalTable } from '../support/local-table.ts';
@@ -214,6 +216,15 @@ describe('opening', () => {
     expect(task.assignee).toBe('zhao.min@example.com');
   });
 
+  it('gives the requester a step that records what they report, when the step says so', async () => {
+    const task = await openTask(
+      deps,
+      request({ assignee: { person: 'li.lei@example.com' }, requesterMayDecide: true }),
+    );
+    expect(task.assignee).toBe('li.lei@example.com');
+    expect((await deps.tasks.get(task.id))?.requesterMayDecide).toBe(true);
+  });
+
   it('gives the task to the delegate of an assignee who is away, on their behalf', async () => {
     const today = new Date(deps.clock.now().getTime() + 8 * 3600_000).toISOString().slice(0, 10);
     const zhao = demoPeople.find((p) => p.email === 'zhao.min@example.com');
@@ -408,6 +419,78 @@ describe('escalation', () => {
     // The new assignee's mail went out, so no re-send in five minutes was scheduled: the next reminder is an hour away.
     expect(about(input.subject.id).map((mail) => mail.to)).toEqual(['zhao.min@example.com']);
     expect(Date.parse(after?.remindAt ?? '')).toBeGreaterThan(now + 55 * 60_000);
+  });
+});
+
+describe('a step due by a date', () => {
+  const production = 'feng.lin@example.com';
+  const followers = ['li.lei@example.com', 'sun.li@example.com'];
+  const clock = () => deps.clock as VirtualClock;
+
+  it('chases nobody before its date; the day after, reminds the assignee and alerts the followers once; it stays open', async () => {
+    const dueOn = addDays(localDate(clock().now()), 3);
+    const dayAfter = startOfLocalDate(addDays(dueOn, 1));
+    const input = request({
+      assignee: { person: production },
+      sla: {
+        reminderAfter: { businessDays: 2 },
+        escalateAfter: { businessDays: 5 },
+        dueOn,
+        alertAtDue: followers,
+      },
+      deadlineSeconds: 60 * 86_400,
+    });
+    const task = await openTask(deps, input);
+    const about = () => sent.filter((mail) => mail.subject.includes(input.subject.id));
+    // Reminders and escalation count from the day after the due date, not from the opening.
+    expect(task.dueAlertAt).toBe(dayAfter.toISOString());
+    expect(task.remindAt).toBe(addDuration(dayAfter, { businessDays: 2 }).toISOString());
+    expect(task.escalateAt).toBe(addDuration(dayAfter, { businessDays: 5 }).toISOString());
+    sent = [];
+
+    clock().advance(Math.floor((dayAfter.getTime() - clock().now().getTime()) / 1000) - 60);
+    await sweepTasks(deps);
+    expect(about()).toEqual([]);
+
+    clock().advance(2 * 3600);
+    await sweepTasks(deps);
+    expect(about().map((mail) => [mail.to, mail.subject.split(' ')[0]])).toEqual([
+      [production, '[提醒]'],
+      ...followers.map((to) => [to, '[已逾期]']),
+    ]);
+    const overdue = about().find((mail) => mail.to === followers[0]);
+    expect(overdue?.text).toContain('冯林');
+    expect(overdue?.text).toContain(dueOn.slice(0, 4));
+
+    sent = [];
+    clock().advance(3600);
+    await sweepTasks(deps);
+    expect(about()).toEqual([]);
+    const after = await deps.tasks.get(task.id);
+    expect(after).toMatchObject({ status: 'PENDING', assignee: production, remindAt: task.remindAt });
+    expect(after?.dueAlertAt).toBeUndefined();
+    expect((await deps.audit.of(input.subject.id)).filter((e) => e.action === 'task-overdue')).toHaveLength(
+      1,
+    );
+  });
+
+  it('alerts at the next sweep when it opens with its date already passed', async () => {
+    const input = request({
+      assignee: { person: production },
+      sla: {
+        reminderAfter: { businessDays: 2 },
+        escalateAfter: { businessDays: 5 },
+        dueOn: addDays(localDate(clock().now()), -2),
+        alertAtDue: followers,
+      },
+    });
+    const task = await openTask(deps, input);
+    expect(Date.parse(task.remindAt ?? '')).toBeGreaterThan(clock().now().getTime());
+    sent = [];
+    await sweepTasks(deps);
+    expect(
+      sent.filter((mail) => mail.subject.startsWith('[已逾期]') && mail.subject.includes(input.subject.id)),
+    ).toHaveLength(2);
   });
 });
 

@@ -4,12 +4,20 @@ import { contractReview } from '#contract-review/workflow.ts';
 import { ApplicationRepository } from '#expense-application/application-repository.ts';
 import { expenseApplication } from '#expense-application/workflow.ts';
 import { expenseApproval } from '#expense-approval/workflow.ts';
-import { renderExpiryNotice, renderMovedNotice, renderTaskMail } from '#human-tasks/task-mail.ts';
+import {
+  renderExpiryNotice,
+  renderMovedNotice,
+  renderOverdueAlert,
+  renderTaskMail,
+} from '#human-tasks/task-mail.ts';
 import type { Task, TaskSummary } from '#human-tasks/task-model.ts';
 import { renderTaskForm, renderTaskNotice } from '#human-tasks/task-page-html.ts';
 import type { TaskRepository } from '#human-tasks/task-repository.ts';
 import type { TaskNoticeKind } from '#human-tasks/words.ts';
 import { workflowSubjects } from '#human-tasks/workflows.ts';
+import { orderNoticeMails, orderNotices } from '#order-handoff/order-notices.ts';
+import { orderHandoff } from '#order-handoff/workflow.ts';
+import type { OutgoingMail } from '#shared/mailer.ts';
 import type { Locale, Person } from '#shared/people.ts';
 import { PeopleRepository } from '#shared/people-repository.ts';
 import { renderEndingMail, renderNeedsAttentionMail, subjectNames } from '#shared/workflow-kit/kit-mail.ts';
@@ -34,6 +42,7 @@ const casts: Record<Locale, { people: Person[]; text: (zh: string, en: string) =
       },
       { email: 'boss@zh.example', name: '赵敏', roles: ['supervisor'], locale: 'zh-CN' },
       { email: 'stand-in@zh.example', name: '韩梅梅', roles: ['supervisor'], locale: 'zh-CN' },
+      { email: 'ops@zh.example', name: '马超', roles: ['logistics', 'sales-manager'], locale: 'zh-CN' },
     ],
     text: (zh) => zh,
   },
@@ -48,6 +57,7 @@ const casts: Record<Locale, { people: Person[]; text: (zh: string, en: string) =
       },
       { email: 'boss@en.example', name: 'Min Zhao', roles: ['supervisor'], locale: 'en' },
       { email: 'stand-in@en.example', name: 'May Han', roles: ['supervisor'], locale: 'en' },
+      { email: 'ops@en.example', name: 'Chao Ma', roles: ['logistics', 'sales-manager'], locale: 'en' },
     ],
     text: (_, en) => en,
   },
@@ -121,6 +131,7 @@ async function fileSubjects(locale: Locale) {
       { label: text('尾款', 'Balance'), percent: 90, trigger: 'acceptance' as const, dueDays: 120 },
     ],
     deliveryDate: '2026-11-25',
+    deliveryAddress: text('上海市浦东新区张江路一号', '1 Zhangjiang Road, Pudong, Shanghai'),
     items: [
       {
         sku: 'CNC-200',
@@ -171,7 +182,42 @@ async function fileSubjects(locale: Locale) {
     fields: {},
     at: now,
   });
-  return { claim, application, contract };
+  const orderDeps = orderHandoff.deps(local);
+  const order = await orderDeps.orders.save({
+    id: `OR-2026-0000${suffix}`,
+    version: 1,
+    revision: 0,
+    status: 'DELIVERED',
+    contractId: contract.id,
+    customer: content.customer,
+    title: content.title,
+    items: content.items,
+    requiredDelivery: '2026-11-25',
+    promisedDelivery: '2026-11-28',
+    plannedDate: '2026-11-24',
+    salesOwner: rep.email,
+    createdAt: now,
+    shipment: {
+      carrier: text('顺丰速运', 'SF Express'),
+      trackingNumber: 'SF1234567890',
+      expectedDelivery: '2026-11-27',
+      shippedAt: now,
+      by: people[3]?.email ?? '',
+    },
+    delivery: { deliveredOn: '2026-11-27', receiver: text('王工', 'Mr Wang'), by: people[3]?.email ?? '' },
+  });
+  await reviews.add({
+    subjectId: order.id,
+    version: 1,
+    step: 'Customer acceptance',
+    taskId: `dispute-${suffix}`,
+    outcome: 'dispute',
+    by: rep.email,
+    comment: text('外壳破损', 'The casing is damaged'),
+    fields: {},
+    at: now,
+  });
+  return { claim, application, contract, order };
 }
 
 function taskFor(
@@ -220,12 +266,15 @@ const visible = (html: string) =>
     .replace(/<[^>]+>/g, ' ')
     .replace(/&(amp|lt|gt|quot|#39);/g, ' ');
 
-/** What is not words the system wrote: ids, emails, links, amounts, dates, times, hashes, the cost center and SKUs. */
+/**
+ * What is not words the system wrote: ids, emails, links, amounts, dates, times, hashes, the cost center, SKUs and
+ * tracking numbers.
+ */
 const notWords = [
   /https?:\/\/\S+/g,
   /[\w.+-]+@[\w.-]+/g,
   /\b[A-Z]{2}-\d{4}-\d{5}\b/g,
-  /SALES-EAST|CNC-200/g,
+  /SALES-EAST|CNC-200|SF1234567890/g,
   /CN¥|¥/g,
   /[0-9a-f]{12}…/g,
 ];
@@ -325,6 +374,14 @@ async function renderEverything<S extends Subject, D>(
       toName: people[2]?.name ?? '',
     });
     rendered.push([`${where} moved`, `${moved.subject}\n${visible(moved.html)}\n${moved.text}`]);
+    const overdue = renderOverdueAlert({
+      task: { ...task, sla: { ...task.sla, dueOn: '2026-11-24' } },
+      names,
+      locale,
+      recipientName: people[0]?.name ?? '',
+      assigneeName: people[1]?.name ?? '',
+    });
+    rendered.push([`${where} overdue`, `${overdue.subject}\n${visible(overdue.html)}\n${overdue.text}`]);
   }
   for (const ending of Object.values(workflow.endings)) {
     const mail = renderEndingMail({
@@ -355,10 +412,26 @@ async function renderEverything<S extends Subject, D>(
   return rendered;
 }
 
+/** The order's notices to staff of this locale (customers are written to in Chinese, whatever the staff read). */
+async function orderNoticesTo(
+  people: Person[],
+  order: Awaited<ReturnType<typeof fileSubjects>>['order'],
+): Promise<[string, string][]> {
+  const staff = new Set(people.map((person) => person.email));
+  const rendered: [string, string][] = [];
+  for (const notice of orderNotices) {
+    const mails: OutgoingMail[] = await orderNoticeMails(orderHandoff.deps(local), order, notice);
+    expect(mails.filter((mail) => staff.has(mail.to)).length).toBeGreaterThan(0);
+    for (const mail of mails.filter((m) => staff.has(m.to)))
+      rendered.push([`order notice ${notice}`, `${mail.subject}\n${visible(mail.html)}\n${mail.text}`]);
+  }
+  return rendered;
+}
+
 describe.each(['zh-CN', 'en'] as const)('%s', (locale) => {
   it('writes every task mail, page and notice, and every mail about a review, in the reader’s words', async () => {
     const { people } = casts[locale];
-    const { claim, application, contract } = await fileSubjects(locale);
+    const { claim, application, contract, order } = await fileSubjects(locale);
     const table = local;
     const subjects = workflowSubjects(
       {
@@ -372,6 +445,8 @@ describe.each(['zh-CN', 'en'] as const)('%s', (locale) => {
       ...(await renderEverything(expenseApproval, claim, locale, subjects, people)),
       ...(await renderEverything(expenseApplication, application, locale, subjects, people)),
       ...(await renderEverything(contractReview, contract, locale, subjects, people)),
+      ...(await renderEverything(orderHandoff, order, locale, subjects, people)),
+      ...(await orderNoticesTo(people, order)),
     ];
     expect(rendered.length).toBeGreaterThan(100);
     const leaks = rendered.flatMap(([what, text]) =>

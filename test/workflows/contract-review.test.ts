@@ -14,10 +14,17 @@ const signing = (contentUnchanged: boolean[]): FakeStep => {
   );
 };
 
+/** Each signed contract's order gets the next number. */
+const newOrders = (() => {
+  let n = 0;
+  return () => ({ order: { kind: 'order', id: `OR-2026-${String(++n).padStart(5, '0')}`, version: 1 } });
+})();
+
 beforeAll(async () => {
   contracts = await workflowPaths('contract-review', {
     RunContractChecksFunction: checks(false),
     RecordContractDecisionFunction: signing([]),
+    CreateOrderFunction: newOrders,
   });
 });
 afterAll(() => contracts.close());
@@ -29,6 +36,8 @@ const signed = [
   'Record signing',
   'Content unchanged since approval?',
   'Mark contract signed',
+  'Create order',
+  'Start order handoff',
   'Signed',
 ];
 const endingOf = (run: { calls: { step: string; payload: Record<string, unknown> }[] }) =>
@@ -40,6 +49,28 @@ describe('a contract under the director threshold', () => {
     expect(run.states).toEqual(['Run automatic checks', ...legal, ...signed]);
     expect(run.transitions).toBeLessThanOrEqual(20);
     expect(endingOf(run)).toBe('signed');
+  });
+
+  it('hands the signed contract over as an order: its workflow starts, named by the order id', async () => {
+    const run = await contracts.run(['approve', 'sign']);
+    const created = run.calls.find((call) => call.step === 'CreateOrderFunction');
+    expect(created?.payload.contract).toEqual({ kind: 'contract-review', id: 'EX-2026-00001', version: 1 });
+    const [order] = run.started;
+    expect(run.started).toHaveLength(1);
+    expect(order?.workflow).toBe('order-handoff');
+    expect(order?.name).toMatch(/^OR-2026-\d{5}$/);
+    expect(order?.input.subject).toEqual({ kind: 'order', id: order?.name, version: 1 });
+    expect(order?.input.AWS_STEP_FUNCTIONS_STARTED_BY_EXECUTION_ID).toMatch(
+      /:execution:test-contract-review:run-/,
+    );
+  });
+
+  it('signs once even when the order’s workflow already ran (a rerun starts nothing twice)', async () => {
+    const sameOrder = () => ({ order: { kind: 'order', id: 'OR-2026-09999', version: 1 } });
+    await contracts.run(['approve', 'sign'], { CreateOrderFunction: sameOrder });
+    const rerun = await contracts.run(['approve', 'sign'], { CreateOrderFunction: sameOrder });
+    expect(rerun.states.slice(-3)).toEqual(['Create order', 'Start order handoff', 'Signed']);
+    expect(rerun.status).toBe('SUCCEEDED');
   });
 
   it('goes back to sales when legal requests changes', async () => {

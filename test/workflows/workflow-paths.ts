@@ -21,6 +21,8 @@ export interface PathRun {
   transitions: number;
   /** The payloads each fake step was called with, by placeholder. */
   calls: { step: string; state: string; payload: Record<string, unknown> }[];
+  /** Executions of other workflows this run started (they stand in as machines that just succeed). */
+  started: { workflow: string; name: string; input: Record<string, unknown> }[];
 }
 
 export interface WorkflowPaths {
@@ -44,7 +46,7 @@ export async function workflowPaths(
   let fakes: Partial<Record<string, FakeStep>> = {};
   let calls: PathRun['calls'] = [];
   /** Human steps opened and not yet answered by the script: their tokens, as open-task received them. */
-  let opened: { token: string; stateName: string }[] = [];
+  let opened: { token: string; stateName: string; deadlineSeconds: number }[] = [];
   const service = new LocalStepFunctions({
     clock,
     region,
@@ -55,15 +57,25 @@ export async function workflowPaths(
       const fake = fakes[step] ?? defaults[step];
       if (step === 'OpenTaskFunction') {
         fake?.(payload as Record<string, unknown>, stateName);
-        opened.push({ token: String((payload as { taskToken: unknown }).taskToken), stateName });
+        const { taskToken, deadlineSeconds } = payload as { taskToken: unknown; deadlineSeconds: unknown };
+        opened.push({ token: String(taskToken), stateName, deadlineSeconds: Number(deadlineSeconds) });
         return { taskId: `task-${stateName}` };
       }
       if (!fake) return {};
       return fake(payload as Record<string, unknown>, stateName);
     },
   });
+  // Workflows this one starts stand in as machines that just succeed: each path test runs one workflow.
   const substitutions = Object.fromEntries(
-    Object.keys(registry).map((name) => [name, `arn:aws:lambda:${region}:${account}:function:${name}`]),
+    Object.entries(registry).map(([name, spec]) => [
+      name,
+      spec.kind === 'workflow'
+        ? service.createStateMachine({
+            name: `test-${slug}-starts-${spec.slug}`,
+            definition: JSON.stringify({ StartAt: 'Started', States: { Started: { Type: 'Succeed' } } }),
+          })
+        : `arn:aws:lambda:${region}:${account}:function:${name}`,
+    ]),
   );
   const machine = service.createStateMachine({
     name: `test-${slug}`,
@@ -91,7 +103,7 @@ export async function workflowPaths(
           return opened.shift();
         });
         if (decision === 'expire') {
-          clock.advance(31 * 24 * 60 * 60);
+          clock.advance(task.deadlineSeconds + 1);
           await until(`${task.stateName} to expire`, () =>
             service.openTasks().some((open) => open.executionArn === arn && open.stateName === task.stateName)
               ? undefined
@@ -112,12 +124,26 @@ export async function workflowPaths(
       const states = events.flatMap((event) =>
         event.stateEnteredEventDetails?.name ? [event.stateEnteredEventDetails.name] : [],
       );
+      const started = events.flatMap((event) => {
+        const scheduled = event.taskScheduledEventDetails;
+        if (scheduled?.resourceType !== 'states' || !scheduled.resource?.startsWith('startExecution'))
+          return [];
+        const parameters = JSON.parse(scheduled.parameters ?? '{}') as {
+          StateMachineArn: string;
+          Name: string;
+          Input: Record<string, unknown>;
+        };
+        const workflow =
+          parameters.StateMachineArn.split(`test-${slug}-starts-`)[1] ?? parameters.StateMachineArn;
+        return [{ workflow, name: parameters.Name, input: parameters.Input }];
+      });
       return {
         states,
         status: ended.status ?? '',
         ...(ended.error ? { error: ended.error } : {}),
         transitions: states.length,
         calls,
+        started,
       };
     },
     async close() {

@@ -99,10 +99,11 @@ export async function prepareTask<S extends Subject, D>(
     title: workflow.title(subject),
     assignee: await step.assignee(subject, deps),
     requester: workflow.requester(subject),
+    ...(step.requesterTakesPart ? { requesterMayDecide: true } : {}),
     excluded,
     outcomes: [...step.outcomes],
     fields: step.fields?.(subject) ?? [],
-    sla: step.sla(deps),
+    sla: await step.sla(deps, subject),
     deadlineSeconds: request.deadlineSeconds,
   };
 }
@@ -233,21 +234,26 @@ export async function finishReview<S extends Subject, D>(
     });
   }
   if (input.ending === 'expired' || subject.endedMailAt) return;
-  const requester = await kit.people.get(workflow.requester(subject));
   const last = reviews.filter((review) => review.effect !== 'skipped').at(-1);
   const lastBy = last ? await kit.people.get(last.by) : undefined;
-  await kit.mailer.send(
-    renderEndingMail({
-      workflow,
-      subject,
-      ending,
-      to: workflow.requester(subject),
-      recipient: requester,
-      // A turn-down's reason is what the requester needs; an approval's comment is the approver's own note.
-      reason: last && !['approve', 'sign', 'accept'].includes(last.outcome) ? last.comment : undefined,
-      by: last ? (lastBy?.name ?? last.by) : undefined,
-    }),
-  );
+  const recipients = [
+    ...new Set([workflow.requester(subject), ...(ending.alsoTell?.(subject, reviews) ?? [])]),
+  ];
+  for (const to of recipients) {
+    await kit.mailer.send(
+      renderEndingMail({
+        workflow,
+        subject,
+        ending,
+        to,
+        recipient: await kit.people.get(to),
+        // A turn-down's reason is what the requester needs; an approval's comment is the approver's own note.
+        reason:
+          last && !['approve', 'sign', 'accept', 'done'].includes(last.outcome) ? last.comment : undefined,
+        by: last ? (lastBy?.name ?? last.by) : undefined,
+      }),
+    );
+  }
   await workflow.subjects(deps).save({ ...subject, endedMailAt: kit.clock.now().toISOString() });
 }
 

@@ -1,11 +1,11 @@
 // What GET /<subjects>/{id} shows: the subject, its reviews, who has it now, and the trail; to those involved only.
 import type { TaskRepository } from '#human-tasks/task-repository.ts';
-import type { AuditTrail } from '../audit.ts';
+import type { AuditEntry, AuditTrail } from '../audit.ts';
 import { forbidden, notFound } from '../errors.ts';
 import type { Role } from '../people.ts';
 import type { StoredPerson } from '../people-repository.ts';
-import type { ReviewStore } from './reviews.ts';
-import type { Subject } from './subject.ts';
+import type { Review, ReviewStore } from './reviews.ts';
+import type { Attention, Subject } from './subject.ts';
 import type { Workflow } from './workflow.ts';
 
 export interface ViewDeps {
@@ -13,6 +13,14 @@ export interface ViewDeps {
   tasks: Pick<TaskRepository, 'ofSubject'>;
   audit: Pick<AuditTrail, 'of'>;
 }
+
+/** A subject as its readers see it. */
+export type SubjectView<S extends Subject> = Omit<S, 'revision' | 'endedMailAt' | 'attention'> & {
+  attention?: Attention | Pick<Attention, 'at'>;
+  currentStep?: { step: string; assignee: string; since: string };
+  reviews: Omit<Review, 'subjectId' | 'taskId'>[];
+  trail: AuditEntry[];
+};
 
 /**
  * The subject for `reader`, who must be involved (its requester, a reviewer, its current assignee) or hold one of
@@ -25,7 +33,7 @@ export async function viewSubject<S extends Subject, D>(
   id: string,
   reader: StoredPerson,
   readerRoles: readonly Role[],
-) {
+): Promise<SubjectView<S>> {
   const subject = await workflow.subjects(deps).get(id);
   if (!subject) throw notFound(`${workflow.words.subject.en} ${id}`);
   const [reviews, tasks] = await Promise.all([kit.reviews.of(id), kit.tasks.ofSubject(id)]);

@@ -28,11 +28,17 @@ export interface HumanStep<S extends Subject, D> {
   assignee(subject: S, deps: D): AssigneeRequest | Promise<AssigneeRequest>;
   /** What the decider fills in, for this subject. */
   fields?(subject: S): FieldSpec[];
-  sla(deps: D): Sla;
+  /** Reminders and escalation; for a step due by a date, the date and whom to alert once it passes. */
+  sla(deps: D, subject: S): Sla | Promise<Sla>;
   /** The subject's status while this step waits (a contract `AWAITING_SIGNATURE`); unchanged when absent. */
   status?: S['status'];
   /** Earlier approvers of this version may not decide this step (one approval per person). */
   excludeEarlierApprovers?: boolean;
+  /**
+   * The requester takes this step themselves: it records what happened (the customer accepted) rather than
+   * approving their own request, so the never-your-own-decision rule does not apply.
+   */
+  requesterTakesPart?: boolean;
 }
 
 /** How a review ends: the subject's final status and what its requester is told. */
@@ -42,6 +48,8 @@ export interface Ending<S extends Subject> {
   outcome: Bilingual;
   /** What happens now, or what the requester can do. */
   next?: Bilingual;
+  /** Who else is told, besides the requester (everyone involved in a cancelled order). */
+  alsoTell?: (subject: S, reviews: readonly Review[]) => readonly string[];
 }
 
 /** What a workflow computes after a decision: routing for its Choice states, and changes to its subject. */
