@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import type { Metafile } from 'esbuild';
 import { routes, taskSweeper } from '#infra/routes.ts';
-import { type Access, registry } from '#workflows/registry.ts';
+import { registry, type Uses } from '#workflows/registry.ts';
 import { buildLambda, repositoryRoot, type SdkMode, stackEnvironment } from './lambda-build.ts';
 import { round, roundSummary, type Summary, summarize } from './stats.ts';
 
@@ -22,6 +22,18 @@ export const dummyEnvironment = {
   WORKFLOW_ARN_PREFIX: 'arn:aws:states:us-east-1:000000000000:stateMachine:bench-',
   AWS_REGION: 'us-east-1',
 };
+
+/** The SDK clients a handler may build, named by what it is granted. */
+type Access = 'table' | 'mail' | 'workflows';
+
+/** The accesses a `uses` grant means: starting workflows and answering tasks both build the Step Functions client. */
+function accessesOf(uses: Uses): Access[] {
+  const accesses: Access[] = [];
+  if (uses.table) accesses.push('table');
+  if (uses.mail) accesses.push('mail');
+  if ((uses.starts ?? []).length > 0 || uses.answersTasks) accesses.push('workflows');
+  return accesses;
+}
 
 /** The SDK client getter (module under `functions/shared/clients/`, function) that each declared access uses. */
 const clientGetters: Record<Access, { module: string; getter: string }> = {
@@ -82,10 +94,10 @@ export function handlerEntries(): HandlerEntry[] {
     for (const use of uses) known.uses.add(use);
     byEntry.set(entry, known);
   };
-  for (const route of routes) add(route.entry, `${route.method} ${route.path}`, route.uses);
-  add(taskSweeper.entry, `every ${taskSweeper.everyMinutes} min (SLA sweep)`, taskSweeper.uses);
+  for (const route of routes) add(route.entry, `${route.method} ${route.path}`, accessesOf(route.uses));
+  add(taskSweeper.entry, `every ${taskSweeper.everyMinutes} min (SLA sweep)`, accessesOf(taskSweeper.uses));
   for (const [placeholder, spec] of Object.entries(registry)) {
-    if (spec.kind === 'function') add(spec.entry, `\${${placeholder}}`, spec.uses);
+    if (spec.kind === 'function') add(spec.entry, `\${${placeholder}}`, accessesOf(spec.uses));
   }
   const order: readonly Access[] = ['table', 'mail', 'workflows'];
   return [...byEntry].map(([entry, { usedBy, uses }]) => ({
