@@ -4,7 +4,8 @@ import type { Locale } from '#shared/people.ts';
 import type { OutcomeId, Task, TaskSummary } from './task-model.ts';
 import { type Severity, type TaskWording, wording } from './wording.ts';
 
-export type TaskMailKind = 'opened' | 'reminder' | 'escalated';
+/** `reassigned`: the previous assignee's mail bounced, so the task went to their manager. */
+export type TaskMailKind = 'opened' | 'reminder' | 'escalated' | 'reassigned';
 
 export interface RenderedMail {
   subject: string;
@@ -145,6 +146,7 @@ function summaryText(summary: TaskSummary, w: TaskWording): string[] {
 
 function explanations(task: Task, kind: TaskMailKind, w: TaskWording): string[] {
   if (kind === 'escalated') return [w.mail.escalated(task.onBehalfOf)];
+  if (kind === 'reassigned') return [w.mail.reassigned];
   return task.onBehalfOf === undefined ? [] : [w.mail.onBehalfOf(task.onBehalfOf)];
 }
 

@@ -12,6 +12,7 @@ import type { TaskSubjects } from './task-subjects.ts';
 
 /** A workflow as the task core uses it, its subject and dependency types closed over. */
 interface RegisteredWorkflow {
+  slug: string;
   prepare(
     request: OpenTaskRequest,
     table: TableAccess,
@@ -40,6 +41,7 @@ export function registerWorkflow<S extends Subject, D>(workflow: Workflow<S, D>)
     return deps;
   };
   byKind.set(workflow.kind, {
+    slug: workflow.slug,
     prepare: (request, table, kit) => prepareTask(workflow, depsFor(table), kit, request),
     summary: (task, locale, table, kit) => summarizeForTask(workflow, depsFor(table), kit, task, locale),
   });
@@ -48,6 +50,9 @@ export function registerWorkflow<S extends Subject, D>(workflow: Workflow<S, D>)
 registerWorkflow(expenseApproval);
 registerWorkflow(expenseApplication);
 registerWorkflow(contractReview);
+
+/** The slugs of every registered workflow: the gauges report each, zero included, so its alarms always have data. */
+export const registeredWorkflowSlugs = (): string[] => [...byKind.values()].map((workflow) => workflow.slug);
 
 export class UnknownSubjectKind extends Error {
   override name = 'UnknownSubjectKind';

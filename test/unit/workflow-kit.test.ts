@@ -109,7 +109,12 @@ const kit = (): KitEndingDeps => ({
     closeExpired: async (id, arn) => void closings.push(`expired ${id} ${arn}`),
     cancelOpen: async (id, arn) => void closings.push(`cancelled ${id} ${arn}`),
   },
-  ops: { needsAttention: (slug, error) => void signals.push(`${slug}: ${error}`) },
+  ops: {
+    tell: (event) =>
+      void signals.push(
+        event.event === 'needs-attention' ? `${event.workflow}: ${event.error}` : event.event,
+      ),
+  },
 });
 
 const ref = { kind: 'test-request', id: 'EX-2026-00001', version: 2 };
@@ -119,7 +124,7 @@ function decided(id: string, outcome: 'approve' | 'reject', comment = 'fine'): T
     id,
     type: 'test-review',
     status: 'DECIDED',
-    workflow: { executionArn: 'arn:exec', stateName: 'Review' },
+    workflow: { slug: 'test-requests', executionArn: 'arn:exec', stateName: 'Review' },
     subject: ref,
     title: 'Taxi',
     assignee: 'boss@example.com',

@@ -8,7 +8,8 @@ import type {
 } from '#human-tasks/task-model.ts';
 import type { AuditTrail } from '../audit.ts';
 import type { Clock } from '../clock.ts';
-import type { Mailer } from '../mailer.ts';
+import type { SubjectMailer } from '../mail-outbox.ts';
+import type { Ops } from '../ops-signals.ts';
 import type { PeopleRepository } from '../people-repository.ts';
 import { describeEarlierComments, renderEndingMail, renderNeedsAttentionMail } from './kit-mail.ts';
 import { approversOf, type Review, type ReviewStore, reviewsOf } from './reviews.ts';
@@ -32,15 +33,12 @@ export interface TaskClosing {
   cancelOpen(subjectId: string, executionArn: string, reason: string): Promise<void>;
 }
 
-/** Signals for operations (an EMF metric on AWS, which an alarm watches). */
-export interface OpsSignals {
-  needsAttention(workflow: string, error: string): void;
-}
-
 export interface KitEndingDeps extends KitDeps {
-  mailer: Mailer;
+  /** Mails to the requester; one SES does not take is kept for the sweep, never failing the step. */
+  mailer: SubjectMailer;
   closing: TaskClosing;
-  ops: OpsSignals;
+  /** Signals for operations (an EMF metric on AWS, which an alarm watches). */
+  ops: Ops;
 }
 
 /** The subject at the version the execution is about; anything else is a failure no retry fixes. */
@@ -81,6 +79,7 @@ export async function prepareTask<S extends Subject, D>(
   }
   return {
     taskToken: request.taskToken,
+    workflow: workflow.slug,
     executionArn: request.executionArn,
     stateName: request.stateName,
     type: step.type,
@@ -234,6 +233,7 @@ export async function finishReview<S extends Subject, D>(
       reason: last && !['approve', 'sign', 'accept'].includes(last.outcome) ? last.comment : undefined,
       by: last ? (lastBy?.name ?? last.by) : undefined,
     }),
+    { subjectId: subject.id, workflow: workflow.slug },
   );
   await workflow.subjects(deps).save({ ...subject, endedMailAt: kit.clock.now().toISOString() });
 }
@@ -274,7 +274,13 @@ export async function markNeedsAttention<S extends Subject, D>(
   const at = kit.clock.now().toISOString();
   await kit.closing.cancelOpen(subject.id, input.executionArn, 'the workflow stopped: needs attention');
   await workflow.onNeedsAttention?.({ subject, deps });
-  const attention: Attention = { at, error, cause, executionArn: input.executionArn };
+  const attention: Attention = {
+    at,
+    workflow: workflow.slug,
+    error,
+    cause,
+    executionArn: input.executionArn,
+  };
   await store.save({ ...subject, status: 'NEEDS_ATTENTION', attention });
   await kit.audit.record({
     subjectId: subject.id,
@@ -283,9 +289,10 @@ export async function markNeedsAttention<S extends Subject, D>(
     action: 'needs-attention',
     detail: { version: input.subject.version, error, cause, executionArn: input.executionArn },
   });
-  kit.ops.needsAttention(workflow.slug, error);
+  kit.ops.tell({ event: 'needs-attention', workflow: workflow.slug, subjectId: subject.id, error });
   const to = workflow.requester(subject);
   await kit.mailer.send(
     renderNeedsAttentionMail({ workflow, subject, to, recipient: await kit.people.get(to) }),
+    { subjectId: subject.id, workflow: workflow.slug },
   );
 }

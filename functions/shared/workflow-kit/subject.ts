@@ -32,6 +32,8 @@ export interface Subject {
 
 export interface Attention {
   at: string;
+  /** The workflow's slug: the subject is counted in its NEEDS_ATTENTION gauge until it leaves that status. */
+  workflow: string;
   /** The error's name (`ConditionalCheckFailedException`, `NoAssignee`…) and its message, for ops. */
   error: string;
   cause: string;
