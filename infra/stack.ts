@@ -170,7 +170,7 @@ export class SalesOpsStack extends Stack {
         timeout: Duration.seconds(taskSweeper.timeoutSeconds),
         everyMinutes: taskSweeper.everyMinutes,
       },
-      mailConfigurationSet: this.mailer.configurationSet.configurationSetName,
+      mailConfigurationSet: this.mailer.configurationSetName,
     });
   }
 }

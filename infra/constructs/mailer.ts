@@ -32,21 +32,21 @@ export const configurationSetDimension = 'ses:configuration-set';
 
 export class Mailer extends Construct {
   readonly senderEmail: string;
-  /** The SES identity mail is sent as: the domain when one is given, else the address. */
-  readonly identityName: string;
   /** Set when this stack creates the identity; undefined for an existing one. */
   readonly identity: EmailIdentity | undefined;
   readonly configurationSet: ConfigurationSet;
+  /** Its name, known at synth: the sending metrics' dimension value. */
+  readonly configurationSetName: string;
   /** Bounce, complaint, reject and delivery events: the feedback handler subscribes to it. */
   readonly events: Topic;
 
   constructor(scope: Construct, id: string, props: MailerProps) {
     super(scope, id);
     this.senderEmail = props.senderEmail;
-    this.identityName = props.senderDomain ?? props.senderEmail;
+    this.configurationSetName = `${props.stage}-sales-ops`;
     this.configurationSet = new ConfigurationSet(this, 'ConfigurationSet', {
       // Named, so ops find it in the SES console and the sending metrics carry a readable dimension.
-      configurationSetName: `${props.stage}-sales-ops`,
+      configurationSetName: this.configurationSetName,
       reputationMetrics: true,
     });
     if (props.senderIdentity === 'create') {
@@ -96,7 +96,7 @@ export class Mailer extends Construct {
         {
           name: configurationSetDimension,
           source: CloudWatchDimensionSource.MESSAGE_TAG,
-          defaultValue: this.configurationSet.configurationSetName,
+          defaultValue: this.configurationSetName,
         },
       ]),
       events: [
