@@ -395,7 +395,7 @@ describe('SES event wiring', () => {
     app.template.hasResourceProperties('AWS::SNS::Subscription', {
       Protocol: 'lambda',
       Endpoint: { 'Fn::GetAtt': [feedback, 'Arn'] },
-      TopicArn: (toTopic?.SnsDestination as { TopicARN: unknown }).TopicARN,
+      TopicArn: (toTopic?.SnsDestination as { TopicARN: unknown } | undefined)?.TopicARN,
       FilterPolicyScope: 'MessageBody',
       FilterPolicy: { eventType: ['Bounce', 'Complaint'] },
     });
