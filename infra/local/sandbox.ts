@@ -8,7 +8,13 @@ import { useClock } from '#shared/clock.ts';
 import { PeopleRepository } from '#shared/people-repository.ts';
 import { listWorkflowSlugs, readDefinitionText, workflowsDir } from '#workflows/definitions.ts';
 import { type Registry, registry as workflowRegistry } from '#workflows/registry.ts';
-import { routes as apiRoutes, executionWatcher, type RouteSpec, taskSweeper } from '../routes.ts';
+import {
+  routes as apiRoutes,
+  executionWatcher,
+  mailFeedback,
+  type RouteSpec,
+  taskSweeper,
+} from '../routes.ts';
 import { BearerTokens } from './bearer-tokens.ts';
 import { ensureTable, type LocalDynamo, startLocalDynamo } from './dynamodb.ts';
 import {
@@ -209,7 +215,16 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     };
 
     const tokens = BearerTokens.inFolder(dir);
-    const local = localEndpoints({ clock, advance, tokens, people, tasks, mail, stepFunctions });
+    const local = localEndpoints({
+      clock,
+      advance,
+      tokens,
+      people,
+      tasks,
+      mail,
+      stepFunctions,
+      mailFeedback: (event) => invokeEntry(mailFeedback.entry, functionNameOf(mailFeedback.entry), event),
+    });
     const api: Listening = await listen(
       createGateway({ routes, tokens, clock, log, local }),
       options.port ?? 0,
