@@ -55,6 +55,8 @@ export interface SandboxOptions {
   workflowSlugs?: readonly string[];
   routes?: readonly RouteSpec[];
   log?: (line: string) => void;
+  /** Tests wrap each workflow step's Lambda call (`run`), e.g. to run it twice as a retry or a redrive would. */
+  aroundStep?: (entry: string, payload: unknown, run: () => Promise<unknown>) => Promise<unknown>;
 }
 
 export interface Sandbox {
@@ -147,7 +149,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
           throw Object.assign(new Error(`No function ${functionArn}`), {
             name: 'Lambda.ResourceNotFoundException',
           });
-        return invokeEntry(entry, functionNameOf(entry), payload);
+        const run = () => invokeEntry(entry, functionNameOf(entry), payload);
+        return options.aroundStep ? options.aroundStep(entry, payload, run) : run();
       },
     });
     started.push(stepFunctions);

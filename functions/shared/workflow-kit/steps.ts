@@ -173,8 +173,29 @@ export async function recordDecision<S extends Subject, D>(
     ...(after.evidence ? { evidence: after.evidence } : {}),
   });
   for (const extra of after.reviews ?? []) await kit.reviews.add(extra);
-  if (after.changes) await workflow.subjects(deps).save({ ...subject, ...after.changes });
+  // A retried or redriven step computes the same changes again; saving them twice would still bump the revision.
+  if (after.changes && !alreadyHas(subject, after.changes)) {
+    await workflow.subjects(deps).save({ ...subject, ...after.changes });
+  }
   return { outcome: review.outcome, route: after.route ?? {} };
+}
+
+/** Whether the subject already holds every one of `changes` (maps compared regardless of key order). */
+function alreadyHas<S extends Subject>(subject: S, changes: Partial<S>): boolean {
+  return Object.entries(changes).every(
+    ([key, value]) => canonical(subject[key as keyof S]) === canonical(value),
+  );
+}
+
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  if (value && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'undefined';
 }
 
 export class UnknownEnding extends Error {
