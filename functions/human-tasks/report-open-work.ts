@@ -1,5 +1,6 @@
 // Scheduled: what is open now, per workflow, as EMF gauges (open tasks, the oldest, past escalation, needs attention).
 import { processClock } from '#shared/clock.ts';
+import { MailOutbox } from '#shared/mail-outbox.ts';
 import { gauge } from '#shared/metrics.ts';
 import { opsMetrics } from '#shared/ops-metrics.ts';
 import { tableFromEnv } from '#shared/table.ts';
@@ -18,6 +19,8 @@ export interface OpenWork {
   oldestOpenTaskAgeSeconds: number;
   /** Open tasks whose escalation failed (nobody to take them) or did not happen in time. */
   tasksPastEscalation: number;
+  /** Task links and outcome mails SES did not take, waiting for the sweeper to send them again. */
+  mailsAwaitingResend: number;
   subjectsNeedingAttention: number;
 }
 
@@ -26,7 +29,7 @@ export function tasksOpenPerWorkflow(
   tasks: readonly StoredTask[],
   workflows: readonly string[],
   now: Date,
-): Omit<OpenWork, 'subjectsNeedingAttention'>[] {
+): Omit<OpenWork, 'subjectsNeedingAttention' | 'mailsAwaitingResend'>[] {
   const pending = tasks.filter((task) => task.status === 'PENDING');
   return workflows.map((workflow) => {
     const open = pending.filter((task) => task.workflow.slug === workflow);
@@ -52,9 +55,17 @@ export async function reportOpenWork(
   now: Date,
 ): Promise<OpenWork[]> {
   const tasks = await new TaskRepository(table.db, table.tableName).allWithNextAction();
+  const kept = await new MailOutbox(table.db, table.tableName).all();
   const report: OpenWork[] = [];
   for (const open of tasksOpenPerWorkflow(tasks, workflows, now)) {
-    report.push({ ...open, subjectsNeedingAttention: await countNeedingAttention(table, open.workflow) });
+    const waitingLinks = tasks.filter(
+      (task) => task.status === 'PENDING' && task.mailRetry && task.workflow.slug === open.workflow,
+    ).length;
+    report.push({
+      ...open,
+      mailsAwaitingResend: waitingLinks + kept.filter((mail) => mail.workflow === open.workflow).length,
+      subjectsNeedingAttention: await countNeedingAttention(table, open.workflow),
+    });
   }
   return report;
 }
@@ -66,6 +77,7 @@ export const handler = async (): Promise<OpenWork[]> => {
     gauge(opsMetrics.openTasks, work.openTasks, 'Count', dimensions);
     gauge(opsMetrics.oldestOpenTaskAge, work.oldestOpenTaskAgeSeconds, 'Seconds', dimensions);
     gauge(opsMetrics.tasksPastEscalation, work.tasksPastEscalation, 'Count', dimensions);
+    gauge(opsMetrics.mailsAwaitingResend, work.mailsAwaitingResend, 'Count', dimensions);
     gauge(opsMetrics.subjectsNeedingAttention, work.subjectsNeedingAttention, 'Count', dimensions);
   }
   return report;

@@ -6,6 +6,7 @@ import type { AuditTrail } from './audit.ts';
 import type { Clock } from './clock.ts';
 import { type Mailer, type OutgoingMail, trySend } from './mailer.ts';
 import type { Ops } from './ops-signals.ts';
+import { queryAll } from './query-all.ts';
 
 /** Which subject a mail is about, for its trail and its workflow's metrics. */
 export interface MailAbout {
@@ -74,6 +75,19 @@ export class MailOutbox {
       }),
     );
     return (page.Items ?? []).map(
+      ({ pk: _pk, sk: _sk, entity: _e, gsi2pk: _a, gsi2sk: _b, ...kept }) => kept as unknown as KeptMail,
+    );
+  }
+
+  /** Every kept mail, due or not: what the gauges count. */
+  async all(): Promise<KeptMail[]> {
+    const items = await queryAll(this.#db, {
+      TableName: this.#table,
+      IndexName: 'gsi2',
+      KeyConditionExpression: 'gsi2pk = :due',
+      ExpressionAttributeValues: { ':due': dueKey },
+    });
+    return items.map(
       ({ pk: _pk, sk: _sk, entity: _e, gsi2pk: _a, gsi2sk: _b, ...kept }) => kept as unknown as KeptMail,
     );
   }

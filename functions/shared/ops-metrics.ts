@@ -22,6 +22,8 @@ export const opsMetrics = {
   tasksPastEscalation: 'TasksPastEscalation',
   /** Count: a mail SES refused or could not take; the task stays open and the sweeper sends it again. Per workflow. */
   mailNotSent: 'MailNotSent',
+  /** Gauge: mails waiting for the sweeper to send them again (task links and outcome mails). Per workflow. */
+  mailsAwaitingResend: 'MailsAwaitingResend',
   /** Count: one task the SLA sweep could not handle. */
   sweepTaskFailed: 'SweepTaskFailed',
   /** Count: a sweep stopped at its time budget with tasks still due. */

@@ -207,13 +207,15 @@ export class Monitoring extends Construct {
       description: `Step Functions throttled ${slug} executions`,
       section: 'Alarm: executions failed, timed out or throttled',
     });
-    const attention = this.#ops(opsMetrics.subjectsNeedingAttention, 'Maximum', slug, 'in NEEDS_ATTENTION');
+    // On each new one (the count), not on how many there are: a gauge alarm already in ALARM would not tell of the next.
+    const wentToAttention = this.#ops(opsMetrics.needsAttention, 'Sum', slug, 'went to NEEDS_ATTENTION');
     this.#alarm(`${slug}-needs-attention`, {
-      metric: attention,
+      metric: wentToAttention,
       threshold: 1,
-      description: `A ${slug} subject is in NEEDS_ATTENTION`,
+      description: `A ${slug} subject went to NEEDS_ATTENTION`,
       section: 'A subject in NEEDS_ATTENTION',
     });
+    const attention = this.#ops(opsMetrics.subjectsNeedingAttention, 'Maximum', slug, 'in NEEDS_ATTENTION');
     const pastEscalation = this.#ops(opsMetrics.tasksPastEscalation, 'Maximum', slug, 'past escalation');
     this.#alarm(`${slug}-tasks-past-escalation`, {
       metric: pastEscalation,
@@ -222,11 +224,13 @@ export class Monitoring extends Construct {
       section: 'A stuck task',
     });
     const mailNotSent = this.#ops(opsMetrics.mailNotSent, 'Sum', slug, 'mails not sent');
-    this.#alarm(`${slug}-mail-not-sent`, {
-      metric: mailNotSent,
+    // On the mails still waiting, not on each attempt: a retried refusal would otherwise mail ops at every retry.
+    const awaitingResend = this.#ops(opsMetrics.mailsAwaitingResend, 'Maximum', slug, 'awaiting resend');
+    this.#alarm(`${slug}-mail-awaiting-resend`, {
+      metric: awaitingResend,
       threshold: 1,
-      description: `SES refused or could not take a ${slug} mail; its task stays open and the sweeper sends it again`,
-      section: 'Alarm: mail not sent (SES sandbox, refused mail)',
+      description: `SES refused or could not take ${slug} mail; its tasks stay open and the sweeper sends it again`,
+      section: 'Alarm: mail awaiting resend (SES sandbox, refused mail)',
     });
 
     const oldestHours = new MathExpression({
@@ -256,12 +260,8 @@ export class Monitoring extends Construct {
           width: 8,
         }),
         new GraphWidget({
-          title: `${slug}: needs attention`,
-          left: [
-            attention,
-            this.#ops(opsMetrics.needsAttention, 'Sum', slug, 'went to NEEDS_ATTENTION'),
-            mailNotSent,
-          ],
+          title: `${slug}: needs attention, mail not sent`,
+          left: [attention, wentToAttention, awaitingResend, mailNotSent],
           width: 8,
         }),
       ],

@@ -176,13 +176,13 @@ describe('alarms', () => {
   });
 
   it.each(listWorkflowSlugs())(
-    '%s: a subject in NEEDS_ATTENTION, a task past escalation, a mail not sent',
+    '%s: a subject going to NEEDS_ATTENTION, a task past escalation, mail awaiting resend',
     (slug) => {
       const ours = { service: 'sales-ops', stage: 'test', workflow: slug };
       for (const [name, metricName] of [
-        [`${slug}-needs-attention`, 'SubjectsNeedingAttention'],
+        [`${slug}-needs-attention`, 'NeedsAttention'],
         [`${slug}-tasks-past-escalation`, 'TasksPastEscalation'],
-        [`${slug}-mail-not-sent`, 'MailNotSent'],
+        [`${slug}-mail-awaiting-resend`, 'MailsAwaitingResend'],
       ] as const) {
         const { props, metric, dimensions } = alarm(name);
         expect(metric).toMatchObject({ Namespace: 'SalesOps', MetricName: metricName });
@@ -283,7 +283,7 @@ describe('the dashboard', () => {
       expect(tasks).toContain(
         `SalesOps OldestOpenTaskAgeSeconds service sales-ops stage test workflow ${slug}`,
       );
-      const attention = linesOf(titled(widgets, `${slug}: needs attention`)).join('\n');
+      const attention = linesOf(titled(widgets, `${slug}: needs attention, mail not sent`)).join('\n');
       expect(attention).toContain(
         `SalesOps SubjectsNeedingAttention service sales-ops stage test workflow ${slug}`,
       );
@@ -330,7 +330,7 @@ describe('the dashboard', () => {
       expect.arrayContaining([
         'example-approval: executions',
         'example-approval: open human tasks',
-        'example-approval: needs attention',
+        'example-approval: needs attention, mail not sent',
       ]),
     );
     const names = ofType(resources, 'AWS::CloudWatch::Alarm').map(([, r]) => r.Properties.AlarmName);

@@ -2,6 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { reportOpenWork } from '#human-tasks/report-open-work.ts';
 import { type StoredTask, TaskRepository } from '#human-tasks/task-repository.ts';
+import { MailOutbox } from '#shared/mail-outbox.ts';
 import { emfOps } from '#shared/ops-signals.ts';
 import { countNeedingAttention } from '#shared/workflow-kit/attention-index.ts';
 import type { Subject } from '#shared/workflow-kit/subject.ts';
@@ -45,7 +46,13 @@ function task(slug: string, overrides: Partial<StoredTask> = {}): StoredTask {
 describe('what is open, per workflow', () => {
   it('counts open tasks, the oldest one’s age, those past escalation, and subjects needing attention', async () => {
     const tasks = new TaskRepository(local.db, local.tableName);
-    await tasks.create(task('expense-approval', { openedAt: hoursAgo(30), remindAt: hoursAgo(-1) }));
+    await tasks.create(
+      task('expense-approval', {
+        openedAt: hoursAgo(30),
+        remindAt: hoursAgo(-1),
+        mailRetry: { kind: 'opened', at: hoursAgo(-0.1), attempts: 3, reason: 'MessageRejected' },
+      }),
+    );
     await tasks.create(task('expense-approval', { openedAt: hoursAgo(2), escalateAt: hoursAgo(1) }));
     await tasks.create(
       task('expense-approval', { openedAt: hoursAgo(50), escalated: true, escalationFailed: 'no manager' }),
@@ -67,6 +74,18 @@ describe('what is open, per workflow', () => {
     );
     // Escalation due a moment ago: the sweep has not run yet, which is not "nobody acting".
     await tasks.create(task('contract-review', { openedAt: hoursAgo(3), escalateAt: hoursAgo(0.1) }));
+
+    // An outcome mail SES refused, kept for the sweep.
+    await new MailOutbox(local.db, local.tableName).keep({
+      id: 'kept-1',
+      subjectId: 'CT-2026-00001',
+      workflow: 'contract-review',
+      mail: { to: 'li.lei@example.com', subject: '[已签署]', html: '', text: '' },
+      attempts: 1,
+      retryAt: hoursAgo(-0.1),
+      firstFailedAt: hoursAgo(0.1),
+      reason: 'MessageRejected',
+    });
 
     const claims = new SubjectItems<Subject>(local, {
       entity: 'expense-claim',
@@ -97,6 +116,7 @@ describe('what is open, per workflow', () => {
         openTasks: 3,
         oldestOpenTaskAgeSeconds: 50 * 3600,
         tasksPastEscalation: 2,
+        mailsAwaitingResend: 1,
         subjectsNeedingAttention: 1,
       },
       {
@@ -104,6 +124,7 @@ describe('what is open, per workflow', () => {
         openTasks: 1,
         oldestOpenTaskAgeSeconds: 3 * 3600,
         tasksPastEscalation: 0,
+        mailsAwaitingResend: 1,
         subjectsNeedingAttention: 0,
       },
       // Nothing open still reports zeros, so the alarms always have data.
@@ -112,6 +133,7 @@ describe('what is open, per workflow', () => {
         openTasks: 0,
         oldestOpenTaskAgeSeconds: 0,
         tasksPastEscalation: 0,
+        mailsAwaitingResend: 0,
         subjectsNeedingAttention: 0,
       },
     ]);
