@@ -339,6 +339,8 @@ export async function issueLink(deps: TaskDeps, task: StoredTask, how: LinkIssue
     remindAt: how.kind === 'reminder' ? undefined : task.remindAt,
     mailedAt: undefined,
     mailRetry: undefined,
+    // Someone new has it: whatever kept it from escalating before no longer matters.
+    escalationFailed: how.assignee ? undefined : task.escalationFailed,
   };
   if (how.kind === 'escalated' || how.kind === 'reassigned') {
     // The new assignee gets the whole reminder interval; an escalation happens once, a reassignment keeps its due time.

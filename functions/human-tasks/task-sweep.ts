@@ -149,9 +149,13 @@ async function close(
   });
 }
 
+/** After an escalation found nobody, the next try: a day later, by when someone may have fixed the directory. */
+const escalationRetryMs = 24 * 60 * 60_000;
+
 /**
  * Reassigns to the escalation role or the assignee's manager. When nobody can take it over the task stays with its
- * assignee, marked, so the gauges count it as past escalation and ops are alarmed; returns false then.
+ * assignee, marked, so the gauges count it as past escalation and ops are alarmed, and the sweep tries again a day
+ * later (the directory may have been fixed meanwhile); returns false then.
  */
 async function escalate(deps: SweepDeps, task: StoredTask): Promise<boolean> {
   const current = await deps.people.get(task.assignee);
@@ -169,18 +173,14 @@ async function escalate(deps: SweepDeps, task: StoredTask): Promise<boolean> {
     : undefined;
   if (!assignment?.ok) {
     const reason = assignment ? assignment.reason : `${task.assignee} has no manager`;
-    await deps.tasks.replace(task, {
-      ...task,
-      escalated: true,
-      escalateAt: undefined,
-      escalationFailed: reason,
-    });
+    const retryAt = new Date(deps.clock.now().getTime() + escalationRetryMs).toISOString();
+    await deps.tasks.replace(task, { ...task, escalateAt: retryAt, escalationFailed: reason });
     await deps.audit.record({
       subjectId: task.subject.id,
       at: deps.clock.now().toISOString(),
       actor: 'system',
       action: 'task-escalation-failed',
-      detail: { taskId: task.id, assignee: task.assignee, reason },
+      detail: { taskId: task.id, assignee: task.assignee, reason, retryAt },
     });
     return false;
   }
