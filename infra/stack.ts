@@ -1,5 +1,5 @@
 // The whole deployment for one stage: table, mail, API, workflow functions, workflows and monitoring.
-import { Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { Key } from 'aws-cdk-lib/aws-kms';
@@ -172,5 +172,21 @@ export class SalesOpsStack extends Stack {
       },
       mailConfigurationSet: this.mailer.configurationSetName,
     });
+
+    // What integrations need to sign in and call the API, and where ops look.
+    const outputs: Record<string, { value: string; description: string }> = {
+      ApiUrl: { value: this.api.url, description: 'The HTTP API (and task pages unless appBaseUrl is set)' },
+      UserPoolId: { value: this.api.userPool.userPoolId, description: 'Cognito user pool of the staff' },
+      UserPoolClientId: {
+        value: this.api.userPoolClient.userPoolClientId,
+        description: 'App client: USER_SRP_AUTH and REFRESH_TOKEN_AUTH',
+      },
+      TableName: { value: this.table.table.tableName, description: 'The business table' },
+      Dashboard: {
+        value: `https://console.aws.amazon.com/cloudwatch/home?region=${this.region}#dashboards:name=${stage}-sales-ops`,
+        description: 'The CloudWatch dashboard of this stage',
+      },
+    };
+    for (const [name, output] of Object.entries(outputs)) new CfnOutput(this, name, output);
   }
 }

@@ -468,6 +468,13 @@ describe('sign-in', () => {
     });
   });
 
+  it('prints what an integration needs to sign in: the pool, the client and the API', () => {
+    const outputs = app.template.toJSON().Outputs as Record<string, { Value: unknown }>;
+    expect(text(outputs.UserPoolId?.Value)).toMatch(/^<Ref:ApiStaff\w+>$/);
+    expect(text(outputs.UserPoolClientId?.Value)).toMatch(/^<Ref:ApiStaffIntegrations\w+>$/);
+    expect(text(outputs.ApiUrl?.Value)).toMatch(/execute-api/);
+  });
+
   it('has exactly the documented flows on its app client: SRP sign-in and refresh, no OAuth, no secret', () => {
     const [[, client]] = ofType(app.resources, 'AWS::Cognito::UserPoolClient') as [[string, Resource]];
     expect(client.Properties.ExplicitAuthFlows).toEqual(['ALLOW_USER_SRP_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH']);
