@@ -472,7 +472,7 @@ describe('sign-in', () => {
     const outputs = app.template.toJSON().Outputs as Record<string, { Value: unknown }>;
     expect(text(outputs.UserPoolId?.Value)).toMatch(/^<Ref:ApiStaff\w+>$/);
     expect(text(outputs.UserPoolClientId?.Value)).toMatch(/^<Ref:ApiStaffIntegrations\w+>$/);
-    expect(text(outputs.ApiUrl?.Value)).toMatch(/execute-api/);
+    expect(text(outputs.ApiUrl?.Value)).toMatch(/^<ApiHttpApi\w+\.ApiEndpoint>$/);
   });
 
   it('has exactly the documented flows on its app client: SRP sign-in and refresh, no OAuth, no secret', () => {
