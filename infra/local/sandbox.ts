@@ -139,6 +139,14 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         substitutions[placeholder] = stateMachineArnOf(spec.slug);
       }
     }
+    // Lambda calls under way: closing waits for them, so no handler writes to a database that has just closed.
+    const running = new Set<Promise<unknown>>();
+    const tracked = <T>(call: Promise<T>): Promise<T> => {
+      running.add(call);
+      const settle = () => void running.delete(call);
+      call.then(settle, settle);
+      return call;
+    };
     const stepFunctions = new LocalStepFunctions({
       clock,
       region: localRegion,
@@ -150,7 +158,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
             name: 'Lambda.ResourceNotFoundException',
           });
         const run = () => invokeEntry(entry, functionNameOf(entry), payload);
-        return options.aroundStep ? options.aroundStep(entry, payload, run) : run();
+        return tracked(options.aroundStep ? options.aroundStep(entry, payload, run) : run());
       },
     });
     started.push(stepFunctions);
@@ -171,7 +179,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         .describeExecution({ executionArn: change.executionArn })
         .then(({ input }) => {
           const event = { detail: { executionArn: change.executionArn, status: change.status, input } };
-          return invokeEntry(executionWatcher.entry, functionNameOf(executionWatcher.entry), event);
+          return tracked(invokeEntry(executionWatcher.entry, functionNameOf(executionWatcher.entry), event));
         })
         .catch((error: unknown) =>
           log(`closing the tasks of ${change.executionArn} failed: ${(error as Error).message}`),
@@ -266,6 +274,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         closed = true;
         cancelSchedule();
         await sweeping;
+        // An execution may take a few more steps after the call it was in; bounded, since one may never stop.
+        for (let round = 0; round < 20 && running.size > 0; round++) await Promise.allSettled([...running]);
         await closeAll(started);
         clock.dispose();
       },
