@@ -1,5 +1,4 @@
-// What a hard bounce or a complaint means for people and their tasks: the address marked undeliverable, its open
-// tasks reassigned to the person's manager (audited on each subject), ops told.
+// A hard bounce or a complaint: the address marked undeliverable, its open tasks moved to the manager (audited), ops told.
 import { findAssignee } from './assignee-lookup.ts';
 import { TaskConflict } from './task-repository.ts';
 import { issueLink, type TaskDeps } from './task-service.ts';

@@ -1,5 +1,4 @@
-// The one SLA mechanism (DESIGN §5): per due task a reminder, an escalation, a mail resend, a redelivered decision or
-// an overdue close; then the outcome mails SES did not take. In bounded batches that stop before the time runs out.
+// The one SLA mechanism (DESIGN §5): reminders, escalations, mail resends, redeliveries, in batches that fit the run.
 
 import { type MailOutbox, resendKept } from '#shared/mail-outbox.ts';
 import { findAssignee } from './assignee-lookup.ts';

@@ -1,5 +1,4 @@
-// Outgoing mail: the SES sender identity (created, or an existing one used by name), and a configuration set that
-// counts sends per stage and reports bounces and complaints to a topic the feedback handler reads.
+// Outgoing mail: the SES sender identity (created or existing), and a configuration set reporting sends and bounces.
 import { Aws, CfnOutput, Stack } from 'aws-cdk-lib';
 import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { Key } from 'aws-cdk-lib/aws-kms';

@@ -1,5 +1,4 @@
-// What ops watch: one dashboard per stage and the alarms, mailed to the alarm address through an encrypted topic
-// that CloudWatch may publish to. Per-workflow widgets and alarms are generated from the list of workflows.
+// What ops watch: one dashboard per stage and the alarms, per workflow generated from the list, mailed to ops.
 import { Aws, Duration } from 'aws-cdk-lib';
 import type { HttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
 import {

@@ -1,5 +1,4 @@
-// Every workflow step handler, run twice with the same input (as a Lambda retry or a redrive of its state does),
-// changes the table and sends mail once: driven through each workflow's paths in the sandbox.
+// Every workflow step handler run twice with the same input, as a retry or a redrive does, has one effect.
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -1,5 +1,4 @@
-// CDK assertions for running the stage: alarms that can reach someone, the dashboard, tags, mail wiring and
-// identity modes, sign-in, and what keeps executions in flight working across a deploy.
+// CDK assertions for running a stage: alarm delivery, dashboard, tags, mail wiring, identity modes, sign-in, deploys.
 import { fileURLToPath } from 'node:url';
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
