@@ -7,7 +7,8 @@ import * as z from 'zod';
  */
 const tokenRequest = z
   .object({
-    version: z.literal('2'),
+    // "2" for the V2_0 trigger the stack configures; V3_0 events ("3") take the same answer.
+    version: z.string(),
     triggerSource: z.string(),
     request: z.object({ userAttributes: z.object({ email: z.email() }).loose() }).loose(),
     response: z.object({}).loose().optional(),
