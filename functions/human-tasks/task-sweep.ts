@@ -68,22 +68,39 @@ export async function sweepTasks(deps: SweepDeps, limits: SweepLimits = unlimite
     after = page.next;
   } while (after);
 
-  // Kept mails leave the due range once handled (sent, given up, or due later), so each query starts afresh.
+  // Kept mails leave the due range once handled (sent, given up, or due later), so each query starts afresh; one
+  // that failed stays due, and is not tried twice in a run.
+  const tried = new Set<string>();
   while (!report.backlog) {
     if (timeIsUp()) {
       report.backlog = true;
       break;
     }
-    const kept = await deps.outbox.due(now, limits.pageSize);
+    const kept = (await deps.outbox.due(now, limits.pageSize + tried.size)).filter(
+      (mail) => !tried.has(mail.id),
+    );
     if (kept.length === 0) break;
     await inBatches(kept, limits.concurrency, async (mail) => {
-      if ((await resendKept(deps, mail)) === 'sent') report.mailsResent++;
+      tried.add(mail.id);
+      try {
+        if ((await resendKept(deps, mail)) === 'sent') report.mailsResent++;
+      } catch (error) {
+        report.failed++;
+        deps.ops.tell({
+          event: 'sweep-task-failed',
+          workflow: mail.workflow,
+          taskId: `mail ${mail.id}`,
+          reason: describe(error),
+        });
+      }
     });
     handled += kept.length;
   }
   if (report.backlog) deps.ops.tell({ event: 'sweep-backlog', handled });
   return report;
 }
+
+const describe = (error: unknown) => `${(error as Error).name}: ${(error as Error).message}`.slice(0, 500);
 
 async function inBatches<T>(
   items: readonly T[],
@@ -126,7 +143,7 @@ async function sweepOne(deps: SweepDeps, task: StoredTask, now: Date, report: Sw
       event: 'sweep-task-failed',
       workflow: task.workflow.slug,
       taskId: task.id,
-      reason: `${(error as Error).name}: ${(error as Error).message}`.slice(0, 500),
+      reason: describe(error),
     });
   }
 }
