@@ -5,7 +5,14 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import type { Metafile } from 'esbuild';
-import { routes, taskSweeper } from '#infra/routes.ts';
+import {
+  executionWatcher,
+  mailFeedback,
+  openWorkReport,
+  routes,
+  signInClaims,
+  taskSweeper,
+} from '#infra/routes.ts';
 import { registry, type Uses } from '#workflows/registry.ts';
 import { buildLambda, repositoryRoot, type SdkMode, stackEnvironment } from './lambda-build.ts';
 import { round, roundSummary, type Summary, summarize } from './stats.ts';
@@ -96,6 +103,14 @@ export function handlerEntries(): HandlerEntry[] {
   };
   for (const route of routes) add(route.entry, `${route.method} ${route.path}`, accessesOf(route.uses));
   add(taskSweeper.entry, `every ${taskSweeper.everyMinutes} min (SLA sweep)`, accessesOf(taskSweeper.uses));
+  add(
+    openWorkReport.entry,
+    `every ${openWorkReport.everyMinutes} min (gauges)`,
+    accessesOf(openWorkReport.uses),
+  );
+  add(executionWatcher.entry, 'execution status changes', accessesOf(executionWatcher.uses));
+  add(mailFeedback.entry, 'SES bounces and complaints', accessesOf(mailFeedback.uses));
+  add(signInClaims.entry, 'Cognito pre-token generation', accessesOf(signInClaims.uses));
   for (const [placeholder, spec] of Object.entries(registry)) {
     if (spec.kind === 'function') add(spec.entry, `\${${placeholder}}`, accessesOf(spec.uses));
   }
