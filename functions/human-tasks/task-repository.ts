@@ -191,11 +191,6 @@ export class TaskRepository {
     };
   }
 
-  /** Tasks due at `now`, the first page of them (tests and small sweeps). */
-  async due(now: Date, limit = 100): Promise<StoredTask[]> {
-    return (await this.duePage(now, limit)).tasks;
-  }
-
   /**
    * Every open task and every decision still to be delivered, as the due index has them (a gauge may be a moment
    * behind; nothing acts on these copies).
