@@ -5,7 +5,14 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import type { Metafile } from 'esbuild';
-import { executionWatcher, routes, taskSweeper } from '#infra/routes.ts';
+import {
+  executionWatcher,
+  mailFeedback,
+  openWorkReport,
+  routes,
+  signInClaims,
+  taskSweeper,
+} from '#infra/routes.ts';
 import { registry, type Uses } from '#workflows/registry.ts';
 import { buildLambda, repositoryRoot, stackEnvironment } from './lambda-build.ts';
 import { round, roundSummary, type Summary, summarize } from './stats.ts';
@@ -134,7 +141,10 @@ export function handlerEntries(): HandlerEntry[] {
   };
   for (const route of routes) add(route.entry, `${route.method} ${route.path}`, route.uses);
   add(taskSweeper.entry, `every ${taskSweeper.everyMinutes} min (SLA sweep)`, taskSweeper.uses);
+  add(openWorkReport.entry, `every ${openWorkReport.everyMinutes} min (gauges)`, openWorkReport.uses);
   add(executionWatcher.entry, 'execution status changes (watcher)', executionWatcher.uses);
+  add(mailFeedback.entry, 'SES bounces and complaints', mailFeedback.uses);
+  add(signInClaims.entry, 'Cognito pre-token generation', signInClaims.uses);
   for (const [placeholder, spec] of Object.entries(registry)) {
     if (spec.kind === 'function') add(spec.entry, `\${${placeholder}}`, spec.uses);
   }

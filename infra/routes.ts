@@ -184,12 +184,16 @@ export const routes: readonly RouteSpec[] = [
   },
 ];
 
-/** Runs on a schedule, not behind a route: reminders, escalations and decision redelivery for every task. */
+/**
+ * Runs on a schedule, not behind a route: reminders, escalations, mail resends and decision redelivery for every
+ * task, in batches that stop taking new work well before the timeout (what is left waits for the next run).
+ */
 export const taskSweeper = {
   entry: 'functions/human-tasks/sweep-tasks.ts',
   description: 'SLA sweep of human tasks',
   uses: { table: 'read-write', mail: true, answersTasks: true } satisfies Uses,
   everyMinutes: 5,
+  timeoutSeconds: 120,
 } as const;
 
 /** Runs on EventBridge's execution status changes: an execution that ended without succeeding leaves no open task. */
@@ -197,4 +201,27 @@ export const executionWatcher = {
   entry: 'functions/human-tasks/execution-ended.ts',
   description: 'Closes the open tasks of an execution that stopped, failed or timed out',
   uses: { table: 'read-write' } satisfies Uses,
+} as const;
+
+/** SES configuration-set events (through the mail-events topic): hard bounces and complaints. */
+export const mailFeedback = {
+  entry: 'functions/human-tasks/mail-feedback.ts',
+  description:
+    "Bounces and complaints: a bounced person's address marked undeliverable, their open tasks reassigned",
+  uses: { table: 'read-write', mail: true } satisfies Uses,
+} as const;
+
+/** On a schedule: what is open now, as gauges for the dashboard and the alarms. */
+export const openWorkReport = {
+  entry: 'functions/human-tasks/report-open-work.ts',
+  description: 'Open tasks, the oldest, tasks past escalation and subjects needing attention, per workflow',
+  uses: { table: 'read' } satisfies Uses,
+  everyMinutes: 5,
+} as const;
+
+/** Cognito's pre-token-generation trigger: the person's email goes into access tokens as into ID tokens. */
+export const signInClaims = {
+  entry: 'functions/api/sign-in-claims.ts',
+  description: 'Adds the email claim to access tokens',
+  uses: {} satisfies Uses,
 } as const;

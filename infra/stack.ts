@@ -1,9 +1,11 @@
 // The whole deployment for one stage: table, mail, API, workflow functions, workflows and monitoring.
-import { Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import { FilterOrPolicy, SubscriptionFilter } from 'aws-cdk-lib/aws-sns';
+import { LambdaSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Construct } from 'constructs';
 import { listWorkflowSlugs } from '#workflows/definitions.ts';
 import { type Registry, type Uses, registry as workflowRegistry } from '#workflows/registry.ts';
@@ -19,7 +21,15 @@ import { Monitoring } from './constructs/monitoring.ts';
 import { BusinessTable } from './constructs/table.ts';
 import { Workflow } from './constructs/workflow.ts';
 import { functionId } from './function-id.ts';
-import { routes as apiRoutes, executionWatcher, type RouteSpec, taskSweeper } from './routes.ts';
+import {
+  routes as apiRoutes,
+  executionWatcher,
+  mailFeedback,
+  openWorkReport,
+  type RouteSpec,
+  signInClaims,
+  taskSweeper,
+} from './routes.ts';
 
 export interface SalesOpsStackProps extends StackProps {
   config: DeploymentConfig;
@@ -37,6 +47,8 @@ export class SalesOpsStack extends Stack {
   readonly workflows: ReadonlyMap<string, Workflow>;
   readonly stage: string;
   readonly sweeper: BusinessFunction;
+  readonly mailFeedback: BusinessFunction;
+  readonly monitoring: Monitoring;
   /** Every Lambda function of the stage: API handlers and workflow steps. */
   readonly functions: readonly BusinessFunction[];
 
@@ -53,7 +65,13 @@ export class SalesOpsStack extends Stack {
       enableKeyRotation: true,
     });
     this.table = new BusinessTable(this, 'Business');
-    this.mailer = new Mailer(this, 'Mail', { senderEmail: props.config.senderEmail, encryptionKey: key });
+    this.mailer = new Mailer(this, 'Mail', {
+      stage,
+      senderEmail: props.config.senderEmail,
+      senderIdentity: props.config.senderIdentity,
+      senderDomain: props.config.senderDomain,
+      encryptionKey: key,
+    });
     // One function per handler file, whether an API route or a workflow step uses it, granted what each use needs.
     const functions = new Map<string, BusinessFunction>();
     this.api = new Api(this, 'Api', { stage });
@@ -65,10 +83,10 @@ export class SalesOpsStack extends Stack {
       appBaseUrl,
       deployed: workflowSlugs,
     };
-    const functionFor = (spec: BusinessFunctionProps & { uses: Uses }): BusinessFunction => {
+    const functionFor = (spec: Omit<BusinessFunctionProps, 'stage'> & { uses: Uses }): BusinessFunction => {
       let fn = functions.get(spec.entry);
       if (!fn) {
-        fn = new BusinessFunction(this, functionId(spec.entry), spec);
+        fn = new BusinessFunction(this, functionId(spec.entry), { ...spec, stage });
         functions.set(spec.entry, fn);
       }
       return fn.grant(spec.uses, grants);
@@ -82,6 +100,27 @@ export class SalesOpsStack extends Stack {
       schedule: Schedule.rate(Duration.minutes(taskSweeper.everyMinutes)),
       targets: [new LambdaFunction(this.sweeper.fn, { retryAttempts: 0 })],
     });
+
+    // What is open now, as gauges: the dashboard's task and needs-attention widgets and their alarms read them.
+    new Rule(this, 'OpenWorkReportSchedule', {
+      description: 'Open tasks, the oldest, tasks past escalation and subjects needing attention, as metrics',
+      schedule: Schedule.rate(Duration.minutes(openWorkReport.everyMinutes)),
+      targets: [new LambdaFunction(functionFor(openWorkReport).fn, { retryAttempts: 0 })],
+    });
+
+    // Hard bounces and complaints from the configuration set; deliveries stay on the topic for tracing only.
+    this.mailFeedback = functionFor(mailFeedback);
+    this.mailer.events.addSubscription(
+      new LambdaSubscription(this.mailFeedback.fn, {
+        filterPolicyWithMessageBody: {
+          eventType: FilterOrPolicy.filter(
+            SubscriptionFilter.stringFilter({ allowlist: ['Bounce', 'Complaint'] }),
+          ),
+        },
+      }),
+    );
+
+    this.api.addSignInClaims(functionFor(signInClaims).fn);
 
     // Executions that end without succeeding (stopped by ops, failed, timed out) leave no open task behind.
     const watcher = functionFor(executionWatcher);
@@ -119,13 +158,35 @@ export class SalesOpsStack extends Stack {
     }
     this.workflows = workflows;
 
-    new Monitoring(this, 'Monitoring', {
+    this.monitoring = new Monitoring(this, 'Monitoring', {
       stage,
       alarmEmail: props.config.alarmEmail,
       encryptionKey: key,
       httpApi: this.api.httpApi,
       functions: this.functions,
-      stateMachines: [...workflows.values()].map((w) => w.stateMachine),
+      workflows: [...workflows].map(([slug, workflow]) => ({ slug, stateMachine: workflow.stateMachine })),
+      sweeper: {
+        function: this.sweeper,
+        timeout: Duration.seconds(taskSweeper.timeoutSeconds),
+        everyMinutes: taskSweeper.everyMinutes,
+      },
+      mailConfigurationSet: this.mailer.configurationSetName,
     });
+
+    // What integrations need to sign in and call the API, and where ops look.
+    const outputs: Record<string, { value: string; description: string }> = {
+      ApiUrl: { value: this.api.url, description: 'The HTTP API (and task pages unless appBaseUrl is set)' },
+      UserPoolId: { value: this.api.userPool.userPoolId, description: 'Cognito user pool of the staff' },
+      UserPoolClientId: {
+        value: this.api.userPoolClient.userPoolClientId,
+        description: 'App client: USER_SRP_AUTH and REFRESH_TOKEN_AUTH',
+      },
+      TableName: { value: this.table.table.tableName, description: 'The business table' },
+      Dashboard: {
+        value: `https://console.aws.amazon.com/cloudwatch/home?region=${this.region}#dashboards:name=${stage}-sales-ops`,
+        description: 'The CloudWatch dashboard of this stage',
+      },
+    };
+    for (const [name, output] of Object.entries(outputs)) new CfnOutput(this, name, output);
   }
 }

@@ -106,8 +106,8 @@ export const registry: Registry = {
   OrderHandoffWorkflow: { kind: 'workflow', slug: 'order-handoff' },
   TellOrderFunction: step(
     'functions/order-handoff/steps/tell.ts',
-    'Mails an order’s delivery plan, new date, shipment or dispute to whom it concerns',
-    { table: 'read', mail: true },
+    'Mails an order’s delivery plan, new date, shipment or dispute to whom it concerns, once each',
+    mails,
   ),
   RecordOrderDecisionFunction: step(
     'functions/order-handoff/steps/record-decision.ts',

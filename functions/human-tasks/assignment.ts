@@ -141,6 +141,11 @@ function reach(search: Search, start: Person): Reached {
   for (;;) {
     const delegation = activeDelegation(current, search.today);
     if (!delegation) {
+      // Mail to them bounces: a task they cannot be told about goes on, like an excluded person's.
+      if (current.undeliverable) {
+        search.route.push(`${current.email}'s address bounces`);
+        return { ok: false, why: `${current.email}'s address bounces` };
+      }
       return current === start
         ? { ok: true, assignee: start.email }
         : { ok: true, assignee: current.email, onBehalfOf: start.email };

@@ -1,7 +1,7 @@
 // Closing the tasks an execution leaves behind: expired at the state's deadline, or cancelled when it stopped on a failure.
 import type { AuditTrail } from '#shared/audit.ts';
 import type { Clock } from '#shared/clock.ts';
-import type { Mailer } from '#shared/mailer.ts';
+import type { SubjectMailer } from '#shared/mail-outbox.ts';
 import type { Locale } from '#shared/people.ts';
 import type { PeopleRepository } from '#shared/people-repository.ts';
 import { renderExpiryNotice } from './task-mail.ts';
@@ -12,7 +12,8 @@ export interface ClosingDeps {
   tasks: Pick<TaskRepository, 'ofSubject' | 'get' | 'replace'>;
   people: Pick<PeopleRepository, 'get'>;
   audit: Pick<AuditTrail, 'record'>;
-  mailer: Mailer;
+  /** The expiry notice to the requester; one SES does not take is kept for the sweep, never failing the step. */
+  mailer: SubjectMailer;
   clock: Clock;
 }
 
@@ -49,7 +50,10 @@ export async function closeExpiredTasks(
       recipientName: requester?.name ?? task.requester,
       assigneeName: assignee?.name ?? task.assignee,
     });
-    await deps.mailer.send({ to: task.requester, ...notice });
+    await deps.mailer.send(
+      { to: task.requester, ...notice },
+      { subjectId: task.subject.id, workflow: task.workflow.slug },
+    );
   }
   return closed;
 }

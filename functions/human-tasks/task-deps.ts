@@ -3,6 +3,7 @@ import { AuditTrail } from '#shared/audit.ts';
 import { stepFunctions } from '#shared/clients/sfn.ts';
 import { processClock } from '#shared/clock.ts';
 import { type MailAccess, mailNotGranted } from '#shared/mailer.ts';
+import { emfOps } from '#shared/ops-signals.ts';
 import { PeopleRepository } from '#shared/people-repository.ts';
 import { tableFromEnv } from '#shared/table.ts';
 import { ReviewStore } from '#shared/workflow-kit/reviews.ts';
@@ -46,6 +47,7 @@ export function taskDeps(mail: MailAccess = mailNotGranted): TaskDeps {
     ...taskReadDeps(),
     audit: new AuditTrail(tableFromEnv().db, tableFromEnv().tableName),
     workflow: stepFunctionsGateway(stepFunctions()),
+    ops: emfOps,
   };
   return { ...deciding, mailer: mail.mailer, baseUrl: mail.baseUrl };
 }

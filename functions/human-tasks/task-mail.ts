@@ -195,9 +195,11 @@ export function renderTaskMail(input: {
   const notes =
     kind === 'escalated'
       ? [w.mail.escalated(onBehalfOfName)]
-      : onBehalfOfName === undefined
-        ? []
-        : [w.mail.onBehalfOf(onBehalfOfName)];
+      : kind === 'reassigned'
+        ? [w.mail.reassigned]
+        : onBehalfOfName === undefined
+          ? []
+          : [w.mail.onBehalfOf(onBehalfOfName)];
   const buttons = task.outcomes.map((outcome) => ({
     label: w.outcome[outcome],
     href: outcomeLink(link, outcome),

@@ -120,6 +120,8 @@ export type AssigneeRequest = { person: string } | { role: (typeof roles)[number
 /** A task as the task core opens it: the request plus what the step declares for this subject. */
 export interface OpenTaskInput {
   taskToken: string;
+  /** The workflow's slug (`expense-approval`), for its metrics. */
+  workflow: string;
   executionArn: string;
   stateName: string;
   /** Task type, for SLA reporting and the mail's wording, e.g. `expense-review-supervisor`. */
@@ -162,18 +164,28 @@ export type Delivery = 'pending' | 'delivered' | 'too-late';
 
 export interface RetiredLink {
   hash: string;
-  reason: 'reminded' | 'escalated' | 'reassigned';
+  /** `resent`: the mail carrying it never reached SES, so a fresh link went out instead. */
+  reason: 'reminded' | 'escalated' | 'reassigned' | 'resent';
   at: string;
   /** Who has the task since. */
   to: string;
+}
+
+export interface MailRetry {
+  /** The mail to send again: the first one, a reminder, an escalation or a reassignment. */
+  kind: 'opened' | 'reminder' | 'escalated' | 'reassigned';
+  at: string;
+  attempts: number;
+  /** What SES answered last, for ops. */
+  reason: string;
 }
 
 export interface Task {
   id: string;
   type: string;
   status: TaskStatus;
-  /** The execution waiting for this task, and its state: the step's name. */
-  workflow: { executionArn: string; stateName: string };
+  /** The workflow (its slug), the execution waiting for this task, and its state: the step's name. */
+  workflow: { slug: string; executionArn: string; stateName: string };
   subject: SubjectRef;
   title: string;
   assignee: string;
@@ -191,6 +203,12 @@ export interface Task {
   /** When the step's due date has passed and its alert is still to be sent. */
   dueAlertAt?: string;
   escalated: boolean;
+  /** Why escalation found nobody to take the task over; it stays with its assignee and ops are alerted. */
+  escalationFailed?: string;
+  /** When SES took the mail carrying the current link; unset while it has not (yet). */
+  mailedAt?: string;
+  /** The current link's mail that SES refused or could not take: the sweeper sends a fresh link at `at`. */
+  mailRetry?: MailRetry;
   /** SHA-256 of the current link secret; the secret itself only ever travels in the assignee's mail. */
   linkHash: string;
   linkVersion: number;

@@ -20,12 +20,27 @@ export class TaskConflict extends Error {
 const dueKey = 'DUE#TASK';
 const key = (id: string) => ({ pk: `TASK#${id}`, sk: 'TASK' });
 
+/**
+ * How long past its deadline an open task is left to its workflow's own timeout path before the sweep closes it.
+ * Because of it every open task has a due time, so the due index also lists every open task (for the gauges).
+ */
+export const overdueGraceMs = 24 * 60 * 60_000;
+
+/** When a task open this long past its deadline is looked at by the sweep. */
+export const overdueCheckAt = (task: Pick<StoredTask, 'deadlineAt'>): string =>
+  new Date(Date.parse(task.deadlineAt) + overdueGraceMs).toISOString();
+
 /** The moment the sweeper next has something to do for this task, if any. */
 export function nextActionAt(task: StoredTask): string | undefined {
   if (task.status === 'PENDING') {
-    return [task.remindAt, task.escalateAt, task.dueAlertAt]
-      .filter((at): at is string => Boolean(at))
-      .sort()[0];
+    const candidates = [
+      task.remindAt,
+      task.escalateAt,
+      task.dueAlertAt,
+      task.mailRetry?.at,
+      overdueCheckAt(task),
+    ];
+    return candidates.filter((at): at is string => Boolean(at)).sort()[0];
   }
   if (task.status === 'DECIDED' && task.delivery === 'pending')
     return task.deliveryRetryAt ?? task.decision?.decidedAt;
@@ -62,7 +77,19 @@ function taskOf(item: Record<string, unknown>): StoredTask {
     gsi3sk: _f,
     ...task
   } = item;
-  return task as unknown as StoredTask;
+  const stored = task as unknown as StoredTask;
+  // Tasks opened before tasks named their workflow: its state machine's name stands in for the slug.
+  if (!stored.workflow.slug) {
+    stored.workflow = { ...stored.workflow, slug: stateMachineOf(stored.workflow.executionArn) };
+  }
+  return stored;
+}
+
+/** `arn:aws:states:…:execution:<stage>-<slug>:<name>` → `<slug>` when STAGE is set, else `<stage>-<slug>`. */
+function stateMachineOf(executionArn: string): string {
+  const machine = executionArn.split(':')[6] ?? 'unknown';
+  const stage = process.env.STAGE;
+  return stage && machine.startsWith(`${stage}-`) ? machine.slice(stage.length + 1) : machine;
 }
 
 export class TaskRepository {
@@ -141,8 +168,16 @@ export class TaskRepository {
     return count;
   }
 
-  /** Tasks whose next action (reminder, escalation, delivery retry) is due at `now`, oldest first. */
-  async due(now: Date, limit = 100): Promise<StoredTask[]> {
+  /**
+   * One page of the tasks whose next action (reminder, escalation, mail resend, delivery retry, overdue check) is due
+   * at `now`, oldest first, and where the next page starts. The sweep goes on from `after`, not from the start,
+   * so a task it could not handle does not hold back the ones behind it.
+   */
+  async duePage(
+    now: Date,
+    limit: number,
+    after?: Record<string, unknown>,
+  ): Promise<{ tasks: StoredTask[]; next: Record<string, unknown> | undefined }> {
     const page = await this.#db.send(
       new QueryCommand({
         TableName: this.#table,
@@ -151,11 +186,27 @@ export class TaskRepository {
         KeyConditionExpression: 'gsi2pk = :due AND gsi2sk <= :now',
         ExpressionAttributeValues: { ':due': dueKey, ':now': `${now.toISOString()}#~` },
         Limit: limit,
+        ExclusiveStartKey: after,
       }),
     );
     // The index is eventually consistent: re-read each task before acting on it.
     const tasks = await Promise.all((page.Items ?? []).map((item) => this.get(String(item.id))));
-    return tasks.filter((task): task is StoredTask => Boolean(task));
+    return {
+      tasks: tasks.filter((task): task is StoredTask => Boolean(task)),
+      next: page.LastEvaluatedKey,
+    };
+  }
+
+  /**
+   * Every open task and every decision still to be delivered, as the due index has them (a gauge may be a moment
+   * behind; nothing acts on these copies).
+   */
+  async allWithNextAction(): Promise<StoredTask[]> {
+    return this.#queryAll({
+      IndexName: 'gsi2',
+      KeyConditionExpression: 'gsi2pk = :due',
+      ExpressionAttributeValues: { ':due': dueKey },
+    });
   }
 
   /** Every task about the subject, oldest first, each re-read (the index is eventually consistent). */

@@ -1,9 +1,11 @@
-// The human-task core: open a task, take a decision, run the SLA (reminders, escalation, redelivery).
+// The human-task core: open a task and mail its link, take a decision and hand it over, issue fresh links.
 import type { AuditTrail } from '#shared/audit.ts';
 import { addDays, type Clock, startOfLocalDate } from '#shared/clock.ts';
 import type { FieldProblem } from '#shared/errors.ts';
 import { logger } from '#shared/logger.ts';
-import type { Mailer } from '#shared/mailer.ts';
+import { mailRetryDelayMs } from '#shared/mail-outbox.ts';
+import { type Mailer, trySend } from '#shared/mailer.ts';
+import type { Ops } from '#shared/ops-signals.ts';
 import type { Locale } from '#shared/people.ts';
 import type { PeopleRepository } from '#shared/people-repository.ts';
 import { findAssignee } from './assignee-lookup.ts';
@@ -13,7 +15,7 @@ import { checkNonce, hashSecret, newLinkSecret, newTaskId, sameHash } from './li
 import { addDuration, slaSchedule } from './sla.ts';
 import { closePending } from './task-closing.ts';
 import { renderMovedNotice, renderOverdueAlert, renderTaskMail, type TaskMailKind } from './task-mail.ts';
-import type { Decision, OpenTaskInput, RetiredLink, Task } from './task-model.ts';
+import type { Decision, MailRetry, OpenTaskInput, RetiredLink, Task } from './task-model.ts';
 import { type StoredTask, TaskConflict, type TaskRepository } from './task-repository.ts';
 import type { TaskSubjects } from './task-subjects.ts';
 import type { WorkflowGateway } from './workflow-gateway.ts';
@@ -29,6 +31,8 @@ export interface TaskDeps {
   clock: Clock;
   /** Where task pages are served, e.g. `https://abc.execute-api…amazonaws.com`; links are `<baseUrl>/t/<id>?k=…`. */
   baseUrl: string;
+  /** Mail SES would not take and sweep failures reach ops through it (a metric an alarm watches, and a log line). */
+  ops: Ops;
 }
 
 /** Who asks and from where; recorded with every decision. */
@@ -41,21 +45,21 @@ export interface Origin {
 const retryBaseMs = 60_000;
 const retryCapMs = 60 * 60_000;
 
-const mailRetryMs = 5 * 60_000;
-
 // ---------------------------------------------------------------------------------------------------------------
 // Opening
 
 /**
- * Stores the task and mails the assignee. Lambda may run this twice for one state (a retry after a timeout): the
- * task found for the same token is kept and its link re-issued, so one state never makes two tasks.
+ * Stores the task and mails the assignee. The workflow then waits for the task, whatever SES said: a mail it did not
+ * take (in its sandbox, an unverified recipient) leaves the task open for the sweeper to mail again, and ops told.
+ * Lambda may run this twice for one state (a retry after a timeout): the task found for the same token is kept, and
+ * only if its mail's fate is unknown (the first run stopped before SES answered) does a fresh link go out.
  */
 export async function openTask(deps: TaskDeps, input: OpenTaskInput): Promise<StoredTask> {
   const ofSubject = await deps.tasks.ofSubject(input.subject.id);
   const existing = ofSubject.find((t) => t.token === input.taskToken);
   if (existing) {
-    if (existing.status !== 'PENDING') return existing;
-    return issueLink(deps, existing, { kind: 'opened', retireAs: 'reminded' });
+    if (existing.status !== 'PENDING' || existing.mailedAt || existing.mailRetry) return existing;
+    return issueLink(deps, existing, { kind: 'opened', retireAs: 'resent' });
   }
   // A retried state attempt brings a new token: the task the failed attempt left open is superseded, not kept.
   const now = deps.clock.now();
@@ -86,7 +90,7 @@ export async function openTask(deps: TaskDeps, input: OpenTaskInput): Promise<St
     id: newTaskId(),
     type: input.type,
     status: 'PENDING',
-    workflow: { executionArn: input.executionArn, stateName: input.stateName },
+    workflow: { slug: input.workflow, executionArn: input.executionArn, stateName: input.stateName },
     subject: input.subject,
     title: input.title,
     assignee: assignment.assignee,
@@ -123,8 +127,7 @@ export async function openTask(deps: TaskDeps, input: OpenTaskInput): Promise<St
       route: assignment.route,
     },
   });
-  await mailAssignee(deps, task, secret, 'opened');
-  return task;
+  return mailAssignee(deps, task, secret, 'opened');
 }
 
 async function assign(
@@ -252,7 +255,7 @@ export async function decideTask(deps: TaskDeps, request: DecisionRequest): Prom
 }
 
 /** Hands a recorded decision to the waiting workflow; a passing failure leaves it for the sweeper to retry. */
-async function deliver(deps: TaskDeps, task: StoredTask): Promise<DecisionResult> {
+export async function deliver(deps: TaskDeps, task: StoredTask): Promise<DecisionResult> {
   const decision = task.decision as Decision;
   const outcome = await deps.workflow.deliver(task.token, { taskId: task.id, outcome: decision.outcome });
   const now = deps.clock.now();
@@ -300,111 +303,33 @@ async function deliver(deps: TaskDeps, task: StoredTask): Promise<DecisionResult
 }
 
 // ---------------------------------------------------------------------------------------------------------------
-// SLA: reminders, escalation, redelivery
+// Links and their mails
 
-export interface SweepReport {
-  reminded: number;
-  escalated: number;
-  redelivered: number;
-  cancelled: number;
-  failed: number;
+/** What a fresh link is for; the mail says so, and the trail names it. */
+export interface LinkIssue {
+  kind: TaskMailKind;
+  retireAs: RetiredLink['reason'];
+  /** A new assignee (escalation, reassignment); the same one otherwise. */
+  assignee?: string;
+  onBehalfOf?: string;
+  /** Why, for the trail (a bounced address). */
+  reason?: string;
+  /** The step's due-date alert goes with this reminder: it is not sent again. */
+  dueAlerted?: boolean;
 }
 
-/** Does whatever is due: the one SLA mechanism for every workflow's tasks (DESIGN §5). */
-export async function sweepTasks(deps: TaskDeps): Promise<SweepReport> {
-  const report: SweepReport = { reminded: 0, escalated: 0, redelivered: 0, cancelled: 0, failed: 0 };
-  const now = deps.clock.now();
-  const due = (at: string | undefined) => at !== undefined && Date.parse(at) <= now.getTime();
-  for (const task of await deps.tasks.due(now)) {
-    try {
-      if (task.status === 'DECIDED' && task.delivery === 'pending') {
-        const result = await deliver(deps, task);
-        if (result.kind !== 'recorded-pending-delivery') report.redelivered++;
-      } else if (task.status !== 'PENDING') {
-      } else if (!(await deps.workflow.isRunning(task.workflow.executionArn))) {
-        // Nobody waits for this task any more (the execution was stopped or lost): stop chasing people for it.
-        await cancel(deps, task, now);
-        report.cancelled++;
-      } else if (due(task.escalateAt)) {
-        if (await escalate(deps, task)) report.escalated++;
-      } else if (due(task.dueAlertAt)) {
-        await alertOverdue(deps, task);
-        report.reminded++;
-      } else if (due(task.remindAt)) {
-        await issueLink(deps, task, { kind: 'reminder', retireAs: 'reminded' });
-        report.reminded++;
-      }
-    } catch (error) {
-      if (error instanceof TaskConflict) continue; // decided meanwhile: nothing left to do
-      report.failed++;
-      logger.error('SLA step failed', { taskId: task.id, error: error as Error });
-    }
-  }
-  return report;
-}
+const linkActions: Record<RetiredLink['reason'], string> = {
+  reminded: 'task-reminded',
+  escalated: 'task-escalated',
+  reassigned: 'task-reassigned',
+  resent: 'task-mail-resent',
+};
 
 /**
- * The step's due date passed with the task still open: the assignee gets a reminder (a fresh link) and the people the
- * step names are alerted, once; the task stays open.
+ * Sends the assignee a fresh link (the old one dies: the table keeps hashes only, so no mail can repeat an old
+ * secret) and records it. Used for reminders, escalations, reassignments and mails SES did not take before.
  */
-async function alertOverdue(deps: TaskDeps, task: StoredTask): Promise<void> {
-  const reminded = await issueLink(deps, task, { kind: 'reminder', retireAs: 'reminded', dueAlerted: true });
-  const [assignee, ...alerted] = await Promise.all(
-    [reminded.assignee, ...(task.sla.alertAtDue ?? [])].map((email) => deps.people.get(email)),
-  );
-  for (const [i, email] of (task.sla.alertAtDue ?? []).entries()) {
-    if (email === reminded.assignee) continue;
-    const locale: Locale = alerted[i]?.locale ?? 'zh-CN';
-    const alert = renderOverdueAlert({
-      task: reminded,
-      names: deps.subjects.names(reminded, locale),
-      locale,
-      recipientName: alerted[i]?.name ?? email,
-      assigneeName: assignee?.name ?? reminded.assignee,
-    });
-    try {
-      await deps.mailer.send({ to: email, ...alert });
-    } catch (error) {
-      logger.warn('Could not send an overdue alert', { taskId: task.id, error: error as Error });
-    }
-  }
-  await deps.audit.record({
-    subjectId: task.subject.id,
-    at: deps.clock.now().toISOString(),
-    actor: 'system',
-    action: 'task-overdue',
-    detail: { taskId: task.id, dueOn: task.sla.dueOn, alerted: task.sla.alertAtDue ?? [] },
-  });
-}
-
-async function cancel(deps: TaskDeps, task: StoredTask, now: Date): Promise<void> {
-  const closedReason = 'workflow no longer running';
-  if (!(await closePending(deps, task, { status: 'CANCELLED', closedReason }, now))) return;
-  await deps.audit.record({
-    subjectId: task.subject.id,
-    at: now.toISOString(),
-    actor: 'system',
-    action: 'task-cancelled',
-    detail: { taskId: task.id, reason: closedReason },
-  });
-}
-
-/**
- * Sends the assignee a fresh link (the old one dies: the table keeps hashes only, so a reminder cannot repeat the
- * old secret) and records it. Used for reminders and for a retried open.
- */
-async function issueLink(
-  deps: TaskDeps,
-  task: StoredTask,
-  how: {
-    kind: TaskMailKind;
-    retireAs: RetiredLink['reason'];
-    assignee?: string;
-    onBehalfOf?: string;
-    /** The step's due-date alert goes with this reminder: it is not sent again. */
-    dueAlerted?: boolean;
-  },
-): Promise<StoredTask> {
+export async function issueLink(deps: TaskDeps, task: StoredTask, how: LinkIssue): Promise<StoredTask> {
   const now = deps.clock.now();
   const { secret, hash } = newLinkSecret();
   const assignee = how.assignee ?? task.assignee;
@@ -421,78 +346,96 @@ async function issueLink(
     // The due-date reminder leaves the regular one in place: it counts from the due date.
     remindAt: how.kind === 'reminder' && !how.dueAlerted ? undefined : task.remindAt,
     dueAlertAt: how.dueAlerted ? undefined : task.dueAlertAt,
+    mailedAt: undefined,
+    mailRetry: undefined,
+    // Someone new has it: whatever kept it from escalating before no longer matters.
+    escalationFailed: how.assignee ? undefined : task.escalationFailed,
   };
+  if (how.kind === 'escalated' || how.kind === 'reassigned') {
+    // The new assignee gets the whole reminder interval; an escalation happens once, a reassignment keeps its due time.
+    next.remindAt = addDuration(now, task.sla.reminderAfter).toISOString();
+  }
   if (how.kind === 'escalated') {
     next.escalated = true;
     next.escalateAt = undefined;
-    next.remindAt = addDuration(now, task.sla.reminderAfter).toISOString();
   }
   await deps.tasks.replace(task, next);
   const saved = { ...next, version: task.version + 1 };
-  const action =
-    how.kind === 'opened'
-      ? 'task-link-reissued'
-      : how.kind === 'reminder'
-        ? 'task-reminded'
-        : 'task-escalated';
   await deps.audit.record({
     subjectId: task.subject.id,
     at: now.toISOString(),
     actor: 'system',
-    action,
-    detail: { taskId: task.id, from: task.assignee, to: assignee, onBehalfOf: saved.onBehalfOf },
+    action: linkActions[how.retireAs],
+    detail: {
+      taskId: task.id,
+      from: task.assignee,
+      to: assignee,
+      onBehalfOf: saved.onBehalfOf,
+      ...(how.reason ? { reason: how.reason } : {}),
+    },
   });
-  try {
-    await mailAssignee(deps, saved, secret, how.kind);
-    if (how.kind === 'escalated' && saved.assignee !== task.assignee)
-      await tellFormerAssignee(deps, saved, task.assignee);
-  } catch (error) {
-    if (how.kind === 'opened') throw error; // open-task's own retry sends it again
-    // The new link exists only in this mail: schedule another reminder, which issues a fresh one.
-    logger.error('Task mail failed; will re-send', { taskId: task.id, error: error as Error });
-    await deps.tasks.replace(saved, {
-      ...saved,
-      remindAt: new Date(now.getTime() + mailRetryMs).toISOString(),
-    });
-  }
-  return saved;
+  // A resend continues the count of attempts, so its backoff keeps growing.
+  const earlierAttempts = how.retireAs === 'resent' ? (task.mailRetry?.attempts ?? 0) : 0;
+  const mailed = await mailAssignee(deps, saved, secret, how.kind, earlierAttempts);
+  if (how.kind === 'escalated' && assignee !== task.assignee)
+    await tellFormerAssignee(deps, mailed, task.assignee);
+  return mailed;
 }
 
-/** Reassigns to the escalation role or the assignee's manager; returns false when nobody can take it over. */
-async function escalate(deps: TaskDeps, task: StoredTask): Promise<boolean> {
-  const current = await deps.people.get(task.assignee);
-  const rule = task.sla.escalateTo
-    ? { role: task.sla.escalateTo }
-    : current?.manager
-      ? { person: current.manager }
-      : undefined;
-  const assignment = rule
-    ? await findAssignee(deps, {
-        rule,
-        requester: task.requester,
-        requesterMayDecide: task.requesterMayDecide,
-        excluded: [...task.excluded, task.assignee],
-      })
-    : undefined;
-  if (!assignment?.ok) {
-    const reason = assignment ? assignment.reason : `${task.assignee} has no manager`;
-    await deps.tasks.replace(task, { ...task, escalated: true, escalateAt: undefined });
-    await deps.audit.record({
-      subjectId: task.subject.id,
-      at: deps.clock.now().toISOString(),
-      actor: 'system',
-      action: 'task-escalation-failed',
-      detail: { taskId: task.id, assignee: task.assignee, reason },
+/**
+ * The step's due date passed with the task still open: the assignee gets a reminder (a fresh link) and the people the
+ * step names are alerted, once; the task stays open.
+ */
+export async function alertOverdue(deps: TaskDeps, task: StoredTask): Promise<void> {
+  const reminded = await issueLink(deps, task, { kind: 'reminder', retireAs: 'reminded', dueAlerted: true });
+  const alertAtDue = task.sla.alertAtDue ?? [];
+  const [assignee, ...alerted] = await Promise.all(
+    [reminded.assignee, ...alertAtDue].map((email) => deps.people.get(email)),
+  );
+  for (const [i, email] of alertAtDue.entries()) {
+    if (email === reminded.assignee) continue;
+    const locale: Locale = alerted[i]?.locale ?? 'zh-CN';
+    const alert = renderOverdueAlert({
+      task: reminded,
+      names: deps.subjects.names(reminded, locale),
+      locale,
+      recipientName: alerted[i]?.name ?? email,
+      assigneeName: assignee?.name ?? reminded.assignee,
     });
-    return false;
+    const outcome = await trySend(deps.mailer, { to: email, ...alert });
+    if (!outcome.sent)
+      logger.warn('Could not send an overdue alert', { taskId: task.id, reason: outcome.reason });
   }
-  await issueLink(deps, task, {
-    kind: 'escalated',
-    retireAs: 'escalated',
-    assignee: assignment.assignee,
-    onBehalfOf: assignment.onBehalfOf,
+  await deps.audit.record({
+    subjectId: task.subject.id,
+    at: deps.clock.now().toISOString(),
+    actor: 'system',
+    action: 'task-overdue',
+    detail: { taskId: task.id, dueOn: task.sla.dueOn, alerted: alertAtDue },
   });
-  return true;
+}
+
+/** Tells whoever had the task that it moved to someone else; a mail that does not go must not undo the escalation. */
+async function tellFormerAssignee(deps: TaskDeps, task: StoredTask, formerAssignee: string): Promise<void> {
+  const [former, current] = await Promise.all([
+    deps.people.get(formerAssignee),
+    deps.people.get(task.assignee),
+  ]);
+  const locale: Locale = former?.locale ?? 'zh-CN';
+  const notice = renderMovedNotice({
+    task,
+    names: deps.subjects.names(task, locale),
+    locale,
+    recipientName: former?.name ?? formerAssignee,
+    toName: current?.name ?? task.assignee,
+  });
+  const outcome = await trySend(deps.mailer, { to: formerAssignee, ...notice });
+  if (!outcome.sent) {
+    logger.warn('Could not tell the former assignee that the task moved', {
+      taskId: task.id,
+      reason: outcome.reason,
+    });
+  }
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -501,12 +444,18 @@ export function taskLink(baseUrl: string, task: Pick<Task, 'id'>, secret: string
   return `${baseUrl.replace(/\/$/, '')}/t/${encodeURIComponent(task.id)}?k=${encodeURIComponent(secret)}`;
 }
 
+/**
+ * Mails the assignee their link and records whether SES took it. When it did not, the task stays as it is (open,
+ * its workflow waiting), the trail and ops are told, and the sweeper sends a fresh link after a backoff: the secret
+ * exists only in this mail, so a resend always means a new link.
+ */
 async function mailAssignee(
   deps: TaskDeps,
   task: StoredTask,
   secret: string,
   kind: TaskMailKind,
-): Promise<void> {
+  earlierAttempts = 0,
+): Promise<StoredTask> {
   const [person, standIn] = await Promise.all([
     deps.people.get(task.assignee),
     task.onBehalfOf ? deps.people.get(task.onBehalfOf) : undefined,
@@ -522,29 +471,54 @@ async function mailAssignee(
     assigneeName: person?.name ?? task.assignee,
     ...(task.onBehalfOf ? { onBehalfOfName: standIn?.name ?? task.onBehalfOf } : {}),
   });
-  await deps.mailer.send({ to: task.assignee, ...mail });
+  const outcome = await trySend(deps.mailer, { to: task.assignee, ...mail });
+  const now = deps.clock.now();
+  if (outcome.sent) return saveQuietly(deps, task, { ...task, mailedAt: now.toISOString() });
+
+  const attempts = earlierAttempts + 1;
+  const mailRetry: MailRetry = {
+    kind,
+    attempts,
+    at: new Date(now.getTime() + mailRetryDelayMs(attempts)).toISOString(),
+    reason: outcome.reason,
+  };
+  const saved = await saveQuietly(deps, task, { ...task, mailRetry });
+  await deps.audit.record({
+    subjectId: task.subject.id,
+    at: now.toISOString(),
+    actor: 'system',
+    action: outcome.refused ? 'task-mail-refused' : 'task-mail-failed',
+    detail: {
+      taskId: task.id,
+      to: task.assignee,
+      reason: outcome.reason,
+      attempt: attempts,
+      retryAt: mailRetry.at,
+    },
+  });
+  deps.ops.tell({
+    event: 'mail-not-sent',
+    workflow: task.workflow.slug,
+    subjectId: task.subject.id,
+    taskId: task.id,
+    to: task.assignee,
+    refused: outcome.refused,
+    reason: outcome.reason,
+  });
+  return saved;
 }
 
-/** Tells whoever had the task that it moved to someone else; a failure here must not undo the escalation. */
-async function tellFormerAssignee(deps: TaskDeps, task: StoredTask, formerAssignee: string): Promise<void> {
+/**
+ * Records what became of a mail. Losing the race to a decision or a close is fine: the task moved on, and the
+ * mail's record matters only while it is open.
+ */
+async function saveQuietly(deps: TaskDeps, task: StoredTask, next: StoredTask): Promise<StoredTask> {
   try {
-    const [former, current] = await Promise.all([
-      deps.people.get(formerAssignee),
-      deps.people.get(task.assignee),
-    ]);
-    const locale: Locale = former?.locale ?? 'zh-CN';
-    const notice = renderMovedNotice({
-      task,
-      names: deps.subjects.names(task, locale),
-      locale,
-      recipientName: former?.name ?? formerAssignee,
-      toName: current?.name ?? task.assignee,
-    });
-    await deps.mailer.send({ to: formerAssignee, ...notice });
+    await deps.tasks.replace(task, next);
+    return { ...next, version: task.version + 1 };
   } catch (error) {
-    logger.warn('Could not tell the former assignee that the task moved', {
-      taskId: task.id,
-      error: error as Error,
-    });
+    if (!(error instanceof TaskConflict)) throw error;
+    logger.info('Task changed while its mail was recorded', { taskId: task.id });
+    return task;
   }
 }

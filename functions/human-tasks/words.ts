@@ -12,7 +12,8 @@ import {
 } from '#shared/words.ts';
 import type { OutcomeId } from './task-model.ts';
 
-export type TaskMailKind = 'opened' | 'reminder' | 'escalated';
+/** `reassigned`: the previous assignee's mail bounced, so the task went to their manager. */
+export type TaskMailKind = 'opened' | 'reminder' | 'escalated' | 'reassigned';
 
 export type TaskNoticeKind =
   | 'decided'
@@ -57,6 +58,8 @@ export interface TaskWords {
     greeting: (name: string) => string;
     intro: Readonly<Record<TaskMailKind, string>>;
     escalated: (onBehalfOf: string | undefined) => string;
+    /** Why a task came to someone after its assignee's mail bounced. */
+    reassigned: string;
     onBehalfOf: (person: string) => string;
     buttonsHint: string;
     openTask: string;
@@ -120,6 +123,7 @@ const zhCN: TaskWords = {
     subjectPrefix: (kind, isApproval) => {
       if (kind === 'reminder') return '[提醒]';
       if (kind === 'escalated') return '[已升级]';
+      if (kind === 'reassigned') return '[已转交]';
       return isApproval ? '[待审批]' : '[待处理]';
     },
     expiredPrefix: '[已过期]',
@@ -129,7 +133,9 @@ const zhCN: TaskWords = {
       opened: '有一项任务等待您处理。',
       reminder: '提醒：以下任务仍在等待您处理，请在截止时间前完成。',
       escalated: '以下任务已升级给您处理。',
+      reassigned: '以下任务已转交给您处理。',
     },
+    reassigned: '原处理人的邮箱无法接收邮件（邮件被退回），此任务已转交给您。',
     escalated: (onBehalfOf) =>
       onBehalfOf === undefined
         ? '原处理人未在处理时限内处理，此任务已转交给您。'
@@ -224,6 +230,7 @@ const en: TaskWords = {
     subjectPrefix: (kind) => {
       if (kind === 'reminder') return '[Reminder]';
       if (kind === 'escalated') return '[Escalated]';
+      if (kind === 'reassigned') return '[Reassigned]';
       return '[Action needed]';
     },
     expiredPrefix: '[Expired]',
@@ -233,7 +240,10 @@ const en: TaskWords = {
       opened: 'A task is waiting for your decision.',
       reminder: 'Reminder: this task is still waiting for your decision. Please decide before the deadline.',
       escalated: 'This task has been escalated to you.',
+      reassigned: 'This task has been reassigned to you.',
     },
+    reassigned:
+      "It was reassigned to you because mail to its previous assignee bounced: their address can't receive mail.",
     escalated: (onBehalfOf) =>
       onBehalfOf === undefined
         ? 'It was reassigned to you because it was not decided within its response time.'

@@ -22,6 +22,7 @@ export interface RegistryDeps {
 
 /** A workflow as the task core uses it, its subject and dependency types closed over. */
 interface RegisteredWorkflow {
+  slug: string;
   prepare(
     request: OpenTaskRequest,
     table: TableAccess,
@@ -47,6 +48,7 @@ export function registerWorkflow<S extends Subject, D>(workflow: Workflow<S, D>)
     return deps;
   };
   byKind.set(workflow.kind, {
+    slug: workflow.slug,
     prepare: (request, table, kit) => prepareTask(workflow, depsFor(table), kit, request),
     names: (step, locale) => subjectNames(workflow, step, locale),
     summary: (task, locale, table, kit) => summarizeForTask(workflow, depsFor(table), kit, task, locale),
@@ -73,6 +75,9 @@ registerWorkflow(expenseApproval);
 registerWorkflow(expenseApplication);
 registerWorkflow(contractReview);
 registerWorkflow(orderHandoff);
+
+/** The slugs of every registered workflow: the gauges report each, zero included, so its alarms always have data. */
+export const registeredWorkflowSlugs = (): string[] => [...byKind.values()].map((workflow) => workflow.slug);
 
 export class UnknownSubjectKind extends Error {
   override name = 'UnknownSubjectKind';

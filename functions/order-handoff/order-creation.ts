@@ -3,6 +3,7 @@ import type { ContractRepository } from '#contract-review/contract-repository.ts
 import type { AuditTrail } from '#shared/audit.ts';
 import type { IdPrefix } from '#shared/business-ids.ts';
 import { type Clock, localDate } from '#shared/clock.ts';
+import { DomainError } from '#shared/errors.ts';
 import type { Order } from './model.ts';
 import type { OrderRepository } from './order-repository.ts';
 
@@ -29,7 +30,7 @@ export async function createOrder(deps: CreationDeps, contractId: string): Promi
   );
   const existing = await deps.orders.get(id);
   if (existing) return existing;
-  const order = await deps.orders.save({
+  const { order, created } = await createOnce(deps, {
     id,
     version: 1,
     revision: 0,
@@ -43,6 +44,7 @@ export async function createOrder(deps: CreationDeps, contractId: string): Promi
     status: 'SCHEDULING',
     createdAt: now.toISOString(),
   });
+  if (!created) return order;
   const at = now.toISOString();
   await deps.audit.record({ subjectId: id, at, actor: 'system', action: 'created', detail: { contractId } });
   await deps.audit.record({
@@ -53,4 +55,16 @@ export async function createOrder(deps: CreationDeps, contractId: string): Promi
     detail: { orderId: id },
   });
   return order;
+}
+
+/** Saves the new order; when a concurrent run saved it first, that one is the order (and its trail is theirs). */
+async function createOnce(deps: CreationDeps, order: Order): Promise<{ order: Order; created: boolean }> {
+  try {
+    return { order: await deps.orders.save(order), created: true };
+  } catch (error) {
+    if (!(error instanceof DomainError && error.code === 'conflict')) throw error;
+    const saved = await deps.orders.get(order.id);
+    if (!saved) throw error;
+    return { order: saved, created: false };
+  }
 }

@@ -3,12 +3,28 @@ import type { OutgoingMail } from '#shared/mailer.ts';
 import { renderOutcomeMail } from '#shared/outcome-mail.ts';
 import type { Locale } from '#shared/people.ts';
 import { formatDate, formatList, formatNumber } from '#shared/words.ts';
+import type { Review } from '#shared/workflow-kit/reviews.ts';
 import type { Order } from './model.ts';
 import { orderWords as words } from './words.ts';
 import type { OrderDeps } from './workflow.ts';
 
 export const orderNotices = ['delivery-plan', 'new-date', 'shipped', 'disputed'] as const;
 export type OrderNotice = (typeof orderNotices)[number];
+
+/**
+ * Which notice this is, for sending it once: a new date and a dispute can come more than once per order, each its
+ * own notice.
+ */
+export function noticeKey(order: Order, reviews: readonly Review[], notice: OrderNotice): string {
+  switch (notice) {
+    case 'new-date':
+      return `new-date:${order.promisedDelivery}`;
+    case 'disputed':
+      return `disputed:${reviews.filter((review) => review.outcome === 'dispute').length}`;
+    default:
+      return notice;
+  }
+}
 
 /** Customers are written to in Chinese: they are companies in China, and the contract names no other language. */
 const customerLocale: Locale = 'zh-CN';

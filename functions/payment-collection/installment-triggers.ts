@@ -7,7 +7,7 @@ export type Milestone = 'delivery' | 'acceptance';
 
 export interface TriggerDeps {
   starter: Pick<WorkflowStarter, 'canStart'>;
-  audit: Pick<AuditTrail, 'record'>;
+  audit: Pick<AuditTrail, 'record' | 'of'>;
   clock: Clock;
 }
 
@@ -20,6 +20,11 @@ export async function milestoneReached(
   event: { contractId: string; milestone: Milestone; on: string; reportedOn: string },
 ): Promise<{ deployed: boolean }> {
   if (!deps.starter.canStart('payment-collection')) {
+    const recorded = (await deps.audit.of(event.reportedOn)).some(
+      (entry) =>
+        entry.action === 'payment-collection-not-deployed' && entry.detail?.milestone === event.milestone,
+    );
+    if (recorded) return { deployed: false };
     await deps.audit.record({
       subjectId: event.reportedOn,
       at: deps.clock.now().toISOString(),

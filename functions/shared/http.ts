@@ -96,9 +96,20 @@ function readBody(event: ApiEvent, format: 'json' | 'form'): unknown {
   }
 }
 
+/**
+ * The signed-in person. API Gateway verified the token (signature, issuer, audience or client_id, expiry); both
+ * Cognito shapes name the person by `email`: an ID token by itself, an access token because the pre-token-generation
+ * trigger (functions/api/sign-in-claims.ts) adds it. A token of another use, or one without an email (a client
+ * credentials token, an access token issued before the trigger existed) names nobody in the directory.
+ */
 function callerOf(event: ApiEvent): Caller | undefined {
-  const email = event.requestContext.authorizer?.jwt?.claims?.email;
-  return typeof email === 'string' && email.length > 0 ? { email: email.toLowerCase() } : undefined;
+  const claims = event.requestContext.authorizer?.jwt?.claims ?? {};
+  const use = claims.token_use;
+  if (use !== undefined && use !== 'id' && use !== 'access') return undefined;
+  const email = claims.email;
+  return typeof email === 'string' && /^[^@\s]+@[^@\s]+$/.test(email)
+    ? { email: email.toLowerCase() }
+    : undefined;
 }
 
 export function errorReply(error: unknown): ApiResult {

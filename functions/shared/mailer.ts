@@ -28,6 +28,30 @@ export interface MailAccess {
 }
 
 /**
+ * SES would not take the mail: in its sandbox an unverified recipient, an unverified sender, a paused or suspended
+ * account, a missing grant. Trying again helps only once someone fixed the cause, so the caller keeps the work open
+ * and retries later instead of failing a workflow over it.
+ */
+export class MailRefused extends Error {
+  override name = 'MailRefused';
+}
+
+/** What became of a mail handed to the mailer: taken, or not (refused, or a fault that outlived the SDK's retries). */
+export type SendOutcome = { sent: true } | { sent: false; refused: boolean; reason: string };
+
+/** Sends `mail`, answering instead of throwing when it could not be handed over: callers decide what that means. */
+export async function trySend(mailer: Mailer, mail: OutgoingMail): Promise<SendOutcome> {
+  try {
+    await mailer.send(mail);
+    return { sent: true };
+  } catch (error) {
+    const refused = error instanceof MailRefused;
+    const reason = `${(error as Error).name}: ${(error as Error).message}`.slice(0, 500);
+    return { sent: false, refused, reason };
+  }
+}
+
+/**
  * For handlers that are not granted mail: they never send any, and if a change makes one try, it fails loudly
  * instead of bundling SES into every function.
  */

@@ -7,6 +7,7 @@ import {
   DeleteCommand,
   GetCommand,
   PutCommand,
+  UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { conflict } from './errors.ts';
 import { type Person, personSchema, type Role } from './people.ts';
@@ -86,6 +87,36 @@ export class PeopleRepository {
     return stored;
   }
 
+  /**
+   * Marks the person's address undeliverable (a hard bounce), once: `marked` the first time, `already` after, and
+   * `unknown` for an address that is nobody in the directory.
+   */
+  async markUndeliverable(
+    email: string,
+    reason: string,
+    now: Date,
+  ): Promise<'marked' | 'already' | 'unknown'> {
+    try {
+      await this.#db.send(
+        new UpdateCommand({
+          TableName: this.#table,
+          Key: personKey(email),
+          UpdateExpression: 'SET undeliverable = :mark, version = version + :one, updatedAt = :now',
+          ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(undeliverable)',
+          ExpressionAttributeValues: {
+            ':mark': { since: now.toISOString(), reason: reason.slice(0, 500) },
+            ':one': 1,
+            ':now': now.toISOString(),
+          },
+        }),
+      );
+      return 'marked';
+    } catch (error) {
+      if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
+      return (await this.get(email)) ? 'already' : 'unknown';
+    }
+  }
+
   /** Everyone who currently holds `role`, by the role index, confirmed against each profile. */
   async membersOf(role: Role): Promise<StoredPerson[]> {
     const memberships = await queryAll(this.#db, {
@@ -125,6 +156,7 @@ function toStored(item: Record<string, unknown>): StoredPerson {
     manager: item.manager,
     locale: item.locale,
     delegate: item.delegate,
+    undeliverable: item.undeliverable,
   });
   return { ...person, version: Number(item.version), updatedAt: String(item.updatedAt) };
 }

@@ -39,6 +39,15 @@ export const personInputSchema = z
   })
   .strict();
 
-export const personSchema = personInputSchema.extend({ email: emailSchema });
+/**
+ * Set when mail to the person hard-bounced: nothing is assigned to them until an admin saves the person again
+ * (`PUT /people/{email}`), which clears it once their mailbox works.
+ */
+export const undeliverableSchema = z.object({ since: z.string(), reason: z.string() }).strict();
+
+export const personSchema = personInputSchema.extend({
+  email: emailSchema,
+  undeliverable: undeliverableSchema.optional(),
+});
 export type Person = z.infer<typeof personSchema>;
 export type PersonInput = z.input<typeof personInputSchema>;

@@ -7,7 +7,8 @@
  *
  * - main:  `pk` = the object (`PERSON#<email>`, `TASK#<id>`, `CONTRACT#<id>` …), `sk` = its part (`PROFILE`, `V#0002`, `AUDIT#<at>` …)
  * - gsi1:  by owner: `gsi1pk` = `ASSIGNEE#<email>` / `SUBMITTER#<email>` / `ROLE#<role>`, `gsi1sk` = status + time
- * - gsi2:  by due time: `gsi2pk` = `DUE#<kind>` (open tasks, installments), `gsi2sk` = next action time (ISO)
+ * - gsi2:  by due time: `gsi2pk` = `DUE#<kind>` (open tasks, kept mails, installments), `gsi2sk` = next action time
+ *          (ISO); and subjects needing attention: `gsi2pk` = `ATTENTION#<workflow>`, `gsi2sk` = since when
  * - gsi3:  by parent: `gsi3pk` = `CONTRACT#<id>` / `CUSTOMER#<email>` / `BUDGET#<costCenter>`, `gsi3sk` = child key
  */
 export const tableSchema = {

@@ -10,7 +10,16 @@ import {
 } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpUserPoolAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
-import { AccountRecovery, Mfa, UserPool, type UserPoolClient } from 'aws-cdk-lib/aws-cognito';
+import {
+  AccountRecovery,
+  FeaturePlan,
+  LambdaVersion,
+  Mfa,
+  UserPool,
+  type UserPoolClient,
+  UserPoolOperation,
+} from 'aws-cdk-lib/aws-cognito';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import type { RouteSpec } from '../routes.ts';
@@ -50,9 +59,15 @@ export class Api extends Construct {
       mfaSecondFactor: { otp: true, sms: false },
       accountRecovery: AccountRecovery.EMAIL_ONLY,
       removalPolicy: RemovalPolicy.RETAIN,
+      // Essentials is the lowest plan whose pre-token-generation trigger may add claims to access tokens.
+      featurePlan: FeaturePlan.ESSENTIALS,
     });
+    // Exactly the flows the README documents: SRP sign-in (password never sent) and refreshing. No hosted UI and no
+    // OAuth flows: the pool has no domain, so a callback URL would only be a placeholder nobody can use.
     this.userPoolClient = this.userPool.addClient('Integrations', {
       authFlows: { userSrp: true },
+      disableOAuth: true,
+      generateSecret: false,
       idTokenValidity: Duration.hours(1),
       accessTokenValidity: Duration.hours(1),
       preventUserExistenceErrors: true,
@@ -77,6 +92,14 @@ export class Api extends Construct {
       throttle: { rateLimit: 50, burstLimit: 100 },
     });
     this.url = this.httpApi.apiEndpoint;
+  }
+
+  /**
+   * Cognito calls `fn` before issuing tokens; it puts the person's email into the access token too, so the API knows
+   * the caller from either token the same way (the directory is keyed by email).
+   */
+  addSignInClaims(fn: IFunction): void {
+    this.userPool.addTrigger(UserPoolOperation.PRE_TOKEN_GENERATION_CONFIG, fn, LambdaVersion.V2_0);
   }
 
   /** Serves `route` with `fn`; every route but the public ones goes through the JWT authorizer. */

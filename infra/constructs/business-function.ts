@@ -13,6 +13,8 @@ import { repositoryRoot } from '../repository-root.ts';
 import type { Mailer } from './mailer.ts';
 
 export interface BusinessFunctionProps {
+  /** The stage's name, on every metric the function emits, so each stage's alarms see its own. */
+  stage: string;
   /** Handler file relative to the repository root; it exports `handler`. */
   entry: string;
   description: string;
@@ -25,6 +27,7 @@ const MIN_MEMORY_MB = 512;
 
 export class BusinessFunction extends Construct {
   readonly fn: NodejsFunction;
+  readonly logGroup: LogGroup;
 
   constructor(scope: Construct, id: string, props: BusinessFunctionProps) {
     super(scope, id);
@@ -32,6 +35,7 @@ export class BusinessFunction extends Construct {
       retention: RetentionDays.THREE_MONTHS,
       removalPolicy: RemovalPolicy.DESTROY,
     });
+    this.logGroup = logGroup;
     // Its own role writing only to its own log group, instead of the broad AWS-managed basic execution policy.
     const role = new Role(this, 'Role', { assumedBy: new ServicePrincipal('lambda.amazonaws.com') });
     logGroup.grantWrite(role);
@@ -48,7 +52,11 @@ export class BusinessFunction extends Construct {
       logGroup,
       depsLockFilePath: join(repositoryRoot, 'package-lock.json'),
       projectRoot: repositoryRoot,
-      environment: { NODE_OPTIONS: '--enable-source-maps', POWERTOOLS_SERVICE_NAME: 'sales-ops' },
+      environment: {
+        NODE_OPTIONS: '--enable-source-maps',
+        POWERTOOLS_SERVICE_NAME: 'sales-ops',
+        STAGE: props.stage,
+      },
       bundling: {
         format: OutputFormat.ESM,
         target: 'node24',
@@ -91,20 +99,21 @@ export class BusinessFunction extends Construct {
     this.fn.addEnvironment('TABLE_NAME', table.tableName);
   }
 
-  /** Send mail as the sender identity through the configuration set; sets SENDER_EMAIL and friends. */
+  /**
+   * Send mail from the sender address through the configuration set; sets SENDER_EMAIL and friends. The identity
+   * resource is `identity/*` held to the sender by `ses:FromAddress`: in the SES sandbox SES also authorizes each
+   * recipient's own verified identity, whose names are not known here.
+   */
   #useMailer(mailer: Mailer, appBaseUrl: string): void {
     const stack = Stack.of(this);
     this.fn.addToRolePolicy(
       new PolicyStatement({
         actions: ['ses:SendEmail'],
         resources: [
-          stack.formatArn({ service: 'ses', resource: 'identity', resourceName: mailer.senderEmail }),
-          stack.formatArn({
-            service: 'ses',
-            resource: 'configuration-set',
-            resourceName: mailer.configurationSet.configurationSetName,
-          }),
+          stack.formatArn({ service: 'ses', resource: 'identity', resourceName: '*' }),
+          mailer.configurationSetArn,
         ],
+        conditions: { StringEquals: { 'ses:FromAddress': mailer.senderEmail } },
       }),
     );
     this.fn.addEnvironment('SENDER_EMAIL', mailer.senderEmail);

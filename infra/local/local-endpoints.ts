@@ -8,6 +8,7 @@ import type { BearerTokens } from './bearer-tokens.ts';
 import { type ConsoleExecution, renderExecution, renderOverview } from './console.ts';
 import { sendJson } from './gateway.ts';
 import type { LocalMail } from './mail.ts';
+import { simulatedSesEvent } from './ses-events.ts';
 import type { LocalStepFunctions } from './step-functions/service.ts';
 import type { VirtualClock } from './virtual-clock.ts';
 
@@ -20,9 +21,12 @@ export interface LocalEndpointDeps {
   tasks: TaskRepository;
   mail: LocalMail;
   stepFunctions: LocalStepFunctions;
+  /** Hands an SES event to the bounce and complaint handler, as the mail-events topic does on AWS. */
+  mailFeedback?: (event: unknown) => Promise<unknown>;
 }
 
 const loginSchema = z.object({ email: emailSchema }).strict();
+const sesEventSchema = z.object({ type: z.enum(['bounce', 'complaint']), email: emailSchema }).strict();
 /** Ten years is plenty for any SLA or Wait, and keeps a typo from throwing the sandbox into the next century. */
 const advanceSchema = z
   .object({
@@ -95,6 +99,16 @@ export function localEndpoints(deps: LocalEndpointDeps) {
       case 'GET /_local/mail': {
         const to = url.searchParams.get('to') ?? undefined;
         sendJson(response, 200, await deps.mail.list(to));
+        return true;
+      }
+      case 'POST /_local/ses-event': {
+        if (!deps.mailFeedback) return false;
+        const json = parseJson(body);
+        if (json === undefined) return badRequest(response, undefined);
+        const parsed = sesEventSchema.safeParse(json);
+        if (!parsed.success) return badRequest(response, parsed.error);
+        const event = simulatedSesEvent(parsed.data.type, parsed.data.email, deps.clock.now());
+        sendJson(response, 200, await deps.mailFeedback(event));
         return true;
       }
       case 'GET /_local/console':

@@ -8,7 +8,13 @@ import { useClock } from '#shared/clock.ts';
 import { PeopleRepository } from '#shared/people-repository.ts';
 import { listWorkflowSlugs, readDefinitionText, workflowsDir } from '#workflows/definitions.ts';
 import { type Registry, registry as workflowRegistry } from '#workflows/registry.ts';
-import { routes as apiRoutes, executionWatcher, type RouteSpec, taskSweeper } from '../routes.ts';
+import {
+  routes as apiRoutes,
+  executionWatcher,
+  mailFeedback,
+  type RouteSpec,
+  taskSweeper,
+} from '../routes.ts';
 import { BearerTokens } from './bearer-tokens.ts';
 import { ensureTable, type LocalDynamo, startLocalDynamo } from './dynamodb.ts';
 import {
@@ -49,6 +55,8 @@ export interface SandboxOptions {
   workflowSlugs?: readonly string[];
   routes?: readonly RouteSpec[];
   log?: (line: string) => void;
+  /** Tests wrap each workflow step's Lambda call (`run`), e.g. to run it twice as a retry or a redrive would. */
+  aroundStep?: (entry: string, payload: unknown, run: () => Promise<unknown>) => Promise<unknown>;
 }
 
 export interface Sandbox {
@@ -133,6 +141,14 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         substitutions[placeholder] = stateMachineArnOf(spec.slug);
       }
     }
+    // Lambda calls under way: closing waits for them, so no handler writes to a database that has just closed.
+    const running = new Set<Promise<unknown>>();
+    const tracked = <T>(call: Promise<T>): Promise<T> => {
+      running.add(call);
+      const settle = () => void running.delete(call);
+      call.then(settle, settle);
+      return call;
+    };
     const stepFunctions = new LocalStepFunctions({
       clock,
       region: localRegion,
@@ -143,7 +159,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
           throw Object.assign(new Error(`No function ${functionArn}`), {
             name: 'Lambda.ResourceNotFoundException',
           });
-        return invokeEntry(entry, functionNameOf(entry), payload);
+        const run = () => invokeEntry(entry, functionNameOf(entry), payload);
+        return tracked(options.aroundStep ? options.aroundStep(entry, payload, run) : run());
       },
     });
     started.push(stepFunctions);
@@ -164,7 +181,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         .describeExecution({ executionArn: change.executionArn })
         .then(({ input }) => {
           const event = { detail: { executionArn: change.executionArn, status: change.status, input } };
-          return invokeEntry(executionWatcher.entry, functionNameOf(executionWatcher.entry), event);
+          return tracked(invokeEntry(executionWatcher.entry, functionNameOf(executionWatcher.entry), event));
         })
         .catch((error: unknown) =>
           log(`closing the tasks of ${change.executionArn} failed: ${(error as Error).message}`),
@@ -211,7 +228,16 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     };
 
     const tokens = BearerTokens.inFolder(dir);
-    const local = localEndpoints({ clock, advance, tokens, people, tasks, mail, stepFunctions });
+    const local = localEndpoints({
+      clock,
+      advance,
+      tokens,
+      people,
+      tasks,
+      mail,
+      stepFunctions,
+      mailFeedback: (event) => invokeEntry(mailFeedback.entry, functionNameOf(mailFeedback.entry), event),
+    });
     const api: Listening = await listen(
       createGateway({ routes, tokens, clock, log, local }),
       options.port ?? 0,
@@ -250,6 +276,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         closed = true;
         cancelSchedule();
         await sweeping;
+        // An execution may take a few more steps after the call it was in; bounded, since one may never stop.
+        for (let round = 0; round < 20 && running.size > 0; round++) await Promise.allSettled([...running]);
         await closeAll(started);
         clock.dispose();
       },

@@ -74,6 +74,14 @@ async function contractOf(id: string) {
   }>();
 }
 
+/** Waits for the contract to reach `status` with its task at `step` open: the status is saved just before the task. */
+async function waitForStep(id: string, status: string, step: string) {
+  return eventually(async () => {
+    const contract = await contractOf(id);
+    return contract.status === status && contract.currentStep?.step === step ? contract : undefined;
+  }, `${id} ${status} at ${step}`);
+}
+
 /** The approvals of `version` that still stand, by the contract rule signing checks them with. */
 const standing = (reviews: readonly ReviewView[], version: number) =>
   standingApprovals(
@@ -120,7 +128,7 @@ describe('a contract under 1,000,000 CNY', () => {
     const { id } = reply.json<{ id: string }>();
     expect(id).toMatch(/^CT-\d{4}-\d{5}$/);
     await decide(legal, id, 'approve');
-    const awaiting = await waitForStatus(id, 'AWAITING_SIGNATURE');
+    const awaiting = await waitForStep(id, 'AWAITING_SIGNATURE', 'Signing');
     expect(awaiting.currentStep).toMatchObject({ step: 'Signing', assignee: signatory });
     await decide([signatory], id, 'sign', signing);
     const contract = await waitForStatus(id, 'SIGNED');
@@ -221,7 +229,7 @@ describe('a contract of 1,000,000 CNY or more', () => {
   it('also needs the sales director: approved, then signed', async () => {
     const { id } = (await submit(draft(1_000_000))).json<{ id: string }>();
     await decide(legal, id, 'approve');
-    expect((await waitForStatus(id, 'AWAITING_DIRECTOR')).currentStep).toMatchObject({
+    expect((await waitForStep(id, 'AWAITING_DIRECTOR', 'Sales director review')).currentStep).toMatchObject({
       step: 'Sales director review',
       assignee: director,
     });

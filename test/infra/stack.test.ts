@@ -6,7 +6,14 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { acknowledgeNagFindings } from '#infra/nag.ts';
 import type { RouteSpec } from '#infra/routes.ts';
-import { executionWatcher, routes, taskSweeper } from '#infra/routes.ts';
+import {
+  executionWatcher,
+  mailFeedback,
+  openWorkReport,
+  routes,
+  signInClaims,
+  taskSweeper,
+} from '#infra/routes.ts';
 import { buildSalesOpsApp } from '#infra/sales-ops-app.ts';
 import { SalesOpsStack } from '#infra/stack.ts';
 import { listWorkflowSlugs, placeholdersOf, readDefinitionText } from '#workflows/definitions.ts';
@@ -15,7 +22,12 @@ import { exampleRegistry } from '../fixtures/asl/registry.ts';
 
 /** Skips esbuild: these tests read the template, not the bundles. */
 const noBundling = { 'aws:cdk:bundling-stacks': [] };
-const config = { stage: 'test', senderEmail: 'workflows@example.com', alarmEmail: 'ops@example.com' };
+const config = {
+  stage: 'test',
+  senderEmail: 'workflows@example.com',
+  senderIdentity: 'create',
+  alarmEmail: 'ops@example.com',
+} as const;
 
 type Resources = Record<
   string,
@@ -153,6 +165,9 @@ describe('functions', () => {
       ...Object.values(exampleRegistry).flatMap((spec) => (spec.kind === 'function' ? [spec.entry] : [])),
       taskSweeper.entry,
       executionWatcher.entry,
+      mailFeedback.entry,
+      openWorkReport.entry,
+      signInClaims.entry,
     ]);
     expect(functions.length).toBe(entries.size);
     for (const [, fn] of functions) {
@@ -291,6 +306,7 @@ describe('human tasks', () => {
     expect(Object.keys(environmentOf('Task page'))).toEqual([
       'NODE_OPTIONS',
       'POWERTOOLS_SERVICE_NAME',
+      'STAGE',
       'TABLE_NAME',
     ]);
   });
@@ -321,7 +337,14 @@ describe('mail and monitoring', () => {
       Protocol: 'email',
       Endpoint: 'ops@example.com',
     });
-    template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'ExecutionsFailed' });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      AlarmName: 'test-example-approval-executions-failed',
+      Metrics: [
+        Match.objectLike({
+          MetricStat: Match.objectLike({ Metric: Match.objectLike({ MetricName: 'ExecutionsFailed' }) }),
+        }),
+      ],
+    });
   });
 });
 

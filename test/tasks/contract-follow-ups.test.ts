@@ -68,7 +68,7 @@ async function setUp(deployed: string[], failing: Set<string> = new Set()) {
       closeExpired: async () => {},
       cancelOpen: async () => {},
     },
-    ops: { needsAttention: () => {} },
+    ops: { tell: () => {} },
   };
   const id = `CT-2026-9${String(++n).padStart(4, '0')}`;
   const contract: Contract = {

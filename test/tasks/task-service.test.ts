@@ -1,27 +1,37 @@
 // The task core, its SLA and task closing against the sandbox's DynamoDB, with fakes for mail, subjects and Step Functions.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { handleHardBounce } from '#human-tasks/bounced-addresses.ts';
+import { tasksOpenPerWorkflow } from '#human-tasks/report-open-work.ts';
 import { addDuration } from '#human-tasks/sla.ts';
 import { cancelOpenTasks, closeExpiredTasks } from '#human-tasks/task-closing.ts';
 import type { OpenTaskInput, TaskResult, TaskSummary } from '#human-tasks/task-model.ts';
 import { type StoredTask, TaskRepository } from '#human-tasks/task-repository.ts';
-import { decideTask, openTask, sweepTasks, type TaskDeps } from '#human-tasks/task-service.ts';
+import { decideTask, openTask } from '#human-tasks/task-service.ts';
 import type { SubjectNames, TaskSubjects } from '#human-tasks/task-subjects.ts';
+import { type SweepDeps, sweepTasks } from '#human-tasks/task-sweep.ts';
 import type { Delivery } from '#human-tasks/workflow-gateway.ts';
 import { demoPeople } from '#infra/local/seed.ts';
 import { VirtualClock } from '#infra/local/virtual-clock.ts';
 import { AuditTrail } from '#shared/audit.ts';
 import { addDays, localDate, startOfLocalDate } from '#shared/clock.ts';
-import type { OutgoingMail } from '#shared/mailer.ts';
+import { MailOutbox, subjectMailer } from '#shared/mail-outbox.ts';
+import { MailRefused, type OutgoingMail } from '#shared/mailer.ts';
+import type { OpsEvent } from '#shared/ops-signals.ts';
 import { PeopleRepository } from '#shared/people-repository.ts';
 import { type LocalTable, startLocalTable } from '../support/local-table.ts';
 
 let local: LocalTable;
-let deps: TaskDeps;
+let deps: SweepDeps;
 let sent: OutgoingMail[];
+/** What SES says to a mail: nothing (taken), or the error it answers. */
+let ses: (mail: OutgoingMail) => Error | undefined;
+let told: OpsEvent[];
 /** What SendTaskSuccess answers next, in order; then 'delivered'. */
 let answers: Delivery[];
 let delivered: { token: string; output: TaskResult }[];
 let running: boolean;
+/** An execution whose DescribeExecution fails, to make one task's sweep fail. */
+let broken: string | undefined;
 let n = 0;
 
 /** What the fake subjects say about any task: one fact the mails must carry. */
@@ -55,17 +65,28 @@ beforeAll(async () => {
     subjects,
     people,
     audit: new AuditTrail(db, tableName),
-    mailer: { send: async (mail) => void sent.push(mail) },
+    mailer: {
+      send: async (mail) => {
+        const refusal = ses(mail);
+        if (refusal) throw refusal;
+        sent.push(mail);
+      },
+    },
     workflow: {
       deliver: async (token, output) => {
         const answer = answers.shift() ?? 'delivered';
         if (answer === 'delivered') delivered.push({ token, output });
         return answer;
       },
-      isRunning: async () => running,
+      isRunning: async (arn) => {
+        if (arn === broken) throw new Error('AccessDeniedException: not authorized to DescribeExecution');
+        return running;
+      },
     },
     clock,
     baseUrl: 'https://tasks.example.com',
+    ops: { tell: (event) => void told.push(event) },
+    outbox: new MailOutbox(db, tableName),
   };
 });
 
@@ -76,15 +97,19 @@ afterAll(async () => {
 
 beforeEach(() => {
   sent = [];
+  ses = () => undefined;
+  told = [];
   answers = [];
   delivered = [];
   running = true;
+  broken = undefined;
 });
 
 function request(overrides: Partial<OpenTaskInput> = {}): OpenTaskInput {
   n++;
   return {
     taskToken: `token-${n}`,
+    workflow: 'expense-approval',
     executionArn: `arn:aws:states:us-east-1:000000000000:execution:local-test:EX-${n}`,
     stateName: 'Review',
     type: 'test-review',
@@ -158,14 +183,28 @@ describe('a decision the workflow no longer waits for', () => {
 });
 
 describe('opening', () => {
-  it('makes one task per workflow state even when the Lambda runs twice, re-sending a fresh link', async () => {
+  it('makes one task and one mail per workflow state even when the Lambda runs twice', async () => {
     const input = request();
     const first = await openTask(deps, input);
     const second = await openTask(deps, input);
-    expect(second.id).toBe(first.id);
-    expect(second.linkHash).not.toBe(first.linkHash);
+    expect(second).toEqual(first);
+    expect(first.mailedAt).toBeDefined();
     expect(await deps.tasks.ofSubject(input.subject.id)).toHaveLength(1);
-    expect(sent).toHaveLength(2);
+    expect(sent).toHaveLength(1);
+  });
+
+  it('sends a fresh link when a run stopped after storing the task, before SES answered', async () => {
+    const input = request();
+    const first = await openTask(deps, input);
+    // As if the run had stopped right after storing the task: nothing says whether its mail went out.
+    const unknown = { ...first, mailedAt: undefined };
+    await deps.tasks.replace(first, unknown);
+    sent = [];
+    const again = await openTask(deps, input);
+    expect(again.id).toBe(first.id);
+    expect(again.linkHash).not.toBe(first.linkHash);
+    expect(again.retiredLinks).toMatchObject([{ hash: first.linkHash, reason: 'resent' }]);
+    expect(sent).toHaveLength(1);
   });
 
   it('mails the assignee what the subject says now, with the task’s title', async () => {
@@ -504,5 +543,264 @@ describe('the sweeper', () => {
     expect(report.cancelled).toBeGreaterThanOrEqual(1);
     expect((await deps.tasks.get(task.id))?.status).toBe('CANCELLED');
     expect(sent).toHaveLength(0);
+  });
+});
+
+const clock = () => deps.clock as VirtualClock;
+
+/** Earlier tests leave open tasks behind in the shared table; these tests count what the sweeper does to theirs. */
+async function closeEverythingOpen(): Promise<void> {
+  for (const task of await deps.tasks.allWithNextAction()) {
+    const current = await deps.tasks.get(task.id);
+    if (current) await deps.tasks.replace(current, { ...current, status: 'CANCELLED', delivery: undefined });
+  }
+  sent = [];
+}
+const actions = async (subjectId: string) => (await deps.audit.of(subjectId)).map((e) => e.action);
+/** Hours, so tests do not depend on which weekday the virtual clock is on. */
+const hourly = { reminderAfter: { hours: 1 }, escalateAfter: { hours: 48 } };
+
+describe('a task mail SES does not take (its sandbox, an unverified recipient)', () => {
+  beforeEach(closeEverythingOpen);
+
+  const refusal = () =>
+    new MailRefused(
+      'MessageRejected: Email address is not verified. The following identities failed the check in region CN-NORTH-1: zhao.min@example.com',
+    );
+
+  it('leaves the task open and its workflow waiting; the trail and ops hear of it; the sweeper sends a fresh link', async () => {
+    ses = refusal;
+    const input = request({ sla: hourly });
+    const task = await openTask(deps, input);
+    expect(task).toMatchObject({ status: 'PENDING', mailRetry: { kind: 'opened', attempts: 1 } });
+    expect(task.mailedAt).toBeUndefined();
+    expect(sent).toHaveLength(0);
+    const trail = await deps.audit.of(input.subject.id);
+    expect(trail.map((e) => e.action)).toEqual(['task-opened', 'task-mail-refused']);
+    expect(trail[1]?.detail).toMatchObject({ taskId: task.id, to: 'zhao.min@example.com', attempt: 1 });
+    expect(String(trail[1]?.detail?.reason)).toContain('Email address is not verified');
+    expect(told).toEqual([
+      expect.objectContaining({
+        event: 'mail-not-sent',
+        workflow: 'expense-approval',
+        taskId: task.id,
+        refused: true,
+      }),
+    ]);
+
+    // The step's Lambda ran again: the same task, nothing sent or told twice.
+    expect((await openTask(deps, input)).id).toBe(task.id);
+    expect(told).toHaveLength(1);
+
+    // Still refused at the first retry, five minutes on: the next waits ten.
+    clock().advance(5 * 60);
+    await sweepTasks(deps);
+    expect(await deps.tasks.get(task.id)).toMatchObject({ status: 'PENDING', mailRetry: { attempts: 2 } });
+    expect(sent).toHaveLength(0);
+
+    // The recipient was verified meanwhile: the retry's mail goes out, with a link that was never sent before.
+    ses = () => undefined;
+    clock().advance(10 * 60);
+    const report = await sweepTasks(deps);
+    expect(report.resent).toBe(1);
+    const after = await deps.tasks.get(task.id);
+    expect(after?.mailRetry).toBeUndefined();
+    expect(after?.mailedAt).toBeDefined();
+    expect(after?.retiredLinks.map((link) => link.reason)).toEqual(['resent', 'resent']);
+    expect(sent.map((mail) => mail.to)).toEqual(['zhao.min@example.com']);
+    expect(sent[0]?.subject).toMatch(/^\[待审批\] /);
+    expect(await actions(input.subject.id)).toEqual([
+      'task-opened',
+      'task-mail-refused',
+      'task-mail-resent',
+      'task-mail-refused',
+      'task-mail-resent',
+    ]);
+    await sweepTasks(deps);
+    expect(sent).toHaveLength(1);
+  });
+
+  it('treats a fault that outlived the SDK’s retries the same way, recorded as a failure, not a refusal', async () => {
+    ses = () => Object.assign(new Error('Rate exceeded'), { name: 'TooManyRequestsException' });
+    const input = request();
+    const task = await openTask(deps, input);
+    expect(task.status).toBe('PENDING');
+    expect(await actions(input.subject.id)).toEqual(['task-opened', 'task-mail-failed']);
+    expect(told).toEqual([expect.objectContaining({ event: 'mail-not-sent', refused: false })]);
+  });
+
+  it('keeps an outcome mail SES refused, and the sweep sends it once it can', async () => {
+    const mailer = subjectMailer(deps);
+    const about = { subjectId: 'EX-2026-09001', workflow: 'expense-approval' };
+    const outcome = {
+      to: 'li.lei@example.com',
+      subject: '[已批准] 费用报销',
+      html: '<p>已批准</p>',
+      text: '已批准',
+    };
+    ses = refusal;
+    await mailer.send(outcome, about);
+    expect(await actions(about.subjectId)).toEqual(['mail-refused']);
+    expect(told).toEqual([expect.objectContaining({ event: 'mail-not-sent', subjectId: about.subjectId })]);
+
+    ses = () => undefined;
+    expect((await sweepTasks(deps)).mailsResent).toBe(0); // not due for five minutes
+    clock().advance(5 * 60);
+    expect((await sweepTasks(deps)).mailsResent).toBe(1);
+    expect(sent).toEqual([outcome]);
+    expect(await actions(about.subjectId)).toEqual(['mail-refused', 'mail-resent']);
+    clock().advance(24 * 3600);
+    await sweepTasks(deps);
+    expect(sent).toHaveLength(1);
+  });
+});
+
+describe('the sweeper in bounded batches', () => {
+  beforeEach(closeEverythingOpen);
+
+  it('stops taking batches when its time is nearly up, says so, and the next run handles the rest', async () => {
+    const mine = [];
+    for (let i = 0; i < 12; i++) mine.push(await openTask(deps, request({ sla: hourly })));
+    clock().advance(2 * 3600);
+    sent = [];
+    let batches = 0;
+    const first = await sweepTasks(deps, {
+      timeLeftMs: () => (batches++ < 2 ? 60_000 : 1_000),
+      reserveMs: 5_000,
+      pageSize: 5,
+      concurrency: 2,
+    });
+    expect(first.backlog).toBe(true);
+    expect(told).toEqual([expect.objectContaining({ event: 'sweep-backlog' })]);
+    const remindedFirst = (await Promise.all(mine.map((t) => deps.tasks.get(t.id)))).filter(
+      (t) => t?.remindAt === undefined,
+    );
+    expect(remindedFirst.length).toBeGreaterThan(0);
+    expect(remindedFirst.length).toBeLessThanOrEqual(10);
+
+    const second = await sweepTasks(deps);
+    expect(second.backlog).toBe(false);
+    const all = await Promise.all(mine.map((t) => deps.tasks.get(t.id)));
+    expect(all.every((t) => t?.remindAt === undefined)).toBe(true);
+    expect(new Set(sent.map((mail) => mail.to))).toEqual(new Set(['zhao.min@example.com']));
+    expect(sent.filter((mail) => mail.subject.startsWith('[提醒]'))).toHaveLength(12);
+  });
+
+  it('counts each task it could not handle for ops, and still handles the others', async () => {
+    const failing = await openTask(deps, request({ sla: hourly }));
+    const fine = await openTask(deps, request({ sla: hourly }));
+    broken = failing.workflow.executionArn;
+    clock().advance(2 * 3600);
+    const report = await sweepTasks(deps);
+    expect(report.failed).toBe(1);
+    expect(told).toContainEqual(
+      expect.objectContaining({
+        event: 'sweep-task-failed',
+        taskId: failing.id,
+        workflow: 'expense-approval',
+      }),
+    );
+    expect((await deps.tasks.get(fine.id))?.remindAt).toBeUndefined();
+    expect((await deps.tasks.get(failing.id))?.remindAt).toBeDefined();
+  });
+
+  it('closes a task its workflow left open a day past the deadline', async () => {
+    const task = await openTask(
+      deps,
+      request({ deadlineSeconds: 3600, sla: { reminderAfter: { hours: 0 }, escalateAfter: { hours: 0 } } }),
+    );
+    await deps.tasks.replace(task, { ...task, remindAt: undefined, escalateAt: undefined, escalated: true });
+    clock().advance(3600 + 23 * 3600);
+    await sweepTasks(deps);
+    expect((await deps.tasks.get(task.id))?.status).toBe('PENDING');
+    clock().advance(2 * 3600);
+    const report = await sweepTasks(deps);
+    expect(report.expired).toBe(1);
+    expect(await deps.tasks.get(task.id)).toMatchObject({ status: 'EXPIRED' });
+    expect(await actions(task.subject.id)).toContain('task-expired');
+  });
+
+  it('marks a task nobody can take over at its escalation point, which the gauges count', async () => {
+    // The legal head's task about the sales director's own subject: her manager is the requester himself.
+    const task = await openTask(
+      deps,
+      request({
+        assignee: { person: 'chen.jing@example.com' },
+        requester: 'zhou.qiang@example.com',
+        sla: { reminderAfter: { hours: 1 }, escalateAfter: { hours: 2 } },
+      }),
+    );
+    clock().advance(3 * 3600);
+    await sweepTasks(deps);
+    const stuck = await deps.tasks.get(task.id);
+    expect(stuck).toMatchObject({ status: 'PENDING', assignee: 'chen.jing@example.com', escalated: false });
+    // Tried again a day later: the directory may have been fixed by then.
+    expect(Date.parse(stuck?.escalateAt ?? '')).toBeGreaterThan(deps.clock.now().getTime() + 23 * 3600_000);
+    expect(stuck?.escalationFailed).toContain('zhou.qiang@example.com');
+    expect(await actions(task.subject.id)).toContain('task-escalation-failed');
+    const [gauges] = tasksOpenPerWorkflow([stuck as StoredTask], ['expense-approval'], deps.clock.now());
+    expect(gauges).toMatchObject({ workflow: 'expense-approval', openTasks: 1, tasksPastEscalation: 1 });
+    expect(gauges?.oldestOpenTaskAgeSeconds).toBe(3 * 3600);
+  });
+});
+
+describe('a bounced approver', () => {
+  beforeEach(closeEverythingOpen);
+
+  it('is marked undeliverable; their open tasks go to their manager with a fresh link, audited; new ones skip them', async () => {
+    const zhao = demoPeople.find((p) => p.email === 'zhao.min@example.com');
+    if (!zhao) throw new Error('seed changed');
+    const task = await openTask(deps, request());
+    expect(task.assignee).toBe('zhao.min@example.com');
+    sent = [];
+    try {
+      const report = await handleHardBounce(
+        deps,
+        'Zhao.Min@Example.com',
+        'General: smtp; 550 5.1.1 user unknown',
+      );
+      expect(report).toEqual({
+        email: 'zhao.min@example.com',
+        known: true,
+        reassigned: [{ taskId: task.id, subjectId: task.subject.id, to: 'sun.li@example.com' }],
+      });
+      expect((await deps.people.get('zhao.min@example.com'))?.undeliverable?.reason).toContain('550 5.1.1');
+      const moved = await deps.tasks.get(task.id);
+      expect(moved).toMatchObject({ status: 'PENDING', assignee: 'sun.li@example.com' });
+      expect(moved?.retiredLinks).toMatchObject([
+        { hash: task.linkHash, reason: 'reassigned', to: 'sun.li@example.com' },
+      ]);
+      expect(sent.map((mail) => mail.to)).toEqual(['sun.li@example.com']);
+      expect(sent[0]?.subject).toMatch(/^\[已转交\] /);
+      expect(sent[0]?.text).toContain('邮件被退回');
+      const reassigned = (await deps.audit.of(task.subject.id)).find((e) => e.action === 'task-reassigned');
+      expect(reassigned?.detail).toMatchObject({ from: 'zhao.min@example.com', to: 'sun.li@example.com' });
+      expect(String(reassigned?.detail?.reason)).toContain('bounced');
+      expect(told).toEqual([
+        {
+          event: 'address-bounced',
+          email: 'zhao.min@example.com',
+          known: true,
+          reassigned: 1,
+          notReassigned: 0,
+        },
+      ]);
+
+      // A new task for her goes to her manager straight away.
+      expect((await openTask(deps, request())).assignee).toBe('sun.li@example.com');
+      // The same bounce again changes nothing.
+      expect((await handleHardBounce(deps, 'zhao.min@example.com', 'again')).reassigned).toEqual([]);
+      expect(sent).toHaveLength(2);
+    } finally {
+      // Saving the person again is how an admin clears the mark.
+      await deps.people.put(zhao, deps.clock.now());
+    }
+    expect((await deps.people.get('zhao.min@example.com'))?.undeliverable).toBeUndefined();
+  });
+
+  it('an address nobody in the directory has is only reported to ops', async () => {
+    const report = await handleHardBounce(deps, 'nobody@example.com', 'General');
+    expect(report).toEqual({ email: 'nobody@example.com', known: false, reassigned: [] });
+    expect(told).toEqual([expect.objectContaining({ event: 'address-bounced', known: false })]);
   });
 });

@@ -231,7 +231,7 @@ function taskFor(
     id: 'tsk_words',
     type: 'any',
     status: 'PENDING',
-    workflow: { executionArn: 'arn:exec', stateName: step },
+    workflow: { slug: 'any', executionArn: 'arn:exec', stateName: step },
     subject: { kind, id: subject.id, version: subject.version },
     title: 'title',
     assignee: people[1]?.email ?? '',

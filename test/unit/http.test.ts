@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import * as z from 'zod';
 import { conflict } from '#shared/errors.ts';
 import { type ApiEvent, type ApiResult, apiHandler } from '#shared/http.ts';
+import { addEmailClaim, handler as signInClaims } from '../../functions/api/sign-in-claims.ts';
 
 function event(overrides: Partial<ApiEvent> & { email?: string } = {}): ApiEvent {
   const { email, ...rest } = overrides;
@@ -111,5 +112,95 @@ describe('apiHandler', () => {
     );
     expect(res.status).toBe(500);
     expect(JSON.stringify(res.body)).not.toContain('secret internals');
+  });
+});
+
+/** API Gateway's JWT authorizer hands the verified token's claims over as strings. */
+function withClaims(claims: Record<string, string>): ApiEvent {
+  const base = event({ body: JSON.stringify({ name: 'x', amount: 5 }) });
+  return {
+    ...base,
+    requestContext: {
+      ...base.requestContext,
+      authorizer: { jwt: { claims, scopes: [] }, principalId: '', integrationLatency: 0 },
+    },
+  } as ApiEvent;
+}
+
+const sub = '5f2c9a1e-7b3d-4e8a-9c61-2d0f4b7a8e13';
+const issuer = 'https://cognito-idp.cn-north-1.amazonaws.com/cn-north-1_AbCdEf123';
+const clientId = '3n4b5urk1ft4fl3mg5e62d9ado';
+
+/** A Cognito ID token, as the SRP sign-in returns it. */
+const idToken = {
+  sub,
+  email_verified: 'true',
+  iss: issuer,
+  'cognito:username': sub,
+  origin_jti: 'a3b1',
+  aud: clientId,
+  event_id: 'e9d2',
+  token_use: 'id',
+  auth_time: '1795000000',
+  exp: '1795003600',
+  iat: '1795000000',
+  jti: 'c4d5',
+  email: 'Zhao.Min@Example.com',
+};
+
+/** A Cognito access token from the same sign-in, before any trigger: no email. */
+const bareAccessToken = {
+  sub,
+  iss: issuer,
+  client_id: clientId,
+  origin_jti: 'a3b1',
+  event_id: 'e9d2',
+  token_use: 'access',
+  scope: 'aws.cognito.signin.user.admin',
+  auth_time: '1795000000',
+  exp: '1795003600',
+  iat: '1795000000',
+  jti: 'f6a7',
+  username: sub,
+};
+
+describe('the caller, from each Cognito token shape', () => {
+  it('is the email of an ID token', async () => {
+    const res = await call(withClaims(idToken));
+    expect(res).toMatchObject({ status: 201, body: { by: 'zhao.min@example.com' } });
+  });
+
+  it('is the email the pre-token-generation trigger adds to an access token', async () => {
+    const triggered = addEmailClaim({
+      version: '2',
+      triggerSource: 'TokenGeneration_Authentication',
+      request: { userAttributes: { sub, email_verified: 'true', email: 'Zhao.Min@Example.com' } },
+      response: { claimsAndScopeOverrideDetails: null },
+    });
+    const added =
+      triggered.response.claimsAndScopeOverrideDetails.accessTokenGeneration.claimsToAddOrOverride;
+    expect(added).toEqual({ email: 'zhao.min@example.com' });
+    const res = await call(withClaims({ ...bareAccessToken, ...added }));
+    expect(res).toMatchObject({ status: 201, body: { by: 'zhao.min@example.com' } });
+  });
+
+  it('is nobody for an access token without the email claim: 401, never a guess from sub or username', async () => {
+    const res = await call(withClaims(bareAccessToken));
+    expect(res).toMatchObject({ status: 401, body: { error: 'unauthorized' } });
+  });
+
+  it('is nobody for a token of another use, even with an email claim', async () => {
+    const res = await call(withClaims({ ...idToken, token_use: 'refresh' }));
+    expect(res.status).toBe(401);
+  });
+
+  it('the trigger refuses an event without the email attribute instead of issuing a token nobody can use', async () => {
+    await expect(
+      signInClaims({
+        version: '2',
+        triggerSource: 'TokenGeneration_Authentication',
+        request: { userAttributes: { sub } },
+      }),
+    ).rejects.toThrow();
   });
 });

@@ -21,6 +21,7 @@ function makeTask(overrides: Partial<Task> = {}): Task {
   return pendingTask({
     type: 'expense-review-supervisor',
     workflow: {
+      slug: 'expense-approval',
       executionArn: 'arn:aws:states:cn-north-1:1:execution:expense-approval:EX-2026-00012-r1',
       stateName: 'Supervisor review',
     },

@@ -48,6 +48,7 @@ function makeTask(overrides: Partial<Task> = {}): Task {
   return pendingTask({
     type: 'contract-legal-review',
     workflow: {
+      slug: 'contract-review',
       executionArn: 'arn:aws:states:cn-north-1:1:execution:contract-review:CT-2026-00042-r1',
       stateName: 'Legal review',
     },

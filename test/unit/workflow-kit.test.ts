@@ -2,7 +2,8 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import * as z from 'zod';
 import type { Task } from '#human-tasks/task-model.ts';
-import type { OutgoingMail } from '#shared/mailer.ts';
+import { type KeptMail, subjectMailer } from '#shared/mail-outbox.ts';
+import { MailRefused, type OutgoingMail } from '#shared/mailer.ts';
 import { asStepError, isTransient, Transient } from '#shared/transient.ts';
 import { stepHandler } from '#shared/workflow-kit/handlers.ts';
 import type { Review } from '#shared/workflow-kit/reviews.ts';
@@ -109,7 +110,12 @@ const kit = (): KitEndingDeps => ({
     closeExpired: async (id, arn) => void closings.push(`expired ${id} ${arn}`),
     cancelOpen: async (id, arn) => void closings.push(`cancelled ${id} ${arn}`),
   },
-  ops: { needsAttention: (slug, error) => void signals.push(`${slug}: ${error}`) },
+  ops: {
+    tell: (event) =>
+      void signals.push(
+        event.event === 'needs-attention' ? `${event.workflow}: ${event.error}` : event.event,
+      ),
+  },
 });
 
 const ref = { kind: 'test-request', id: 'EX-2026-00001', version: 2 };
@@ -119,7 +125,7 @@ function decided(id: string, outcome: 'approve' | 'reject', comment = 'fine'): T
     id,
     type: 'test-review',
     status: 'DECIDED',
-    workflow: { executionArn: 'arn:exec', stateName: 'Review' },
+    workflow: { slug: 'test-requests', executionArn: 'arn:exec', stateName: 'Review' },
     subject: ref,
     title: 'Taxi',
     assignee: 'boss@example.com',
@@ -305,6 +311,35 @@ describe('finishing', () => {
     await finishReview(workflow, deps, flaky, { subject: ref, ending: 'approved' });
     expect(mails).toHaveLength(1);
     expect(audit).toEqual(['approved']);
+  });
+
+  it('ends normally when SES refuses the requester’s mail (its sandbox): kept for the sweep, audited, ops told', async () => {
+    const kept: KeptMail[] = [];
+    const base = kit();
+    const refusing = {
+      ...base,
+      mailer: subjectMailer({
+        mailer: {
+          send: async () => {
+            throw new MailRefused('MessageRejected: Email address is not verified.');
+          },
+        },
+        outbox: { keep: async (mail) => void kept.push(mail) },
+        audit: base.audit,
+        ops: base.ops,
+        clock: base.clock,
+      }),
+    };
+    await finishReview(workflow, deps, refusing, { subject: ref, ending: 'approved' });
+    expect(stored.get(ref.id)?.status).toBe('APPROVED');
+    expect(audit).toEqual(['approved', 'mail-refused']);
+    expect(signals).toEqual(['mail-not-sent']);
+    expect(kept).toMatchObject([
+      { subjectId: ref.id, workflow: 'test-requests', attempts: 1, mail: { to: 'owner@example.com' } },
+    ]);
+    // The step retried: the review ended and its mail is in hand; nothing happens twice.
+    await finishReview(workflow, deps, refusing, { subject: ref, ending: 'approved' });
+    expect(kept).toHaveLength(1);
   });
 
   it('closes an expired step’s tasks and leaves telling the requester to the task core', async () => {

@@ -1,10 +1,11 @@
-// Workflow step: an order's mail outside its tasks (delivery plan, new date, shipment, dispute) to whom it concerns.
+// Workflow step: an order's mail outside its tasks (delivery plan, new date, shipment, dispute), each sent once.
 import * as z from 'zod';
-import { mailFromEnv } from '#shared/ses-mail.ts';
 import { stepHandler, workflowDepsFromEnv } from '#shared/workflow-kit/handlers.ts';
+import { kitEndingDeps } from '#shared/workflow-kit/kit-deps.ts';
+import { tellOnce } from '#shared/workflow-kit/notices.ts';
 import { loadSubject } from '#shared/workflow-kit/steps.ts';
 import { subjectRefSchema } from '#shared/workflow-kit/subject.ts';
-import { orderNoticeMails, orderNotices } from '../order-notices.ts';
+import { noticeKey, orderNoticeMails, orderNotices } from '../order-notices.ts';
 import { orderHandoff } from '../workflow.ts';
 
 const deps = workflowDepsFromEnv(orderHandoff);
@@ -13,8 +14,14 @@ export const handler = stepHandler(
   z.object({ subject: subjectRefSchema, notice: z.enum(orderNotices) }).strict(),
   async ({ subject, notice }) => {
     const order = await loadSubject(orderHandoff, deps(), subject);
-    const mails = await orderNoticeMails(deps(), order, notice);
-    for (const mail of mails) await mailFromEnv().mailer.send(mail);
-    return { told: mails.length };
+    const reviews = await deps().reviews.of(order.id);
+    return tellOnce(
+      orderHandoff,
+      deps(),
+      kitEndingDeps().mailer,
+      order,
+      noticeKey(order, reviews, notice),
+      (now) => orderNoticeMails(deps(), now, notice),
+    );
   },
 );

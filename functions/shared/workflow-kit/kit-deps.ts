@@ -3,8 +3,8 @@ import { cancelOpenTasks, closeExpiredTasks } from '#human-tasks/task-closing.ts
 import { TaskRepository } from '#human-tasks/task-repository.ts';
 
 import { processClock } from '../clock.ts';
-import { countOne } from '../metrics.ts';
-
+import { MailOutbox, subjectMailer } from '../mail-outbox.ts';
+import { emfOps } from '../ops-signals.ts';
 import { mailFromEnv } from '../ses-mail.ts';
 import { auditFromEnv, peopleFromEnv, tableFromEnv } from '../table.ts';
 import { ReviewStore } from './reviews.ts';
@@ -31,9 +31,15 @@ let ending: KitEndingDeps | undefined;
 /** For the steps that end a review: they mail the requester and close the tasks left open. */
 export function kitEndingDeps(): KitEndingDeps {
   if (!ending) {
-    const { mailer } = mailFromEnv();
     const kit = kitDeps();
     const { db, tableName } = tableFromEnv();
+    const mailer = subjectMailer({
+      mailer: mailFromEnv().mailer,
+      outbox: new MailOutbox(db, tableName),
+      audit: kit.audit,
+      ops: emfOps,
+      clock: kit.clock,
+    });
     const closing = { ...kit, tasks: new TaskRepository(db, tableName), mailer };
     ending = {
       ...kit,
@@ -45,7 +51,7 @@ export function kitEndingDeps(): KitEndingDeps {
         cancelOpen: (subjectId, executionArn, reason) =>
           cancelOpenTasks(closing, subjectId, executionArn, reason),
       },
-      ops: { needsAttention: (workflow) => countOne('NeedsAttention', { workflow }) },
+      ops: emfOps,
     };
   }
   return ending;

@@ -9,7 +9,8 @@ import type {
 import type { SubjectNames } from '#human-tasks/task-subjects.ts';
 import type { AuditTrail } from '../audit.ts';
 import type { Clock } from '../clock.ts';
-import type { Mailer } from '../mailer.ts';
+import type { SubjectMailer } from '../mail-outbox.ts';
+import type { Ops } from '../ops-signals.ts';
 import type { Locale } from '../people.ts';
 import type { PeopleRepository } from '../people-repository.ts';
 import {
@@ -43,15 +44,12 @@ export interface TaskClosing {
   cancelOpen(subjectId: string, executionArn: string, reason: string): Promise<void>;
 }
 
-/** Signals for operations (an EMF metric on AWS, which an alarm watches). */
-export interface OpsSignals {
-  needsAttention(workflow: string, error: string): void;
-}
-
 export interface KitEndingDeps extends KitDeps {
-  mailer: Mailer;
+  /** Mails to the requester; one SES does not take is kept for the sweep, never failing the step. */
+  mailer: SubjectMailer;
   closing: TaskClosing;
-  ops: OpsSignals;
+  /** Signals for operations (an EMF metric on AWS, which an alarm watches). */
+  ops: Ops;
 }
 
 /** The subject at the version the execution is about; anything else is a failure no retry fixes. */
@@ -92,6 +90,7 @@ export async function prepareTask<S extends Subject, D>(
   }
   return {
     taskToken: request.taskToken,
+    workflow: workflow.slug,
     executionArn: request.executionArn,
     stateName: request.stateName,
     type: step.type,
@@ -186,8 +185,29 @@ export async function recordDecision<S extends Subject, D>(
     ...(after.evidence ? { evidence: after.evidence } : {}),
   });
   for (const extra of after.reviews ?? []) await kit.reviews.add(extra);
-  if (after.changes) await workflow.subjects(deps).save({ ...subject, ...after.changes });
+  // A retried or redriven step computes the same changes again; saving them twice would still bump the revision.
+  if (after.changes && !alreadyHas(subject, after.changes)) {
+    await workflow.subjects(deps).save({ ...subject, ...after.changes });
+  }
   return { outcome: review.outcome, route: after.route ?? {} };
+}
+
+/** Whether the subject already holds every one of `changes` (maps compared regardless of key order). */
+function alreadyHas<S extends Subject>(subject: S, changes: Partial<S>): boolean {
+  return Object.entries(changes).every(
+    ([key, value]) => canonical(subject[key as keyof S]) === canonical(value),
+  );
+}
+
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  if (value && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'undefined';
 }
 
 export class UnknownEnding extends Error {
@@ -252,6 +272,7 @@ export async function finishReview<S extends Subject, D>(
           last && !['approve', 'sign', 'accept', 'done'].includes(last.outcome) ? last.comment : undefined,
         by: last ? (lastBy?.name ?? last.by) : undefined,
       }),
+      { subjectId: subject.id, workflow: workflow.slug },
     );
   }
   await workflow.subjects(deps).save({ ...subject, endedMailAt: kit.clock.now().toISOString() });
@@ -293,7 +314,13 @@ export async function markNeedsAttention<S extends Subject, D>(
   const at = kit.clock.now().toISOString();
   await kit.closing.cancelOpen(subject.id, input.executionArn, 'the workflow stopped: needs attention');
   await workflow.onNeedsAttention?.({ subject, deps });
-  const attention: Attention = { at, error, cause, executionArn: input.executionArn };
+  const attention: Attention = {
+    at,
+    workflow: workflow.slug,
+    error,
+    cause,
+    executionArn: input.executionArn,
+  };
   await store.save({ ...subject, status: 'NEEDS_ATTENTION', attention });
   await kit.audit.record({
     subjectId: subject.id,
@@ -302,9 +329,10 @@ export async function markNeedsAttention<S extends Subject, D>(
     action: 'needs-attention',
     detail: { version: input.subject.version, error, cause, executionArn: input.executionArn },
   });
-  kit.ops.needsAttention(workflow.slug, error);
+  kit.ops.tell({ event: 'needs-attention', workflow: workflow.slug, subjectId: subject.id, error });
   const to = workflow.requester(subject);
   await kit.mailer.send(
     renderNeedsAttentionMail({ workflow, subject, to, recipient: await kit.people.get(to) }),
+    { subjectId: subject.id, workflow: workflow.slug },
   );
 }

@@ -1,6 +1,7 @@
 // A workflow's subjects as items of the business table: one item each, every write checked against the revision read.
 import { DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { conflict } from '../errors.ts';
+import { attentionKeys } from './attention-index.ts';
 import type { Subject } from './subject.ts';
 import type { SubjectStore, TableAccess } from './workflow.ts';
 
@@ -46,6 +47,7 @@ export class SubjectItems<S extends Subject> implements SubjectStore<S> {
             ...this.#spec.key(subject.id),
             entity: this.#spec.entity,
             ...this.#spec.indexKeys?.(subject),
+            ...attentionKeys(next),
             ...next,
           },
           ConditionExpression: expected === 0 ? 'attribute_not_exists(pk)' : 'revision = :expected',

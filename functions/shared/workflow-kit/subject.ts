@@ -28,10 +28,14 @@ export interface Subject {
   /** When the review of this version ended, and when its requester was told. */
   closedAt?: string;
   endedMailAt?: string;
+  /** The notices sent about it, by key (workflow-kit/notices.ts): each goes out once. */
+  told?: string[];
 }
 
 export interface Attention {
   at: string;
+  /** The workflow's slug: the subject is counted in its NEEDS_ATTENTION gauge until it leaves that status. */
+  workflow: string;
   /** The error's name (`ConditionalCheckFailedException`, `NoAssignee`…) and its message, for ops. */
   error: string;
   cause: string;
