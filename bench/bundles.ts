@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import type { Metafile } from 'esbuild';
 import { routes, taskSweeper } from '#infra/routes.ts';
-import { type Access, registry } from '#workflows/registry.ts';
+import { registry, type Uses } from '#workflows/registry.ts';
 import { buildLambda, repositoryRoot, type SdkMode, stackEnvironment } from './lambda-build.ts';
 import { round, roundSummary, type Summary, summarize } from './stats.ts';
 
@@ -22,6 +22,18 @@ export const dummyEnvironment = {
   WORKFLOW_ARN_PREFIX: 'arn:aws:states:us-east-1:000000000000:stateMachine:bench-',
   AWS_REGION: 'us-east-1',
 };
+
+/** Which SDK clients a handler may build: the table, SES, Step Functions. */
+type Access = 'table' | 'mail' | 'workflows';
+
+/** The clients a declared `Uses` needs: starting workflows and answering tasks both talk to Step Functions. */
+function accessOf(uses: Uses): Access[] {
+  const access: Access[] = [];
+  if (uses.table) access.push('table');
+  if (uses.mail) access.push('mail');
+  if ((uses.starts?.length ?? 0) > 0 || uses.answersTasks) access.push('workflows');
+  return access;
+}
 
 /** The SDK client getter (module under `functions/shared/clients/`, function) that each declared access uses. */
 const clientGetters: Record<Access, { module: string; getter: string }> = {
@@ -76,10 +88,10 @@ export interface BundleResult {
 /** Every distinct handler file the stack deploys: route handlers, the SLA sweeper, the workflow steps. */
 export function handlerEntries(): HandlerEntry[] {
   const byEntry = new Map<string, { usedBy: string[]; uses: Set<Access> }>();
-  const add = (entry: string, by: string, uses: readonly Access[]) => {
+  const add = (entry: string, by: string, uses: Uses) => {
     const known = byEntry.get(entry) ?? { usedBy: [], uses: new Set<Access>() };
     known.usedBy.push(by);
-    for (const use of uses) known.uses.add(use);
+    for (const use of accessOf(uses)) known.uses.add(use);
     byEntry.set(entry, known);
   };
   for (const route of routes) add(route.entry, `${route.method} ${route.path}`, route.uses);
