@@ -77,7 +77,7 @@ export function localEndpoints(deps: LocalEndpointDeps) {
           });
           return true;
         }
-        sendJson(response, 200, { token: deps.tokens.issue(person.email, deps.clock.now()) });
+        sendJson(response, 200, { token: await deps.tokens.issue(person.email) });
         return true;
       }
       case 'GET /_local/clock':

@@ -210,10 +210,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 
     const tokens = BearerTokens.inFolder(dir);
     const local = localEndpoints({ clock, advance, tokens, people, tasks, mail, stepFunctions });
-    const api: Listening = await listen(
-      createGateway({ routes, tokens, clock, log, local }),
-      options.port ?? 0,
-    );
+    const api: Listening = await listen(createGateway({ routes, tokens, log, local }), options.port ?? 0);
     started.push(api);
     // Task links need the gateway's own URL, known only once it listens; nothing is served before this line runs.
     configureEnvironment({ dynamodb: dynamoServer.url, ses: mail.url, sfn: sfnServer.url, api: api.url }, [
