@@ -288,6 +288,27 @@ describe('a restart continues executions where they stood', () => {
     expect(count(events, (e) => e.type === 'MapIterationSucceeded')).toBe(3);
   });
 
+  it('calls a callback Lambda that had not returned again, with the same token', async () => {
+    const seen: string[] = [];
+    lambdas.set('open-task', (p) => {
+      seen.push(String(p.taskToken));
+      // The first call is cut off by the restart; the one after it answers.
+      return seen.length === 1 ? new Promise(() => {}) : { opened: p.claimId };
+    });
+    const arn = await start('restart', 'R-7', { claimId: 'C12' });
+    await until('open-task to be called', () => (seen.length === 1 ? true : undefined));
+
+    await restart();
+    await until('open-task to be called again', () => (seen.length === 2 ? true : undefined));
+    expect(seen[1]).toBe(seen[0]);
+    tokens.set('C12', seen[0] as string);
+    await decide('C12', { outcome: 'approve' });
+    await reached(arn, entered('Cooling'), 'Cooling');
+    const events = await historyOf(arn);
+    expect(count(events, (e) => e.type === 'TaskScheduled')).toBe(2);
+    expect(count(events, (e) => e.type === 'TaskSubmitted')).toBe(1);
+  });
+
   it('keeps finished executions listed with their history, and answers a late token with TaskTimedOut', async () => {
     const arn = await start('restart', 'R-4', { claimId: 'C4' });
     await until('the approval to open', () => tokens.get('C4'));
