@@ -1,7 +1,6 @@
 // The sandbox's HTTP API: matches the route table, verifies the bearer token, calls the handler with an API Gateway v2 event.
 import { randomUUID } from 'node:crypto';
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import { createServer, type Server } from 'node:http';
+import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import type { ApiEvent } from '#shared/http.ts';
 import type { RouteSpec } from '../routes.ts';
@@ -40,15 +39,16 @@ function compile(spec: RouteSpec): CompiledRoute {
   return { spec, pattern: new RegExp(`^${source}$`), params };
 }
 
-export function createGateway(options: GatewayOptions): Server {
+/** The gateway as an HTTP request listener (the sandbox's server listens before the gateway is ready). */
+export function createGateway(options: GatewayOptions): RequestListener {
   const compiled = options.routes.map(compile);
-  return createServer((request, response) => {
+  return (request, response) => {
     handle(request, response).catch((error: unknown) => {
       options.log?.(`gateway error: ${(error as Error).stack ?? String(error)}`);
       if (!response.headersSent) sendJson(response, 500, { message: 'Internal Server Error' });
       else response.end();
     });
-  });
+  };
 
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const url = parseUrl(request.url);

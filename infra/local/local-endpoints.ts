@@ -8,6 +8,7 @@ import type { BearerTokens } from './bearer-tokens.ts';
 import { type ConsoleExecution, renderExecution, renderOverview } from './console.ts';
 import { sendJson } from './gateway.ts';
 import type { LocalMail } from './mail.ts';
+import { renderMailViewer } from './mail-viewer.ts';
 import type { LocalStepFunctions } from './step-functions/service.ts';
 import type { VirtualClock } from './virtual-clock.ts';
 
@@ -93,8 +94,13 @@ export function localEndpoints(deps: LocalEndpointDeps) {
         return true;
       }
       case 'GET /_local/mail': {
-        const to = url.searchParams.get('to') ?? undefined;
+        const to = url.searchParams.get('to') || undefined;
         sendJson(response, 200, await deps.mail.list(to));
+        return true;
+      }
+      case 'GET /_local/mail/': {
+        const to = url.searchParams.get('to') || undefined;
+        sendHtml(response, 200, renderMailViewer(await deps.mail.list(to), to));
         return true;
       }
       case 'GET /_local/console':

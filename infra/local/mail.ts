@@ -1,6 +1,8 @@
-// The sandbox's SES: aws-ses-v2-local in-process, with its mail viewer, and the captured mails as plain records.
+// The sandbox's SES: aws-ses-v2-local in-process, every captured mail also kept on disk (so it outlives restarts), read back as plain records.
+import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import * as sesLocal from 'aws-ses-v2-local';
+import * as sesStore from 'aws-ses-v2-local/dist/store.js';
 import * as z from 'zod';
 import type { Listening } from './listen.ts';
 
@@ -19,18 +21,18 @@ export interface LocalMail extends Listening {
   list(to?: string): Promise<CapturedMail[]>;
 }
 
-const storeSchema = z.object({
-  emails: z.array(
-    z.object({
-      messageId: z.string(),
-      at: z.number(),
-      from: z.string(),
-      destination: z.object({ to: z.array(z.string()), cc: z.array(z.string()), bcc: z.array(z.string()) }),
-      subject: z.string(),
-      body: z.object({ html: z.string().optional(), text: z.string().optional() }),
-    }),
-  ),
-});
+/** What aws-ses-v2-local keeps per mail (the fields we read; the rest is kept as it is). */
+const sesEmail = z
+  .object({
+    messageId: z.string(),
+    at: z.number(),
+    from: z.string(),
+    destination: z.object({ to: z.array(z.string()), cc: z.array(z.string()), bcc: z.array(z.string()) }),
+    subject: z.string(),
+    body: z.object({ html: z.string().optional(), text: z.string().optional() }),
+  })
+  .loose();
+type SesEmail = z.infer<typeof sesEmail>;
 
 type StartSesServer = (config: { host: string; port: number }) => Promise<Server>;
 
@@ -43,7 +45,58 @@ function sesServerFactory(): StartSesServer {
   return factory as StartSesServer;
 }
 
-export async function startLocalMail(port = 0, host = '127.0.0.1'): Promise<LocalMail> {
+/** The package's in-memory store, the one its server writes to (Node shares CommonJS modules with `import`). */
+function sesMailStore(): { emails: SesEmail[] } {
+  const module = sesStore as unknown as {
+    getStoreReadonly?: unknown;
+    default?: { getStoreReadonly?: unknown };
+  };
+  const getStore = module.getStoreReadonly ?? module.default?.getStoreReadonly;
+  if (typeof getStore !== 'function') throw new Error('aws-ses-v2-local: no mail store found');
+  return getStore() as { emails: SesEmail[] };
+}
+
+/** The mails read back from the file, each new one appended to it as the SES server stores it. */
+class KeptMails extends Array<SesEmail> {
+  // Array methods (filter, map) make plain arrays, not more files.
+  static override get [Symbol.species]() {
+    return Array;
+  }
+
+  file = '';
+
+  override push(...mails: SesEmail[]): number {
+    // Synchronous: a mail the sandbox has sent is on disk before anything else happens, even if the process is killed.
+    for (const mail of mails) appendFileSync(this.file, `${JSON.stringify(mail)}\n`);
+    return super.push(...mails);
+  }
+}
+
+function readKept(file: string): SesEmail[] {
+  if (!existsSync(file)) return [];
+  const mails: SesEmail[] = [];
+  for (const line of readFileSync(file, 'utf8').split('\n')) {
+    if (line.trim() === '') continue;
+    try {
+      const mail = sesEmail.safeParse(JSON.parse(line));
+      if (mail.success) mails.push(mail.data);
+    } catch {
+      // A line cut short by a kill: that mail was not fully written, and is left out.
+    }
+  }
+  return mails;
+}
+
+/**
+ * Starts aws-ses-v2-local (the SES endpoint the handlers call) with its mails kept in `file`: the ones already there
+ * are loaded first, so the sandbox shows every mail it ever sent. One sandbox per process: the store is the module's.
+ */
+export async function startLocalMail(file: string, port = 0, host = '127.0.0.1'): Promise<LocalMail> {
+  const store = sesMailStore();
+  const kept = new KeptMails();
+  kept.push(...readKept(file));
+  kept.file = file;
+  store.emails = kept;
   const server = await sesServerFactory()({ host, port });
   const address = server.address();
   const actualPort = typeof address === 'object' && address ? address.port : port;
@@ -57,10 +110,8 @@ export async function startLocalMail(port = 0, host = '127.0.0.1'): Promise<Loca
         server.close(() => resolve());
       }),
     async list(to) {
-      const response = await fetch(`${url}/store`);
-      const store = storeSchema.parse(await response.json());
       const wanted = to?.toLowerCase();
-      return store.emails
+      return [...store.emails]
         .filter((mail) => !wanted || mail.destination.to.some((address) => addressOf(address) === wanted))
         .sort((a, b) => a.at - b.at)
         .map((mail) => ({

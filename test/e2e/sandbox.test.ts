@@ -119,7 +119,7 @@ describe('a restarted sandbox on the same data', () => {
       dir,
       port: port(urls.api),
       dynamoPort: port(urls.dynamodb),
-      sesPort: port(urls.mailViewer),
+      sesPort: port(urls.ses),
       stepFunctionsPort: port(urls.stepFunctions),
     });
     expect(sandbox.seeded).toBe(false);
