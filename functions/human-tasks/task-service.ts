@@ -9,7 +9,7 @@ import type { PeopleRepository } from '#shared/people-repository.ts';
 import { findAssignee } from './assignee-lookup.ts';
 import type { Assignment } from './assignment.ts';
 import { type RawDecision, validateDecision } from './decision-input.ts';
-import { checkNonce, hashSecret, newLinkSecret, newTaskId, sameHash } from './links.ts';
+import { checkNonce, hashSecret, newLinkSecret, newTaskId, openingLinkSecret, sameHash } from './links.ts';
 import { addDuration, slaSchedule } from './sla.ts';
 import { closePending } from './task-closing.ts';
 import { renderTaskMail, type TaskMailKind } from './task-mail.ts';
@@ -55,7 +55,15 @@ export async function openTask(deps: TaskDeps, input: OpenTaskInput): Promise<St
   const existing = ofSubject.find((t) => t.token === input.taskToken);
   if (existing) {
     if (existing.status !== 'PENDING') return existing;
-    return issueLink(deps, existing, { kind: 'opened', retireAs: 'reminded' });
+    // The same step opened again (its Lambda ran twice): the first link is mailed again, still valid; once a reminder
+    // or an escalation replaced it, that newer mail stands.
+    const opening = openingLinkSecret(existing.token, existing.id);
+    if (existing.linkVersion > 1) return existing;
+    if (!sameHash(opening.hash, existing.linkHash)) {
+      return issueLink(deps, existing, { kind: 'opened', retireAs: 'reminded' });
+    }
+    await mailAssignee(deps, existing, opening.secret, 'opened');
+    return existing;
   }
   // A retried state attempt brings a new token: the task the failed attempt left open is superseded, not kept.
   const now = deps.clock.now();
@@ -77,9 +85,10 @@ export async function openTask(deps: TaskDeps, input: OpenTaskInput): Promise<St
 
   const assignment = await assign(deps, input.assignee, input.requester, input.excluded, input.subject.id);
   const { remindAt, escalateAt } = slaSchedule(now, input.sla);
-  const { secret, hash } = newLinkSecret();
+  const id = newTaskId();
+  const { secret, hash } = openingLinkSecret(input.taskToken, id);
   const task: StoredTask = {
-    id: newTaskId(),
+    id,
     type: input.type,
     status: 'PENDING',
     workflow: { executionArn: input.executionArn, stateName: input.stateName },
