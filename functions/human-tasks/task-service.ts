@@ -255,11 +255,20 @@ export async function decideTask(deps: TaskDeps, request: DecisionRequest): Prom
   return deliver(deps, { ...decided, version: task.version + 1 });
 }
 
-/** Hands a recorded decision to the waiting workflow; a passing failure leaves it for the sweeper to retry. */
-async function deliver(deps: TaskDeps, task: StoredTask): Promise<DecisionResult> {
+/**
+ * Hands a recorded decision to the waiting workflow; a passing failure leaves it for the sweeper to retry. A
+ * redelivery that Step Functions answers with TaskTimedOut while the execution still runs and the deadline has not
+ * passed means an earlier attempt got through and only its answer was lost (the process died, the call timed out):
+ * the decision is in.
+ */
+async function deliver(deps: TaskDeps, task: StoredTask, redelivery = false): Promise<DecisionResult> {
   const decision = task.decision as Decision;
-  const outcome = await deps.workflow.deliver(task.token, { taskId: task.id, outcome: decision.outcome });
+  let outcome = await deps.workflow.deliver(task.token, { taskId: task.id, outcome: decision.outcome });
   const now = deps.clock.now();
+  const beforeDeadline = now.getTime() < Date.parse(task.deadlineAt);
+  if (redelivery && outcome === 'timed-out' && beforeDeadline) {
+    if (await deps.workflow.isRunning(task.workflow.executionArn)) outcome = 'delivered';
+  }
   let next: StoredTask;
   let result: DecisionResult;
   if (outcome === 'delivered') {
@@ -322,7 +331,7 @@ export async function sweepTasks(deps: TaskDeps): Promise<SweepReport> {
   for (const task of await deps.tasks.due(now)) {
     try {
       if (task.status === 'DECIDED' && task.delivery === 'pending') {
-        const result = await deliver(deps, task);
+        const result = await deliver(deps, task, true);
         if (result.kind !== 'recorded-pending-delivery') report.redelivered++;
       } else if (task.status !== 'PENDING') {
       } else if (!(await deps.workflow.isRunning(task.workflow.executionArn))) {

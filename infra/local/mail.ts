@@ -94,7 +94,8 @@ function readKept(file: string): SesEmail[] {
 export async function startLocalMail(file: string, port = 0, host = '127.0.0.1'): Promise<LocalMail> {
   const store = sesMailStore();
   const kept = new KeptMails();
-  kept.push(...readKept(file));
+  // Loaded without writing them again: only mails sent from now on are appended.
+  Array.prototype.push.apply(kept, readKept(file));
   kept.file = file;
   store.emails = kept;
   const server = await sesServerFactory()({ host, port });

@@ -274,6 +274,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     const seeded = options.seed === false ? false : await seedDemoOrganisation(people, clock.now());
     log(`table ${tableName} ${created}${seeded ? ', demo organisation seeded' : ''}`);
     schedule();
+    // Decisions taken just before a stop but not yet handed to their workflow go now, not at the next sweep.
+    if (restored.resumed.length > 0) void sweep();
 
     const urls = {
       api: api.url,

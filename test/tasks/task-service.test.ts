@@ -127,6 +127,37 @@ describe('a decision the workflow no longer waits for', () => {
     expect((await deps.audit.of(task.subject.id)).map((e) => e.action)).toContain('decision-undeliverable');
   });
 
+  it('was delivered after all when its redelivery gets TaskTimedOut while the workflow still runs', async () => {
+    // The first SendTaskSuccess reached the workflow, but its answer was lost (a crash, a timeout).
+    const task = await openTask(deps, request());
+    answers = ['retry'];
+    const decision = { via: 'api' as const, taskId: task.id, caller: task.assignee, fields: {}, comment: '' };
+    expect((await decideTask(deps, { ...decision, outcome: 'approve' })).kind).toBe(
+      'recorded-pending-delivery',
+    );
+    (deps.clock as VirtualClock).advance(61);
+    answers = ['timed-out'];
+    running = true;
+    expect((await sweepTasks(deps)).redelivered).toBe(1);
+    expect(await deps.tasks.get(task.id)).toMatchObject({ status: 'DECIDED', delivery: 'delivered' });
+    expect((await deps.audit.of(task.subject.id)).map((e) => e.action)).not.toContain(
+      'decision-undeliverable',
+    );
+  });
+
+  it('is undeliverable when its redelivery gets TaskTimedOut and the workflow has stopped', async () => {
+    const task = await openTask(deps, request());
+    answers = ['retry'];
+    const decision = { via: 'api' as const, taskId: task.id, caller: task.assignee, fields: {}, comment: '' };
+    await decideTask(deps, { ...decision, outcome: 'approve' });
+    (deps.clock as VirtualClock).advance(61);
+    answers = ['timed-out'];
+    running = false;
+    await sweepTasks(deps);
+    expect(await deps.tasks.get(task.id)).toMatchObject({ status: 'CANCELLED', delivery: 'too-late' });
+    expect((await deps.audit.of(task.subject.id)).map((e) => e.action)).toContain('decision-undeliverable');
+  });
+
   it('is too late when its redelivery finds the deadline passed', async () => {
     const task = await openTask(deps, request({ deadlineSeconds: 3600 }));
     answers = ['retry'];
@@ -152,7 +183,8 @@ describe('opening', () => {
     expect(await deps.tasks.ofSubject(input.subject.id)).toHaveLength(1);
     expect(sent).toHaveLength(2);
     // The link in the first mail still opens the task: a second run must not void what the assignee already has.
-    const linkOf = (text: string | undefined) => /\/t\/[A-Za-z0-9_-]+\?k=[A-Za-z0-9_-]+/.exec(text ?? '')?.[0];
+    const linkOf = (text: string | undefined) =>
+      /\/t\/[A-Za-z0-9_-]+\?k=[A-Za-z0-9_-]+/.exec(text ?? '')?.[0];
     expect(linkOf(sent[0]?.text)).toBeDefined();
     expect(linkOf(sent[1]?.text)).toBe(linkOf(sent[0]?.text));
   });
