@@ -13,11 +13,12 @@ const style = unsafeRawHtml(`
   .button.plain { background: #fff; color: #1d4ed8; }
   details { background: #fff; border: 1px solid #e5e7eb; border-radius: 8px; margin: 8px 0; }
   summary { padding: 10px 12px; cursor: pointer; display: grid; grid-template-columns: 9.5rem 1fr; gap: 2px 12px; }
-  summary .subject { font-weight: 600; grid-column: 2; } summary .meta { color: #6b7280; font-size: 12px; }
+  summary .main { display: flex; flex-direction: column; min-width: 0; }
+  summary .subject { font-weight: 600; } summary .meta { color: #6b7280; font-size: 12px; }
   .body { padding: 0 12px 12px; } iframe { width: 100%; height: 480px; border: 1px solid #e5e7eb; border-radius: 6px; background: #fff; }
   pre { white-space: pre-wrap; word-break: break-word; font-size: 12px; background: #f3f4f6; padding: 8px; border-radius: 6px; }
   .muted { color: #6b7280; }
-  @media (max-width: 640px) { summary { grid-template-columns: 1fr; } summary .subject { grid-column: 1; } input { min-width: 0; flex: 1; } }
+  @media (max-width: 640px) { summary { grid-template-columns: 1fr; } input { min-width: 0; flex: 1; } iframe { height: 420px; } }
 `);
 
 const when = (iso: string) => iso.replace('T', ' ').slice(0, 19);
@@ -36,7 +37,7 @@ ${
     ? html`<p>No mail yet.</p>`
     : newestFirst.map(
         (mail) => html`<details id="${mail.id}"><summary><span class="meta">${when(mail.at)}</span>
-<span class="subject">${mail.subject}</span><span class="meta">from ${mail.from}</span><span class="meta">to ${mail.to.join(', ')}</span></summary>
+<span class="main"><span class="subject">${mail.subject}</span><span class="meta">to ${mail.to.join(', ')} · from ${mail.from}</span></span></summary>
 <div class="body">${mail.html ? html`<iframe title="${mail.subject}" sandbox srcdoc="${mail.html}"></iframe>` : ''}
 ${mail.text ? html`<details><summary>plain text</summary><pre>${mail.text}</pre></details>` : ''}</div></details>`,
       )

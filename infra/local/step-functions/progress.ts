@@ -100,13 +100,13 @@ export class ExecutionProgress {
     }
   }
 
-  /** The state each running scope is in, for the console: `''` is the top level. */
-  currentStates(): { scope: string; state: string }[] {
+  /** The state each running scope is in (`''` is the top level), for the console. */
+  currentStates(): { scope: string; state: string; waitUntil?: number }[] {
     if (this.status !== 'RUNNING') return [];
-    const current: { scope: string; state: string }[] = [];
+    const current: { scope: string; state: string; waitUntil?: number }[] = [];
     for (const [scope, progress] of this.#scopes) {
       if (progress.visit && !progress.visit.exited && !progress.ended)
-        current.push({ scope, state: progress.visit.state });
+        current.push({ scope, state: progress.visit.state, waitUntil: progress.visit.waitUntil });
     }
     return current;
   }

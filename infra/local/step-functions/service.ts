@@ -534,8 +534,12 @@ export class LocalStepFunctions {
   executionView(executionArn: string): {
     definition: string;
     current: string[];
+    /** When each current Wait state fires. */
+    waits: Map<string, Date>;
     failed: string[];
     visited: string[];
+    /** The definition's Fail states: a redrive from one of them fails again. */
+    failStates: Set<string>;
   } {
     const execution = this.#execution(executionArn);
     const visited = new Set<string>();
@@ -543,11 +547,19 @@ export class LocalStepFunctions {
       const name = event.stateEnteredEventDetails?.name;
       if (name) visited.add(name);
     }
+    const current = execution.progress.currentStates();
+    const waits = new Map<string, Date>();
+    for (const { state, waitUntil } of current)
+      if (waitUntil !== undefined) waits.set(state, new Date(waitUntil));
+    const failStates = new Set<string>();
+    for (const [name, plan] of execution.definition.states) if (plan.type === 'Fail') failStates.add(name);
     return {
       definition: execution.definition.text,
-      current: [...new Set(execution.progress.currentStates().map((c) => c.state))],
+      current: [...new Set(current.map((c) => c.state))],
+      waits,
       failed: [...new Set(execution.progress.failedStates())],
       visited: [...visited],
+      failStates,
     };
   }
 
