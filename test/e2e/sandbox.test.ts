@@ -98,8 +98,13 @@ describe('a fresh sandbox', () => {
     expect(bad.json()).toMatchObject({ fields: [{ field: 'advanceSeconds' }] });
   });
 
-  it('serves captured mail as JSON and the console as a page', async () => {
+  it('serves captured mail as JSON and in a viewer under the API port, and the console as a page', async () => {
     expect((await sandbox.request('GET', '/_local/mail')).json()).toEqual(expect.any(Array));
+    const viewer = await sandbox.request('GET', '/_local/mail/');
+    expect(viewer.status).toBe(200);
+    expect(viewer.headers.get('content-type')).toContain('text/html');
+    expect(viewer.text).toContain('Captured mail');
+    expect(sandbox.urls.mailViewer).toBe(`${sandbox.url}/_local/mail/`);
     const console = await sandbox.request('GET', '/_local/console');
     expect(console.status).toBe(200);
     expect(console.text).toContain('Sandbox console');
