@@ -596,7 +596,6 @@ export class Execution implements TaskHost {
       else this.#end('FAILED', { error: 'States.Runtime', cause: String(outcome.reason) });
     }
     this.#writeClosingEvent();
-    this.#journal?.release();
     this.#resolveDone();
   }
 

@@ -1,15 +1,6 @@
 // The local service's disk: one append-only JSON Lines journal per execution, and the definitions they ran, under the data folder.
 import { createHash } from 'node:crypto';
-import {
-  closeSync,
-  existsSync,
-  mkdirSync,
-  openSync,
-  readdirSync,
-  readFileSync,
-  writeFileSync,
-  writeSync,
-} from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { HistoryEvent } from '@aws-sdk/client-sfn';
 import * as z from 'zod';
@@ -80,10 +71,12 @@ export function historyEventOf(stored: z.infer<typeof storedEvent>): HistoryEven
   return { ...stored, timestamp: new Date(stored.timestamp) } as HistoryEvent;
 }
 
-/** Appends to one execution's journal; the file is opened per write burst and closed when the execution pauses. */
+/**
+ * Appends to one execution's journal. Each line opens and closes the file: thousands of executions may wait for weeks,
+ * and none of them holds a file descriptor meanwhile.
+ */
 export class JournalWriter {
   readonly #file: string;
-  #fd: number | undefined;
   #stopped = false;
 
   constructor(file: string) {
@@ -96,20 +89,12 @@ export class JournalWriter {
    */
   write(record: JournalRecord): void {
     if (this.#stopped) return;
-    this.#fd ??= openSync(this.#file, 'a');
-    writeSync(this.#fd, `${JSON.stringify(record)}\n`);
-  }
-
-  /** Closes the file; a later write opens it again. */
-  release(): void {
-    if (this.#fd !== undefined) closeSync(this.#fd);
-    this.#fd = undefined;
+    appendFileSync(this.#file, `${JSON.stringify(record)}\n`);
   }
 
   /** No more writes from this process (the service is closing, the execution will resume from what is written). */
   stop(): void {
     this.#stopped = true;
-    this.release();
   }
 }
 
