@@ -404,7 +404,7 @@ ${
 }
 ${
   view.redrivable
-    ? html`<form method="post" action="${executionPath(view.executionArn)}/redrive"><button type="submit">Redrive from the failed state</button></form>${view.redriveNote ? html`<span class="muted">${view.redriveNote}</span>` : ''}`
+    ? html`<form method="post" action="${executionPath(view.executionArn)}/redrive"><button type="submit">Redrive: continue where it stopped</button></form>${view.redriveNote ? html`<span class="muted">${view.redriveNote}</span>` : ''}`
     : !running && view.status !== 'SUCCEEDED' && view.redriveNote
       ? html`<span class="muted">${view.redriveNote}</span>`
       : ''
