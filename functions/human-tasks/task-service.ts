@@ -11,7 +11,7 @@ import type { PeopleRepository } from '#shared/people-repository.ts';
 import { findAssignee } from './assignee-lookup.ts';
 import type { Assignment } from './assignment.ts';
 import { type RawDecision, validateDecision } from './decision-input.ts';
-import { checkNonce, hashSecret, newLinkSecret, newTaskId, sameHash } from './links.ts';
+import { checkNonce, hashSecret, newLinkSecret, newTaskId, openingLinkSecret, sameHash } from './links.ts';
 import { addDuration, slaSchedule } from './sla.ts';
 import { closePending } from './task-closing.ts';
 import { renderMovedNotice, renderOverdueAlert, renderTaskMail, type TaskMailKind } from './task-mail.ts';
@@ -59,7 +59,14 @@ export async function openTask(deps: TaskDeps, input: OpenTaskInput): Promise<St
   const existing = ofSubject.find((t) => t.token === input.taskToken);
   if (existing) {
     if (existing.status !== 'PENDING' || existing.mailedAt || existing.mailRetry) return existing;
-    return issueLink(deps, existing, { kind: 'opened', retireAs: 'resent' });
+    // The first run stopped before SES answered: the first link is mailed again, still valid (it derives from the
+    // token); once a reminder or an escalation replaced it, that newer mail stands.
+    if (existing.linkVersion > 1) return existing;
+    const opening = openingLinkSecret(existing.token, existing.id);
+    if (!sameHash(opening.hash, existing.linkHash)) {
+      return issueLink(deps, existing, { kind: 'opened', retireAs: 'resent' });
+    }
+    return mailAssignee(deps, existing, opening.secret, 'opened');
   }
   // A retried state attempt brings a new token: the task the failed attempt left open is superseded, not kept.
   const now = deps.clock.now();
@@ -85,9 +92,10 @@ export async function openTask(deps: TaskDeps, input: OpenTaskInput): Promise<St
   // A dated step is chased once its date has passed, not while the work is on schedule.
   const slaStart = dueAlertAt && dueAlertAt > now ? dueAlertAt : now;
   const { remindAt, escalateAt } = slaSchedule(slaStart, input.sla);
-  const { secret, hash } = newLinkSecret();
+  const id = newTaskId();
+  const { secret, hash } = openingLinkSecret(input.taskToken, id);
   const task: StoredTask = {
-    id: newTaskId(),
+    id,
     type: input.type,
     status: 'PENDING',
     workflow: { slug: input.workflow, executionArn: input.executionArn, stateName: input.stateName },
@@ -254,11 +262,20 @@ export async function decideTask(deps: TaskDeps, request: DecisionRequest): Prom
   return deliver(deps, { ...decided, version: task.version + 1 });
 }
 
-/** Hands a recorded decision to the waiting workflow; a passing failure leaves it for the sweeper to retry. */
-export async function deliver(deps: TaskDeps, task: StoredTask): Promise<DecisionResult> {
+/**
+ * Hands a recorded decision to the waiting workflow; a passing failure leaves it for the sweeper to retry. A
+ * redelivery that Step Functions answers with TaskTimedOut while the execution still runs and the deadline has not
+ * passed means an earlier attempt got through and only its answer was lost (the process died, the call timed out):
+ * the decision is in.
+ */
+export async function deliver(deps: TaskDeps, task: StoredTask, redelivery = false): Promise<DecisionResult> {
   const decision = task.decision as Decision;
-  const outcome = await deps.workflow.deliver(task.token, { taskId: task.id, outcome: decision.outcome });
+  let outcome = await deps.workflow.deliver(task.token, { taskId: task.id, outcome: decision.outcome });
   const now = deps.clock.now();
+  const beforeDeadline = now.getTime() < Date.parse(task.deadlineAt);
+  if (redelivery && outcome === 'timed-out' && beforeDeadline) {
+    if (await deps.workflow.isRunning(task.workflow.executionArn)) outcome = 'delivered';
+  }
   let next: StoredTask;
   let result: DecisionResult;
   if (outcome === 'delivered') {

@@ -115,7 +115,7 @@ async function sweepOne(deps: SweepDeps, task: StoredTask, now: Date, report: Sw
   const due = (at: string | undefined) => at !== undefined && Date.parse(at) <= now.getTime();
   try {
     if (task.status === 'DECIDED' && task.delivery === 'pending') {
-      const result = await deliver(deps, task);
+      const result = await deliver(deps, task, true);
       if (result.kind !== 'recorded-pending-delivery') report.redelivered++;
     } else if (task.status !== 'PENDING') {
       // Closed since the index was read: nothing left to do.

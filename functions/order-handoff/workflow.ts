@@ -1,7 +1,7 @@
 // The order handoff workflow for the kit: schedule, new dates, production, shipment, delivery and acceptance.
 import { ContractRepository } from '#contract-review/contract-repository.ts';
 import type { AssigneeRequest, FieldSpec } from '#human-tasks/task-model.ts';
-import { type Clock, localDate, processClock } from '#shared/clock.ts';
+import { addDays, type Clock, localDate, processClock } from '#shared/clock.ts';
 import { lazy } from '#shared/lazy.ts';
 import { PeopleRepository } from '#shared/people-repository.ts';
 import { formatNumber } from '#shared/words.ts';
@@ -62,9 +62,12 @@ export function proposedCompletion(reviews: readonly Review[]): string | undefin
   return dates.at(-1);
 }
 
-/** How long production has to report completion planned for `plannedDate`, for the state machine's timeout. */
-const completionWindow = (plannedDate: string, deps: OrderDeps) => ({
-  completionSeconds: datedStepSeconds(plannedDate, deps.clock.now(), deps.policy()),
+/**
+ * How long production has to report completion planned for `plannedDate`, for the state machine's timeout; counted
+ * from the decision, so a retried step computes the same.
+ */
+const completionWindow = (plannedDate: string, decidedAt: Date, deps: OrderDeps) => ({
+  completionSeconds: datedStepSeconds(plannedDate, decidedAt, deps.policy()),
 });
 
 /** The sales owner and every sales manager: whom a late step alerts. */
@@ -221,6 +224,7 @@ export const orderHandoff: Workflow<Order, OrderDeps> = {
   },
   async afterDecision({ subject: order, review, reviews, deps }): Promise<AfterDecision<Order>> {
     const fields = review.fields;
+    const decidedAt = new Date(review.at);
     switch (review.step) {
       case orderSteps.schedule: {
         const answer = scheduleAnswer(
@@ -232,7 +236,7 @@ export const orderHandoff: Workflow<Order, OrderDeps> = {
         );
         if (answer.meetsDate) {
           return {
-            route: { meetsDate: true, ...completionWindow(answer.plannedDate, deps) },
+            route: { meetsDate: true, ...completionWindow(answer.plannedDate, decidedAt, deps) },
             changes: { plannedDate: answer.plannedDate, status: 'IN_PRODUCTION' },
           };
         }
@@ -247,7 +251,7 @@ export const orderHandoff: Workflow<Order, OrderDeps> = {
         if (review.outcome === 'accept') {
           const proposed = proposedCompletion(reviews) ?? order.promisedDelivery;
           return {
-            route: completionWindow(proposed, deps),
+            route: completionWindow(proposed, decidedAt, deps),
             changes: {
               plannedDate: proposed,
               promisedDelivery: deliveryFor(proposed, deps.policy()),
@@ -264,14 +268,14 @@ export const orderHandoff: Workflow<Order, OrderDeps> = {
         return review.outcome === 'done'
           ? { changes: { status: 'READY_TO_SHIP' } }
           : {
-              route: completionWindow(String(fields.plannedDate), deps),
+              route: completionWindow(String(fields.plannedDate), decidedAt, deps),
               changes: { plannedDate: String(fields.plannedDate) },
             };
       case orderSteps.shipping: {
         const expected = String(fields.expectedDelivery);
         const latest = expected > order.promisedDelivery ? expected : order.promisedDelivery;
         return {
-          route: { deliverySeconds: datedStepSeconds(latest, deps.clock.now(), deps.policy()) },
+          route: { deliverySeconds: datedStepSeconds(latest, decidedAt, deps.policy()) },
           changes: {
             status: 'SHIPPED',
             shipment: {
@@ -288,7 +292,7 @@ export const orderHandoff: Workflow<Order, OrderDeps> = {
         const deliveredOn = String(fields.deliveredOn);
         return {
           route: {
-            acceptanceSeconds: acceptanceWindowSeconds(deliveredOn, deps.clock.now(), deps.policy()),
+            acceptanceSeconds: acceptanceWindowSeconds(deliveredOn, decidedAt, deps.policy()),
             deemed: true,
           },
           changes: {
@@ -322,9 +326,11 @@ export const orderHandoff: Workflow<Order, OrderDeps> = {
       alsoTell: (_, reviews) => reviews.map((review) => review.by),
     },
   },
-  async onFinish({ ending, deps }) {
+  async onFinish({ subject: order, ending, deps }) {
     if (ending !== 'deemed-accepted') return undefined;
-    // Accepted on the day the acceptance period ran out.
-    return { acceptance: { acceptedOn: localDate(deps.clock.now()), deemed: true, by: 'system' } };
+    // Accepted on the last day of the acceptance period.
+    const deliveredOn = order.delivery?.deliveredOn ?? localDate(deps.clock.now());
+    const acceptedOn = addDays(deliveredOn, deps.policy().deemedAcceptanceDays);
+    return { acceptance: { acceptedOn, deemed: true, by: 'system' } };
   },
 };

@@ -1,62 +1,85 @@
-// Sandbox sign-in: HS256 JWTs signed with a key kept under the sandbox folder (Cognito issues tokens on AWS).
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+// Sandbox sign-in: HS256 JWTs made and checked with jose, as an API Gateway JWT authorizer checks Cognito's on AWS.
+import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { errors, jwtVerify, SignJWT } from 'jose';
 import * as z from 'zod';
 
 const issuer = 'sales-ops-sandbox';
-const lifetimeSeconds = 12 * 60 * 60;
+const audience = 'sales-ops-api';
+/** Real time, not virtual: advancing the sandbox clock by days must not sign everyone out. */
+export const tokenLifetimeSeconds = 12 * 60 * 60;
 
 const claimsSchema = z.object({
-  sub: z.string(),
-  email: z.string(),
+  sub: z.string().min(1),
+  email: z.string().min(1),
   iss: z.literal(issuer),
-  iat: z.number(),
-  exp: z.number(),
 });
 export type BearerClaims = z.infer<typeof claimsSchema>;
 
-const base64url = (data: Buffer | string) => Buffer.from(data).toString('base64url');
+/** Why a request carries no usable token; each one gets its own sentence in the 401. */
+export type TokenProblem = 'missing' | 'expired' | 'invalid';
+
+export type Verification = { ok: true; claims: BearerClaims } | { ok: false; problem: TokenProblem };
 
 export class BearerTokens {
-  readonly #key: Buffer;
+  readonly #key: Uint8Array;
+  readonly #now: () => number;
 
-  constructor(key: Buffer) {
+  /** `now` is real time in milliseconds; tests pass their own to see a token expire. */
+  constructor(key: Uint8Array, now: () => number = Date.now) {
     this.#key = key;
+    this.#now = now;
   }
 
   /** Reuses the folder's key, so tokens survive a sandbox restart. */
-  static inFolder(dir: string): BearerTokens {
+  static inFolder(dir: string, now?: () => number): BearerTokens {
     const file = join(dir, 'signing-key');
     if (!existsSync(file)) writeFileSync(file, randomBytes(32).toString('hex'), { mode: 0o600 });
-    return new BearerTokens(Buffer.from(readFileSync(file, 'utf8').trim(), 'hex'));
+    return new BearerTokens(Buffer.from(readFileSync(file, 'utf8').trim(), 'hex'), now);
   }
 
-  issue(email: string, now: Date): string {
-    const iat = Math.floor(now.getTime() / 1000);
-    const header = base64url(JSON.stringify({ alg: 'HS256', typ: 'JWT' }));
-    const payload = base64url(
-      JSON.stringify({ sub: email, email, iss: issuer, iat, exp: iat + lifetimeSeconds }),
-    );
-    return `${header}.${payload}.${this.#sign(`${header}.${payload}`)}`;
+  async issue(email: string): Promise<string> {
+    const issuedAt = Math.floor(this.#now() / 1000);
+    return new SignJWT({ email })
+      .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+      .setSubject(email)
+      .setIssuer(issuer)
+      .setAudience(audience)
+      .setIssuedAt(issuedAt)
+      .setExpirationTime(issuedAt + tokenLifetimeSeconds)
+      .sign(this.#key);
   }
 
-  /** The claims of a valid, unexpired token; undefined for anything else. */
-  verify(token: string, now: Date): BearerClaims | undefined {
-    const [header, payload, signature] = token.split('.');
-    if (!header || !payload || !signature) return undefined;
-    const expected = Buffer.from(this.#sign(`${header}.${payload}`));
-    const given = Buffer.from(signature);
-    if (expected.length !== given.length || !timingSafeEqual(expected, given)) return undefined;
+  /** Checks signature, issuer, audience and expiry (on real time); says what is wrong otherwise. */
+  async verify(token: string | undefined): Promise<Verification> {
+    if (!token) return { ok: false, problem: 'missing' };
     try {
-      const claims = claimsSchema.parse(JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')));
-      return claims.exp > now.getTime() / 1000 ? claims : undefined;
-    } catch {
-      return undefined;
+      const { payload } = await jwtVerify(token, this.#key, {
+        issuer,
+        audience,
+        algorithms: ['HS256'],
+        currentDate: new Date(this.#now()),
+      });
+      const claims = claimsSchema.safeParse(payload);
+      return claims.success ? { ok: true, claims: claims.data } : { ok: false, problem: 'invalid' };
+    } catch (error) {
+      return { ok: false, problem: error instanceof errors.JWTExpired ? 'expired' : 'invalid' };
     }
   }
+}
 
-  #sign(data: string): string {
-    return createHmac('sha256', this.#key).update(data).digest('base64url');
-  }
+const problemMessages: Record<TokenProblem, string> = {
+  missing: 'No bearer token was sent.',
+  expired: 'Your sign-in has expired.',
+  invalid: 'The bearer token is not valid here (signed by another sandbox, or altered).',
+};
+
+/** The JSON 401 body: what is wrong and how to sign in again, with the exact request to make. */
+export function unauthorizedBody(problem: TokenProblem, apiUrl: string): Record<string, string> {
+  return {
+    message: 'Unauthorized',
+    error: `token-${problem}`,
+    detail: `${problemMessages[problem]} Sign in again with POST ${apiUrl}/_local/login {"email": "<your email>"} and send the token as "Authorization: Bearer <token>".`,
+  };
 }

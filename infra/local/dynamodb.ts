@@ -3,6 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { CreateTableCommand, DescribeTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
 import { tableSchema } from '#shared/table-schema.ts';
+import { makeDynaliteWritesAtomic } from './dynalite-atomic-writes.ts';
 import { type Listening, listen } from './listen.ts';
 
 export interface LocalDynamo extends Listening {
@@ -12,6 +13,7 @@ export interface LocalDynamo extends Listening {
 
 export async function startLocalDynamo(dataDir: string, port = 0): Promise<LocalDynamo> {
   mkdirSync(dataDir, { recursive: true });
+  makeDynaliteWritesAtomic();
   const server = dynalite({ path: dataDir, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
   const operations = new Map<string, number>();
   server.on('request', (request) => {

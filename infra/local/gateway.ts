@@ -1,12 +1,10 @@
 // The sandbox's HTTP API: matches the route table, verifies the bearer token, calls the handler with an API Gateway v2 event.
 import { randomUUID } from 'node:crypto';
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import { createServer, type Server } from 'node:http';
+import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import type { Clock } from '#shared/clock.ts';
 import type { ApiEvent } from '#shared/http.ts';
 import type { RouteSpec } from '../routes.ts';
-import type { BearerTokens } from './bearer-tokens.ts';
+import { type BearerTokens, unauthorizedBody } from './bearer-tokens.ts';
 import { functionNameOf } from './function-names.ts';
 import { invokeEntry } from './lambda-runtime.ts';
 
@@ -22,7 +20,6 @@ interface CompiledRoute {
 export interface GatewayOptions {
   routes: readonly RouteSpec[];
   tokens: BearerTokens;
-  clock: Clock;
   /** Answers sandbox-only paths (`/_local/…`); returns false when it does not handle the path. */
   local: (request: IncomingMessage, response: ServerResponse, url: URL, body: Buffer) => Promise<boolean>;
   log?: (line: string) => void;
@@ -42,19 +39,21 @@ function compile(spec: RouteSpec): CompiledRoute {
   return { spec, pattern: new RegExp(`^${source}$`), params };
 }
 
-export function createGateway(options: GatewayOptions): Server {
+/** The gateway as an HTTP request listener (the sandbox's server listens before the gateway is ready). */
+export function createGateway(options: GatewayOptions): RequestListener {
   const compiled = options.routes.map(compile);
-  return createServer((request, response) => {
+  return (request, response) => {
     handle(request, response).catch((error: unknown) => {
       options.log?.(`gateway error: ${(error as Error).stack ?? String(error)}`);
       if (!response.headersSent) sendJson(response, 500, { message: 'Internal Server Error' });
       else response.end();
     });
-  });
+  };
 
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
-    const url = new URL(request.url ?? '/', 'http://localhost');
+    const url = parseUrl(request.url);
     const body = await readBody(request);
+    if (!url) return sendJson(response, 400, badPath);
     if (body === 'too-large') return sendJson(response, 413, { message: 'Request Entity Too Large' });
     if (url.pathname.startsWith('/_local/') && (await options.local(request, response, url, body))) return;
 
@@ -65,16 +64,23 @@ export function createGateway(options: GatewayOptions): Server {
       if (!match) continue;
       pathMatched = true;
       if (route.spec.method !== method) continue;
+      // parseUrl has checked that the whole path decodes.
       const pathParameters = Object.fromEntries(
         route.params.map((name, i) => [name, decodeURIComponent(match[i + 1] as string)]),
       );
       let claims: Record<string, string> | undefined;
       if (route.spec.access !== 'public') {
         const token = /^Bearer (.+)$/i.exec(request.headers.authorization ?? '')?.[1];
-        const verified = token ? options.tokens.verify(token, options.clock.now()) : undefined;
-        // Exactly what API Gateway's JWT authorizer answers: the handler never runs.
-        if (!verified) return sendJson(response, 401, { message: 'Unauthorized' });
-        claims = { sub: verified.sub, email: verified.email, iss: verified.iss };
+        const verified = await options.tokens.verify(token);
+        // As API Gateway's JWT authorizer: the handler never runs; unlike it, the body says how to sign in again.
+        if (!verified.ok) {
+          return sendJson(
+            response,
+            401,
+            unauthorizedBody(verified.problem, `http://${request.headers.host}`),
+          );
+        }
+        claims = { sub: verified.claims.sub, email: verified.claims.email, iss: verified.claims.iss };
       }
       const event = apiEvent(request, url, route.spec, pathParameters, body, claims);
       const result = (await invokeEntry(
@@ -87,6 +93,26 @@ export function createGateway(options: GatewayOptions): Server {
     sendJson(response, pathMatched ? 405 : 404, {
       message: pathMatched ? 'Method Not Allowed' : 'Not Found',
     });
+  }
+}
+
+const badPath = {
+  message: 'Bad Request',
+  error: 'malformed-path',
+  detail: 'The path has a malformed percent-encoding (a % must be followed by two hex digits forming UTF-8).',
+};
+
+/**
+ * The request's URL, or undefined when it cannot be parsed or its path does not percent-decode: API Gateway refuses
+ * such a path before any handler runs, and so do we (a 400, never a 500).
+ */
+export function parseUrl(raw: string | undefined): URL | undefined {
+  try {
+    const url = new URL(raw ?? '/', 'http://localhost');
+    decodeURIComponent(url.pathname);
+    return url;
+  } catch {
+    return undefined;
   }
 }
 

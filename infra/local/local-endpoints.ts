@@ -1,13 +1,16 @@
-// Sandbox-only endpoints under /_local/: sign in as a person, read or advance the clock, captured mail, the console.
+// Sandbox-only endpoints under /_local/: sign in as a person, read or advance the clock, captured mail, the ops console and its actions.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import * as z from 'zod';
 import type { TaskRepository } from '#human-tasks/task-repository.ts';
 import { emailSchema } from '#shared/people.ts';
 import type { PeopleRepository } from '#shared/people-repository.ts';
 import type { BearerTokens } from './bearer-tokens.ts';
-import { type ConsoleExecution, renderExecution, renderOverview } from './console.ts';
+import { type ConsoleDeps, consoleStatuses, gatherExecution, gatherOverview } from './console/data.ts';
+import { renderGraph } from './console/graph.ts';
+import { executionPath, renderExecution, renderOverview } from './console/pages.ts';
 import { sendJson } from './gateway.ts';
 import type { LocalMail } from './mail.ts';
+import { renderMailViewer } from './mail-viewer.ts';
 import { simulatedSesEvent } from './ses-events.ts';
 import type { LocalStepFunctions } from './step-functions/service.ts';
 import type { VirtualClock } from './virtual-clock.ts';
@@ -81,7 +84,7 @@ export function localEndpoints(deps: LocalEndpointDeps) {
           });
           return true;
         }
-        sendJson(response, 200, { token: deps.tokens.issue(person.email, deps.clock.now()) });
+        sendJson(response, 200, { token: await deps.tokens.issue(person.email) });
         return true;
       }
       case 'GET /_local/clock':
@@ -97,7 +100,7 @@ export function localEndpoints(deps: LocalEndpointDeps) {
         return true;
       }
       case 'GET /_local/mail': {
-        const to = url.searchParams.get('to') ?? undefined;
+        const to = url.searchParams.get('to') || undefined;
         sendJson(response, 200, await deps.mail.list(to));
         return true;
       }
@@ -111,95 +114,129 @@ export function localEndpoints(deps: LocalEndpointDeps) {
         sendJson(response, 200, await deps.mailFeedback(event));
         return true;
       }
-      case 'GET /_local/console':
-        sendHtml(response, 200, await overview(deps));
+      case 'GET /_local/mail/': {
+        const to = url.searchParams.get('to') || undefined;
+        sendHtml(response, 200, renderMailViewer(await deps.mail.list(to), to));
         return true;
+      }
+      case 'GET /_local/console': {
+        const parsed = filterSchema.safeParse(Object.fromEntries(url.searchParams));
+        if (!parsed.success) return badRequest(response, parsed.error);
+        sendHtml(response, 200, renderOverview(await gatherOverview(consoleDeps(deps), parsed.data)));
+        return true;
+      }
     }
     const executionPrefix = '/_local/console/executions/';
-    if (request.method === 'GET' && url.pathname.startsWith(executionPrefix)) {
-      const executionArn = decodeURIComponent(url.pathname.slice(executionPrefix.length));
-      const page = await executionPage(deps, executionArn);
-      if (page) sendHtml(response, 200, page);
-      else sendHtml(response, 404, '<!doctype html><title>Not found</title><p>No such execution.</p>');
-      return true;
+    if (url.pathname.startsWith(executionPrefix)) {
+      return executionRoute(deps, request, response, url, body, url.pathname.slice(executionPrefix.length));
     }
     return false;
   };
 }
 
-async function overview(deps: LocalEndpointDeps): Promise<string> {
-  const sfn = deps.stepFunctions;
-  const { stateMachines = [] } = await sfn.listStateMachines({});
-  const executions: ConsoleExecution[] = [];
-  const workflows = [];
-  for (const machine of stateMachines) {
-    const { executions: list = [] } = await sfn.listExecutions({
-      stateMachineArn: machine.stateMachineArn,
-      maxResults: 1000,
-    });
-    const counts: Record<string, number> = {};
-    for (const e of list) {
-      counts[e.status ?? 'UNKNOWN'] = (counts[e.status ?? 'UNKNOWN'] ?? 0) + 1;
-      executions.push({
-        executionArn: e.executionArn ?? '',
-        name: e.name ?? '',
-        workflow: machine.name ?? '',
-        status: e.status ?? '',
-        startDate: e.startDate,
-        stopDate: e.stopDate,
-      });
-    }
-    workflows.push({ name: machine.name ?? '', counts });
-  }
-  executions.sort((a, b) => (b.startDate?.getTime() ?? 0) - (a.startDate?.getTime() ?? 0));
+const filterSchema = z
+  .object({
+    workflow: z.string().max(80).optional(),
+    status: z.enum(consoleStatuses).or(z.literal('')).optional(),
+    businessId: z.string().max(80).optional(),
+  })
+  .transform((filter) => ({
+    workflow: filter.workflow || undefined,
+    status: filter.status || undefined,
+    businessId: filter.businessId?.trim() || undefined,
+  }));
 
-  // A waiting callback state and the task item it opened, matched by execution and state name.
-  const openTasks = [];
-  for (const waiting of sfn.openTasks()) {
-    const { input } = await sfn.describeExecution({ executionArn: waiting.executionArn });
-    const subjectId = (JSON.parse(input ?? '{}') as { subject?: { id?: unknown } }).subject?.id;
-    const tasks = typeof subjectId === 'string' ? await deps.tasks.ofSubject(subjectId) : [];
-    for (const task of tasks) {
-      const waitsHere =
-        task.workflow.executionArn === waiting.executionArn && task.workflow.stateName === waiting.stateName;
-      if (task.status !== 'PENDING' || !waitsHere) continue;
-      openTasks.push({
-        taskId: task.id,
-        type: task.type,
-        subjectId: task.subject.id,
-        assignee: task.assignee,
-        stateName: task.workflow.stateName,
-        executionArn: task.workflow.executionArn,
-        openedAt: task.openedAt,
-      });
-    }
-  }
-  return renderOverview({
-    now: deps.clock.now(),
-    workflows,
-    executions,
-    openTasks,
-    mailViewerUrl: deps.mail.url,
-  });
+const stopSchema = z.object({ cause: z.string().max(2000).optional() });
+const noticeSchema = z.enum(['stopped', 'redriven']).optional();
+const notices = {
+  stopped: 'Stopped. Its open tasks close; a redrive continues it from where it stood.',
+  redriven: 'Redriven: it continues from the states that had not succeeded.',
+};
+
+function consoleDeps(deps: LocalEndpointDeps): ConsoleDeps {
+  return {
+    stepFunctions: deps.stepFunctions,
+    tasks: deps.tasks,
+    people: deps.people,
+    now: () => deps.clock.now(),
+  };
 }
 
-async function executionPage(deps: LocalEndpointDeps, executionArn: string): Promise<string | undefined> {
-  try {
-    const execution = await deps.stepFunctions.describeExecution({ executionArn });
-    const { events = [] } = await deps.stepFunctions.getExecutionHistory({ executionArn, maxResults: 1000 });
-    const workflow = execution.stateMachineArn?.split(':').pop() ?? '';
-    return renderExecution(
-      {
-        executionArn,
-        name: execution.name ?? '',
-        workflow,
-        status: execution.status ?? '',
-        startDate: execution.startDate,
-        stopDate: execution.stopDate,
-      },
-      events,
-    );
-  } catch {
-    return undefined;
+function notFound(response: ServerResponse): true {
+  sendHtml(
+    response,
+    404,
+    '<!doctype html><meta charset="utf-8"><title>Not found</title><p>No such execution. <a href="/_local/console">Back to the console</a></p>',
+  );
+  return true;
+}
+
+/** `GET …/executions/<arn>`, and the actions `POST …/<arn>/stop` (form: cause) and `POST …/<arn>/redrive`. */
+async function executionRoute(
+  deps: LocalEndpointDeps,
+  request: IncomingMessage,
+  response: ServerResponse,
+  url: URL,
+  body: Buffer,
+  rest: string,
+): Promise<boolean> {
+  const action = /^(.+)\/(stop|redrive|graph\.svg)$/.exec(rest);
+  const executionArn = decodeURIComponent(action?.[1] ?? rest);
+  const exists = await deps.stepFunctions
+    .describeExecution({ executionArn })
+    .then(() => true)
+    .catch(() => false);
+  if (!exists) return notFound(response);
+  if (request.method === 'GET' && !action) {
+    const notice = noticeSchema.safeParse(url.searchParams.get('notice') ?? undefined);
+    const error = url.searchParams.get('error');
+    const shown = error
+      ? { text: error.slice(0, 500), bad: true }
+      : notice.success && notice.data
+        ? { text: notices[notice.data], bad: false }
+        : undefined;
+    sendHtml(response, 200, renderExecution(await gatherExecution(consoleDeps(deps), executionArn), shown));
+    return true;
   }
+  if (request.method === 'GET' && action?.[2] === 'graph.svg') {
+    // The graph on its own, for a phone to zoom into.
+    const view = deps.stepFunctions.executionView(executionArn);
+    const svg = renderGraph(view.definition, {
+      visited: new Set(view.visited),
+      current: new Set(view.current),
+      failed: new Set(view.failed),
+    });
+    response.writeHead(200, { 'content-type': 'image/svg+xml; charset=utf-8', 'cache-control': 'no-store' });
+    response.end(svg.toString());
+    return true;
+  }
+  if (request.method !== 'POST' || !action) {
+    sendJson(response, 405, { message: 'Method Not Allowed' });
+    return true;
+  }
+  const page = executionPath(executionArn);
+  try {
+    if (action[2] === 'stop') {
+      const form = stopSchema.safeParse(Object.fromEntries(new URLSearchParams(body.toString('utf8'))));
+      if (!form.success) return badRequest(response, form.error);
+      await deps.stepFunctions.stopExecution({
+        executionArn,
+        error: 'StoppedFromConsole',
+        cause: form.data.cause?.trim() || 'Stopped from the sandbox console',
+      });
+      redirect(response, `${page}?notice=stopped`);
+    } else {
+      await deps.stepFunctions.redriveExecution({ executionArn });
+      redirect(response, `${page}?notice=redriven`);
+    }
+  } catch (error) {
+    // A refused action (not redrivable, already stopped) is shown on the page, not as an error page.
+    redirect(response, `${page}?error=${encodeURIComponent((error as Error).message)}`);
+  }
+  return true;
+}
+
+function redirect(response: ServerResponse, location: string): void {
+  response.writeHead(303, { location, 'cache-control': 'no-store' });
+  response.end();
 }

@@ -1,6 +1,8 @@
-// The sandbox's SES: aws-ses-v2-local in-process, with its mail viewer, and the captured mails as plain records.
+// The sandbox's SES: aws-ses-v2-local in-process, every captured mail also kept on disk (so it outlives restarts), read back as plain records.
+import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import * as sesLocal from 'aws-ses-v2-local';
+import * as sesStore from 'aws-ses-v2-local/dist/store.js';
 import * as z from 'zod';
 import type { Listening } from './listen.ts';
 
@@ -19,18 +21,18 @@ export interface LocalMail extends Listening {
   list(to?: string): Promise<CapturedMail[]>;
 }
 
-const storeSchema = z.object({
-  emails: z.array(
-    z.object({
-      messageId: z.string(),
-      at: z.number(),
-      from: z.string(),
-      destination: z.object({ to: z.array(z.string()), cc: z.array(z.string()), bcc: z.array(z.string()) }),
-      subject: z.string(),
-      body: z.object({ html: z.string().optional(), text: z.string().optional() }),
-    }),
-  ),
-});
+/** What aws-ses-v2-local keeps per mail (the fields we read; the rest is kept as it is). */
+const sesEmail = z
+  .object({
+    messageId: z.string(),
+    at: z.number(),
+    from: z.string(),
+    destination: z.object({ to: z.array(z.string()), cc: z.array(z.string()), bcc: z.array(z.string()) }),
+    subject: z.string(),
+    body: z.object({ html: z.string().optional(), text: z.string().optional() }),
+  })
+  .loose();
+type SesEmail = z.infer<typeof sesEmail>;
 
 type StartSesServer = (config: { host: string; port: number }) => Promise<Server>;
 
@@ -43,15 +45,71 @@ function sesServerFactory(): StartSesServer {
   return factory as StartSesServer;
 }
 
+/** The package's in-memory store, the one its server writes to (Node shares CommonJS modules with `import`). */
+function sesMailStore(): { emails: SesEmail[] } {
+  const module = sesStore as unknown as {
+    getStoreReadonly?: unknown;
+    default?: { getStoreReadonly?: unknown };
+  };
+  const getStore = module.getStoreReadonly ?? module.default?.getStoreReadonly;
+  if (typeof getStore !== 'function') throw new Error('aws-ses-v2-local: no mail store found');
+  return getStore() as { emails: SesEmail[] };
+}
+
+/** The mails read back from the file, each new one appended to it as the SES server stores it. */
+class KeptMails extends Array<SesEmail> {
+  // Array methods (filter, map) make plain arrays, not more files.
+  static override get [Symbol.species]() {
+    return Array;
+  }
+
+  file = '';
+  /** Real time (what the SES server notes) to the time the mail is shown at: the sandbox's virtual time. */
+  stampAt: (realMs: number) => number = (realMs) => realMs;
+
+  override push(...mails: SesEmail[]): number {
+    // Stamped when stored, so a later clock advance or restart does not move it.
+    const stamped = mails.map((mail) => ({ ...mail, at: this.stampAt(mail.at * 1000) / 1000 }));
+    // Synchronous: a mail the sandbox has sent is on disk before anything else happens, even if the process is killed.
+    for (const mail of stamped) appendFileSync(this.file, `${JSON.stringify(mail)}\n`);
+    return super.push(...stamped);
+  }
+}
+
+function readKept(file: string): SesEmail[] {
+  if (!existsSync(file)) return [];
+  const mails: SesEmail[] = [];
+  for (const line of readFileSync(file, 'utf8').split('\n')) {
+    if (line.trim() === '') continue;
+    try {
+      const mail = sesEmail.safeParse(JSON.parse(line));
+      if (mail.success) mails.push(mail.data);
+    } catch {
+      // A line cut short by a kill: that mail was not fully written, and is left out.
+    }
+  }
+  return mails;
+}
+
 /**
- * `stampAt` turns the real time aws-ses-v2-local noted for a mail into the time shown for it: the sandbox passes its
- * virtual clock, so a mail sent after advancing the clock by days is stamped days later, as people would see it.
+ * Starts aws-ses-v2-local (the SES endpoint the handlers call) with its mails kept in `file`: the ones already there
+ * are loaded first, so the sandbox shows every mail it ever sent. One sandbox per process: the store is the module's.
+ * `stampAt` gives a mail's time as people see it: the sandbox passes its virtual clock, so a mail sent after advancing
+ * the clock by days is stamped days later.
  */
 export async function startLocalMail(
+  file: string,
   port = 0,
   host = '127.0.0.1',
   stampAt: (realMs: number) => number = (realMs) => realMs,
 ): Promise<LocalMail> {
+  const store = sesMailStore();
+  const kept = new KeptMails();
+  // Loaded without writing them again: only mails sent from now on are appended.
+  Array.prototype.push.apply(kept, readKept(file));
+  kept.file = file;
+  kept.stampAt = stampAt;
+  store.emails = kept;
   const server = await sesServerFactory()({ host, port });
   const address = server.address();
   const actualPort = typeof address === 'object' && address ? address.port : port;
@@ -65,10 +123,8 @@ export async function startLocalMail(
         server.close(() => resolve());
       }),
     async list(to) {
-      const response = await fetch(`${url}/store`);
-      const store = storeSchema.parse(await response.json());
       const wanted = to?.toLowerCase();
-      return store.emails
+      return [...store.emails]
         .filter((mail) => !wanted || mail.destination.to.some((address) => addressOf(address) === wanted))
         .sort((a, b) => a.at - b.at)
         .map((mail) => ({

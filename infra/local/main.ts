@@ -1,8 +1,9 @@
-// `npm start`: runs the sandbox until Ctrl-C, printing every URL and the seeded people.
+// `npm start`: runs the sandbox until Ctrl-C, printing every URL and the seeded people; a start that cannot proceed says why in one line.
 import * as z from 'zod';
 import { readEnv } from '#shared/env.ts';
-import { startSandbox } from './sandbox.ts';
+import { type Sandbox, startSandbox } from './sandbox.ts';
 import { demoPeople, seedAdmin } from './seed.ts';
+import { StartupError } from './startup.ts';
 
 const port = z.coerce.number().int().min(0).max(65535);
 const env = readEnv({
@@ -13,14 +14,22 @@ const env = readEnv({
   SFN_PORT: port.default(0),
 });
 
-const sandbox = await startSandbox({
-  port: env.PORT,
-  dir: env.SANDBOX_DIR,
-  dynamoPort: env.DYNAMODB_PORT,
-  sesPort: env.SES_PORT,
-  stepFunctionsPort: env.SFN_PORT,
-  log: (line) => console.log(`  ${line}`),
-});
+let sandbox: Sandbox;
+try {
+  sandbox = await startSandbox({
+    port: env.PORT,
+    dir: env.SANDBOX_DIR,
+    dynamoPort: env.DYNAMODB_PORT,
+    sesPort: env.SES_PORT,
+    stepFunctionsPort: env.SFN_PORT,
+    log: (line) => console.log(`  ${line}`),
+  });
+} catch (error) {
+  // A problem the person fixes (a port, a folder) is one line; anything else is a bug, and keeps its stack.
+  if (error instanceof StartupError) console.error(`Cannot start the sandbox: ${error.message}`);
+  else console.error(error);
+  process.exit(1);
+}
 
 const { urls } = sandbox;
 console.log(`
@@ -31,6 +40,7 @@ Sales-ops sandbox is running (data in ${env.SANDBOX_DIR}/, virtual time ${sandbo
   Mail viewer          ${urls.mailViewer}
   Captured mail, JSON  ${urls.api}/_local/mail?to=<email>
   Step Functions API   ${urls.stepFunctions}
+  SES API              ${urls.ses}
   DynamoDB             ${urls.dynamodb}
   Workflows            ${[...sandbox.stateMachines.keys()].join(', ') || '(none yet)'}
 
@@ -46,7 +56,9 @@ const stop = async (signal: string) => {
   stopping = true;
   console.log(`\n${signal}: stopping the sandbox…`);
   await sandbox.close();
-  console.log('Stopped. Business data is kept; executions in flight are not.');
+  console.log(
+    'Stopped. Business data, executions in flight (they resume at the next start) and mail are kept.',
+  );
   process.exit(0);
 };
 process.on('SIGINT', () => void stop('SIGINT'));

@@ -1,5 +1,6 @@
 // The whole local sandbox in one process: DynamoDB, SES, Step Functions, the API gateway, the clock, the SLA sweep.
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type RequestListener } from 'node:http';
 import { join, resolve } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
@@ -25,13 +26,14 @@ import {
   localStage,
   stateMachineArnOf,
 } from './function-names.ts';
-import { createGateway } from './gateway.ts';
+import { createGateway, sendJson } from './gateway.ts';
 import { invokeEntry } from './lambda-runtime.ts';
 import { type Listening, listen } from './listen.ts';
 import { localEndpoints } from './local-endpoints.ts';
 import { type LocalMail, startLocalMail } from './mail.ts';
 import { seedDemoOrganisation } from './seed.ts';
-import { LocalStepFunctions } from './step-functions/service.ts';
+import { lockDataFolder, portProblem } from './startup.ts';
+import { LocalStepFunctions, type RestoreReport } from './step-functions/service.ts';
 import { VirtualClock } from './virtual-clock.ts';
 
 /** The SLA sweep runs at the same rate as on AWS, but on virtual time. */
@@ -42,7 +44,7 @@ const tableName = `${localStage}-business`;
 export interface SandboxOptions {
   /** API and task pages; 0 picks a free port. */
   port?: number;
-  /** Data folder (DynamoDB files, clock, signing key). */
+  /** Data folder (DynamoDB files, executions, mail, clock, signing key); one sandbox at a time. */
   dir?: string;
   dynamoPort?: number;
   sesPort?: number;
@@ -61,7 +63,16 @@ export interface SandboxOptions {
 
 export interface Sandbox {
   url: string;
-  urls: { api: string; console: string; mailViewer: string; dynamodb: string; stepFunctions: string };
+  urls: {
+    api: string;
+    console: string;
+    /** The mail viewer, under the API's port. */
+    mailViewer: string;
+    /** The SES endpoint the handlers send to. */
+    ses: string;
+    dynamodb: string;
+    stepFunctions: string;
+  };
   clock: VirtualClock;
   stepFunctions: LocalStepFunctions;
   dynamo: LocalDynamo;
@@ -69,6 +80,8 @@ export interface Sandbox {
   seeded: boolean;
   /** State machine ARN by workflow slug. */
   stateMachines: ReadonlyMap<string, string>;
+  /** The executions found in the data folder at start: kept, resumed, or unable to continue. */
+  restored: RestoreReport;
   advance(seconds: number): Promise<Date>;
   /** Runs the SLA sweep now (it also runs on its schedule and after every clock advance). */
   sweep(): Promise<void>;
@@ -114,20 +127,42 @@ function configureEnvironment(
 
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
   const log = options.log ?? (() => undefined);
-  const dir = resolve(options.dir ?? '.sandbox');
-  mkdirSync(dir, { recursive: true });
-  const clock = loadClock(dir);
-  useClock(clock);
+  const shownDir = options.dir ?? '.sandbox';
+  const dir = resolve(shownDir);
   const registry = options.registry ?? workflowRegistry;
   const routes = options.routes ?? apiRoutes;
 
+  // The API's port first: when it is taken, the start stops here, before anything is made on disk.
+  let answer: RequestListener = (_request, response) =>
+    sendJson(response, 503, { message: 'The sandbox is still starting' });
+  const apiPort = options.port ?? 0;
+  const api: Listening = await listen(
+    createServer((request, response) => answer(request, response)),
+    apiPort,
+  ).catch((error: unknown) => {
+    throw portProblem(error, apiPort, 'PORT');
+  });
   const started: { close(): Promise<void> }[] = [];
+  const folderExisted = existsSync(dir);
+  let release = (): void => undefined;
+  let clock: VirtualClock | undefined;
   try {
-    const dynamoServer = await startLocalDynamo(join(dir, 'dynamodb'), options.dynamoPort ?? 0);
+    mkdirSync(dir, { recursive: true });
+    release = lockDataFolder(dir, shownDir, api.url);
+    clock = loadClock(dir);
+    useClock(clock);
+    const virtualClock = clock;
+    const dynamoPort = options.dynamoPort ?? 0;
+    const dynamoServer = await startLocalDynamo(join(dir, 'dynamodb'), dynamoPort).catch((error: unknown) => {
+      throw portProblem(error, dynamoPort, 'DYNAMODB_PORT');
+    });
     started.push(dynamoServer);
-    const mail = await startLocalMail(options.sesPort ?? 0, undefined, (realMs) =>
-      clock.virtualTimeOf(realMs),
-    );
+    const sesPort = options.sesPort ?? 0;
+    const mail = await startLocalMail(join(dir, 'mail.jsonl'), sesPort, undefined, (realMs) =>
+      virtualClock.virtualTimeOf(realMs),
+    ).catch((error: unknown) => {
+      throw portProblem(error, sesPort, 'SES_PORT');
+    });
     started.push(mail);
 
     // Lambda ARNs in the definitions map back to handler files, called in-process.
@@ -153,6 +188,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       clock,
       region: localRegion,
       accountId: localAccount,
+      dataDir: join(dir, 'step-functions'),
       invokeLambda: (functionArn, payload) => {
         const entry = entryByArn.get(functionArn);
         if (!entry)
@@ -173,7 +209,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         stepFunctions.createStateMachine({ name: `${localStage}-${slug}`, definition, substitutions }),
       );
     }
-    const sfnServer = await stepFunctions.listen(options.stepFunctionsPort ?? 0);
+    const sfnPort = options.stepFunctionsPort ?? 0;
+    const sfnServer = await stepFunctions.listen(sfnPort).catch((error: unknown) => {
+      throw portProblem(error, sfnPort, 'SFN_PORT');
+    });
     // As EventBridge delivers execution status changes on AWS: an execution that ended leaves no open task.
     stepFunctions.onChange((change) => {
       if (change.event || change.status === 'RUNNING' || change.status === 'SUCCEEDED') return;
@@ -188,6 +227,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         );
     });
 
+    // Task links need the gateway's own URL; handlers read everything else from here too, as on Lambda.
+    configureEnvironment({ dynamodb: dynamoServer.url, ses: mail.url, sfn: sfnServer.url, api: api.url }, [
+      ...stateMachines.keys(),
+    ]);
     const sandboxClient = new DynamoDBClient({
       endpoint: dynamoServer.url,
       region: localRegion,
@@ -199,6 +242,22 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     const created = await ensureTable(sandboxClient, tableName);
     const people = new PeopleRepository(sandboxDb, tableName);
     const tasks = new TaskRepository(sandboxDb, tableName);
+
+    // Executions from before a restart carry on where they stood; the handlers they call are configured by now.
+    const restored = await stepFunctions.restore();
+    if (restored.loaded > 0) {
+      log(
+        `executions: ${restored.loaded} kept, ${restored.resumed.length} resumed` +
+          (restored.failed.length > 0 ? `, ${restored.failed.length} could not continue` : ''),
+      );
+    }
+    for (const failed of restored.failed) {
+      log(
+        `  ${failed.executionArn.split(':').slice(-2).join(':')}: ${failed.reason}` +
+          (failed.viaCatch ? ` (sent to '${failed.viaCatch}')` : ''),
+      );
+    }
+    for (const file of restored.unreadable) log(`could not read ${file}: left as it is`);
 
     // The SLA sweep: one at a time, on a schedule of virtual time and after every clock advance.
     let sweeping: Promise<void> = Promise.resolve();
@@ -213,14 +272,14 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     };
     let cancelSchedule: () => void = () => undefined;
     const schedule = () => {
-      cancelSchedule = clock.after(sweepEveryMs, () => {
+      cancelSchedule = virtualClock.after(sweepEveryMs, () => {
         void sweep();
         schedule();
       });
     };
     const advance = async (seconds: number) => {
-      const now = clock.advance(seconds);
-      writeFileSync(join(dir, 'clock.json'), JSON.stringify({ offsetMs: clock.offsetMs }));
+      const now = virtualClock.advance(seconds);
+      writeFileSync(join(dir, 'clock.json'), JSON.stringify({ offsetMs: virtualClock.offsetMs }));
       await sweep();
       // Let the executions that the advance released take their next steps before answering.
       await new Promise((settle) => setTimeout(settle, 50));
@@ -238,24 +297,19 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       stepFunctions,
       mailFeedback: (event) => invokeEntry(mailFeedback.entry, functionNameOf(mailFeedback.entry), event),
     });
-    const api: Listening = await listen(
-      createGateway({ routes, tokens, clock, log, local }),
-      options.port ?? 0,
-    );
-    started.push(api);
-    // Task links need the gateway's own URL, known only once it listens; nothing is served before this line runs.
-    configureEnvironment({ dynamodb: dynamoServer.url, ses: mail.url, sfn: sfnServer.url, api: api.url }, [
-      ...stateMachines.keys(),
-    ]);
+    answer = createGateway({ routes, tokens, log, local });
 
     const seeded = options.seed === false ? false : await seedDemoOrganisation(people, clock.now());
     log(`table ${tableName} ${created}${seeded ? ', demo organisation seeded' : ''}`);
     schedule();
+    // Decisions taken just before a stop but not yet handed to their workflow go now, not at the next sweep.
+    if (restored.resumed.length > 0) void sweep();
 
     const urls = {
       api: api.url,
       console: `${api.url}/_local/console`,
-      mailViewer: mail.url,
+      mailViewer: `${api.url}/_local/mail/`,
+      ses: mail.url,
       dynamodb: dynamoServer.url,
       stepFunctions: sfnServer.url,
     };
@@ -269,6 +323,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       mail,
       seeded,
       stateMachines,
+      restored,
       advance,
       sweep,
       async close() {
@@ -276,20 +331,27 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         closed = true;
         cancelSchedule();
         await sweeping;
-        // An execution may take a few more steps after the call it was in; bounded, since one may never stop.
+        // The gateway first (no new requests), then the steps under way (bounded: an execution may take a few more
+        // steps after the call it was in), then Step Functions (executions paused where they stand), then the rest.
+        await api.close().catch(() => undefined);
         for (let round = 0; round < 20 && running.size > 0; round++) await Promise.allSettled([...running]);
         await closeAll(started);
-        clock.dispose();
+        release();
+        virtualClock.dispose();
       },
     };
   } catch (error) {
+    await api.close().catch(() => undefined);
     await closeAll(started);
-    clock.dispose();
+    release();
+    clock?.dispose();
+    // Nothing half-made: a folder this start created goes again.
+    if (!folderExisted) rmSync(dir, { recursive: true, force: true });
     throw error;
   }
 }
 
-/** Closes in reverse order of start: the gateway first, the database last. */
+/** Closes in reverse order of start: Step Functions first, the database last. */
 async function closeAll(started: { close(): Promise<void> }[]): Promise<void> {
   for (const part of started.reverse()) await part.close().catch(() => undefined);
 }

@@ -57,11 +57,11 @@ describe.runIf(browserAvailable)('in headless Chromium', () => {
     expect(await page.locator('body').textContent()).toContain('EX-2026-00777');
     await page.locator('a', { hasText: 'EX-2026-00777' }).first().click();
     await page.waitForLoadState('load');
-    const rows = page.locator('tr.event');
-    expect(await rows.count()).toBeGreaterThanOrEqual(5);
-    const history = await page.locator('table').last().textContent();
+    const rows = page.locator('li.event');
+    expect(await rows.count()).toBeGreaterThanOrEqual(3);
+    const history = await page.locator('ol.timeline').textContent();
     expect(history).toContain('Ask approver');
-    expect(history).toContain('ExecutionSucceeded');
+    expect(history).toContain('Execution succeeded');
     expect(history).toContain('"outcome": "approve"');
     await page.close();
   });

@@ -334,7 +334,7 @@ describe('orders that do not go to plan', () => {
     const deliveredOn = localDate(sandbox.clock.now());
     await advanceTo(addDays(deliveredOn, 16));
     const order = await orderWhen(orderId, (view) => view.status === 'ACCEPTED', 'acceptance by default');
-    expect(order.acceptance).toEqual({ acceptedOn: addDays(deliveredOn, 16), deemed: true, by: 'system' });
+    expect(order.acceptance).toEqual({ acceptedOn: addDays(deliveredOn, 15), deemed: true, by: 'system' });
     expect(order.timeline.at(-1)).toMatchObject({
       step: 'Customer acceptance',
       outcome: 'deemed-accepted',

@@ -29,13 +29,31 @@ describe('a fresh sandbox', () => {
     }
   });
 
-  it('refuses API calls without a valid bearer token, as the JWT authorizer does', async () => {
-    expect((await sandbox.request('GET', `/people/${seedAdmin}`)).status).toBe(401);
-    expect(
-      (await sandbox.request('GET', `/people/${seedAdmin}`, { token: 'forged.token.value' })).status,
-    ).toBe(401);
+  it('refuses API calls without a valid bearer token with a JSON 401 that says how to sign in again', async () => {
+    const missing = await sandbox.request('GET', `/people/${seedAdmin}`);
+    expect(missing.status).toBe(401);
+    expect(missing.headers.get('content-type')).toContain('application/json');
+    expect(missing.json()).toMatchObject({ message: 'Unauthorized', error: 'token-missing' });
+    expect(missing.json<{ detail: string }>().detail).toContain('/_local/login');
+    const forged = await sandbox.request('GET', `/people/${seedAdmin}`, { token: 'forged.token.value' });
+    expect(forged.status).toBe(401);
+    expect(forged.json()).toMatchObject({ error: 'token-invalid' });
     const login = await sandbox.request('POST', '/_local/login', { json: { email: 'stranger@example.com' } });
     expect(login.status).toBe(404);
+  });
+
+  it('keeps people signed in when the virtual clock moves on by weeks (tokens expire on real time)', async () => {
+    const token = await sandbox.login(seedAdmin);
+    await sandbox.request('POST', '/_local/clock', { json: { advanceSeconds: 30 * 86400 } });
+    expect((await sandbox.request('GET', `/people/${seedAdmin}`, { token })).status).toBe(200);
+  });
+
+  it('answers a malformed percent-encoding in a path with a 400, never a 500', async () => {
+    for (const path of ['/t/%E0%A4%A', '/people/%zz', '/_local/console/executions/%E0%A4%A']) {
+      const reply = await sandbox.request('GET', path);
+      expect(reply.status, path).toBe(400);
+      expect(reply.json()).toMatchObject({ error: 'malformed-path' });
+    }
   });
 
   it('lets only an admin change the directory, and names each bad field', async () => {
@@ -80,8 +98,13 @@ describe('a fresh sandbox', () => {
     expect(bad.json()).toMatchObject({ fields: [{ field: 'advanceSeconds' }] });
   });
 
-  it('serves captured mail as JSON and the console as a page', async () => {
+  it('serves captured mail as JSON and in a viewer under the API port, and the console as a page', async () => {
     expect((await sandbox.request('GET', '/_local/mail')).json()).toEqual(expect.any(Array));
+    const viewer = await sandbox.request('GET', '/_local/mail/');
+    expect(viewer.status).toBe(200);
+    expect(viewer.headers.get('content-type')).toContain('text/html');
+    expect(viewer.text).toContain('Captured mail');
+    expect(sandbox.urls.mailViewer).toBe(`${sandbox.url}/_local/mail/`);
     const console = await sandbox.request('GET', '/_local/console');
     expect(console.status).toBe(200);
     expect(console.text).toContain('Sandbox console');
@@ -101,7 +124,7 @@ describe('a restarted sandbox on the same data', () => {
       dir,
       port: port(urls.api),
       dynamoPort: port(urls.dynamodb),
-      sesPort: port(urls.mailViewer),
+      sesPort: port(urls.ses),
       stepFunctionsPort: port(urls.stepFunctions),
     });
     expect(sandbox.seeded).toBe(false);

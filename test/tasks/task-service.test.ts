@@ -167,6 +167,37 @@ describe('a decision the workflow no longer waits for', () => {
     expect((await deps.audit.of(task.subject.id)).map((e) => e.action)).toContain('decision-undeliverable');
   });
 
+  it('was delivered after all when its redelivery gets TaskTimedOut while the workflow still runs', async () => {
+    // The first SendTaskSuccess reached the workflow, but its answer was lost (a crash, a timeout).
+    const task = await openTask(deps, request());
+    answers = ['retry'];
+    const decision = { via: 'api' as const, taskId: task.id, caller: task.assignee, fields: {}, comment: '' };
+    expect((await decideTask(deps, { ...decision, outcome: 'approve' })).kind).toBe(
+      'recorded-pending-delivery',
+    );
+    (deps.clock as VirtualClock).advance(61);
+    answers = ['timed-out'];
+    running = true;
+    expect((await sweepTasks(deps)).redelivered).toBe(1);
+    expect(await deps.tasks.get(task.id)).toMatchObject({ status: 'DECIDED', delivery: 'delivered' });
+    expect((await deps.audit.of(task.subject.id)).map((e) => e.action)).not.toContain(
+      'decision-undeliverable',
+    );
+  });
+
+  it('is undeliverable when its redelivery gets TaskTimedOut and the workflow has stopped', async () => {
+    const task = await openTask(deps, request());
+    answers = ['retry'];
+    const decision = { via: 'api' as const, taskId: task.id, caller: task.assignee, fields: {}, comment: '' };
+    await decideTask(deps, { ...decision, outcome: 'approve' });
+    (deps.clock as VirtualClock).advance(61);
+    answers = ['timed-out'];
+    running = false;
+    await sweepTasks(deps);
+    expect(await deps.tasks.get(task.id)).toMatchObject({ status: 'CANCELLED', delivery: 'too-late' });
+    expect((await deps.audit.of(task.subject.id)).map((e) => e.action)).toContain('decision-undeliverable');
+  });
+
   it('is too late when its redelivery finds the deadline passed', async () => {
     const task = await openTask(deps, request({ deadlineSeconds: 3600 }));
     answers = ['retry'];
@@ -193,18 +224,23 @@ describe('opening', () => {
     expect(sent).toHaveLength(1);
   });
 
-  it('sends a fresh link when a run stopped after storing the task, before SES answered', async () => {
+  it('mails the same link again when a run stopped after storing the task, before SES answered', async () => {
     const input = request();
     const first = await openTask(deps, input);
+    const firstMail = sent.at(-1);
     // As if the run had stopped right after storing the task: nothing says whether its mail went out.
     const unknown = { ...first, mailedAt: undefined };
     await deps.tasks.replace(first, unknown);
     sent = [];
     const again = await openTask(deps, input);
     expect(again.id).toBe(first.id);
-    expect(again.linkHash).not.toBe(first.linkHash);
-    expect(again.retiredLinks).toMatchObject([{ hash: first.linkHash, reason: 'resent' }]);
+    expect(again.linkHash).toBe(first.linkHash);
     expect(sent).toHaveLength(1);
+    // The link in the first mail still opens the task: a second run must not void what the assignee may have.
+    const linkOf = (text: string | undefined) =>
+      /\/t\/[A-Za-z0-9_-]+\?k=[A-Za-z0-9_-]+/.exec(text ?? '')?.[0];
+    expect(linkOf(firstMail?.text)).toBeDefined();
+    expect(linkOf(sent[0]?.text)).toBe(linkOf(firstMail?.text));
   });
 
   it('mails the assignee what the subject says now, with the task’s title', async () => {

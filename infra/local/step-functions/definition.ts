@@ -1,6 +1,7 @@
-// Turns an ASL definition into something the interpreter runs our way: placeholders filled, unsupported features refused, and Task/Wait timing handed to us.
+// Turns an ASL definition into something the interpreter runs our way: placeholders filled, unsupported features refused, Task/Wait timing handed to us, and a variant that can start anywhere.
+import { createHash } from 'node:crypto';
 import { SfnError } from './errors.ts';
-import { StateMachine, type StateMachineDefinition } from './interpreter.ts';
+import { registerScopes, StateMachine, type StateMachineDefinition } from './interpreter.ts';
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 type JsonObject = { [key: string]: Json };
@@ -22,6 +23,22 @@ export interface StatePlan {
   type: StateType;
   /** Set for Task states: how the service runs it instead of the interpreter. */
   task?: TaskPlan;
+  /** The state list it is in: '' at the top, `Both#0` in branch 0 of Parallel `Both`, `PerItem` in Map `PerItem`. */
+  scope: string;
+  next?: string;
+  /** `End: true`, or a Succeed state. */
+  end: boolean;
+  /** The Resource as written, placeholders filled: resuming compares it across definition versions. */
+  resource?: string;
+  /** A Parallel state's branch count. */
+  branches?: number;
+  /** Where this state's `States.ALL` catcher leads, and where it puts the error. */
+  catchAll?: { next: string; resultPath: string | null | undefined };
+}
+
+export interface ScopePlan {
+  startAt: string;
+  states: readonly string[];
 }
 
 /** What the interpreter hands to a Task handler: our wrapper around the state's evaluated Parameters. */
@@ -41,10 +58,16 @@ export interface WrappedWaitInput {
 export interface CompiledDefinition {
   /** The definition with placeholders filled in, as DescribeStateMachine returns it. */
   readonly text: string;
+  /** SHA-256 of `text`: how a stored execution names the definition it ran. */
+  readonly hash: string;
   /** Built once: constructing a StateMachine validates, which is slow. */
   readonly runnable: StateMachine;
+  /** The runnable definition with a router at the start of every state list (see `restartable`). */
+  restartable(): StateMachine;
   /** Every state by name, nested ones included (ASL state names are unique across the machine). */
   readonly states: ReadonlyMap<string, StatePlan>;
+  /** Every state list: the top, each Parallel branch, each Map's item processor. */
+  readonly scopes: ReadonlyMap<string, ScopePlan>;
   /** The top-level `TimeoutSeconds`, enforced on the virtual clock. */
   readonly timeoutSeconds: number | undefined;
   readonly retryStates: readonly string[];
@@ -204,15 +227,35 @@ function rewriteWait(state: JsonObject): JsonObject {
 
 interface Indexer {
   plans: Map<string, StatePlan>;
+  scopes: Map<string, ScopePlan>;
   retryStates: string[];
 }
 
+function catchAllOf(raw: JsonObject): StatePlan['catchAll'] {
+  if (!Array.isArray(raw.Catch)) return undefined;
+  for (const catcher of raw.Catch) {
+    if (!isObject(catcher) || !Array.isArray(catcher.ErrorEquals)) continue;
+    if (catcher.ErrorEquals.includes('States.ALL') && typeof catcher.Next === 'string') {
+      const resultPath = catcher.ResultPath;
+      return {
+        next: catcher.Next,
+        resultPath: typeof resultPath === 'string' || resultPath === null ? resultPath : undefined,
+      };
+    }
+  }
+  return undefined;
+}
+
 /** Checks one scope (`States` + `StartAt`) and returns it rewritten for the interpreter, recursing into Parallel and Map. */
-function compileScope(scope: JsonObject, where: string, index: Indexer): JsonObject {
+function compileScope(scope: JsonObject, where: string, index: Indexer, scopeName = ''): JsonObject {
   if (scope.QueryLanguage === 'JSONata')
     throw invalid(`${where} uses JSONata, which the local interpreter ignores`);
   const states = scope.States;
   if (!isObject(states)) throw invalid(`${where} has no States`);
+  index.scopes.set(scopeName, {
+    startAt: typeof scope.StartAt === 'string' ? scope.StartAt : '',
+    states: Object.keys(states),
+  });
   const compiled: JsonObject = {};
   for (const [name, raw] of Object.entries(states)) {
     if (!isObject(raw)) throw invalid(`state '${name}' is not an object`);
@@ -231,7 +274,14 @@ function compileScope(scope: JsonObject, where: string, index: Indexer): JsonObj
         throw invalid(`state '${name}' uses Assign, which the local interpreter ignores`);
     }
     const type = raw.Type as StateType;
-    const plan: StatePlan = { type };
+    const plan: StatePlan = {
+      type,
+      scope: scopeName,
+      next: typeof raw.Next === 'string' ? raw.Next : undefined,
+      end: raw.End === true || type === 'Succeed',
+      resource: typeof raw.Resource === 'string' ? raw.Resource : undefined,
+      catchAll: catchAllOf(raw),
+    };
     index.plans.set(name, plan);
     if (Array.isArray(raw.Retry) && raw.Retry.length > 0) index.retryStates.push(name);
     let state = inlineStateName(raw, name) as JsonObject;
@@ -254,9 +304,11 @@ function compileScope(scope: JsonObject, where: string, index: Indexer): JsonObj
       state = rewriteWait(state);
     } else if (type === 'Parallel') {
       const branches = Array.isArray(raw.Branches) ? raw.Branches : [];
+      plan.branches = branches.length;
+      const inner = scopeName === '' ? name : `${scopeName}/${name}`;
       state.Branches = branches.map((branch, i) => {
         if (!isObject(branch)) throw invalid(`branch ${i} of state '${name}' is not an object`);
-        return compileScope(branch, `branch ${i} of state '${name}'`, index);
+        return compileScope(branch, `branch ${i} of state '${name}'`, index, `${inner}#${i}`);
       });
     } else if (type === 'Map') {
       for (const field of DISTRIBUTED_MAP_FIELDS) {
@@ -272,7 +324,8 @@ function compileScope(scope: JsonObject, where: string, index: Indexer): JsonObj
       if (isObject(config) && config.Mode === 'DISTRIBUTED') {
         throw invalid(`state '${name}' is a distributed Map, which the local service does not run`);
       }
-      state[key] = compileScope(processor, `the ItemProcessor of state '${name}'`, index);
+      const inner = scopeName === '' ? name : `${scopeName}/${name}`;
+      state[key] = compileScope(processor, `the ItemProcessor of state '${name}'`, index, inner);
     }
     compiled[name] = state;
   }
@@ -302,7 +355,7 @@ export function compileDefinition(
   if (!isObject(definition)) throw invalid('the definition is not a JSON object');
 
   // Our own checks first: they name what the local interpreter cannot run more clearly than the validator would.
-  const index: Indexer = { plans: new Map(), retryStates: [] };
+  const index: Indexer = { plans: new Map(), scopes: new Map(), retryStates: [] };
   const { TimeoutSeconds, ...top } = compileScope(definition, 'the state machine', index);
   const timeoutSeconds = positiveInteger('(top level)', 'TimeoutSeconds', TimeoutSeconds);
   try {
@@ -317,11 +370,89 @@ export function compileDefinition(
   const runnable = new StateMachine(runnableDefinition as unknown as StateMachineDefinition, {
     validationOptions: { noValidate: true },
   });
+  registerScopes(runnableDefinition as object);
+  let restartable: StateMachine | undefined;
+  const filled = JSON.stringify(definition, null, 2);
   return {
-    text: JSON.stringify(definition, null, 2),
+    text: filled,
+    hash: createHash('sha256').update(filled).digest('hex'),
     runnable,
+    restartable() {
+      if (!restartable) {
+        const withRouters = addRouters(structuredClone(runnableDefinition) as JsonObject, '');
+        restartable = new StateMachine(withRouters as unknown as StateMachineDefinition, {
+          validationOptions: { noValidate: true },
+        });
+        registerScopes(withRouters);
+      }
+      return restartable;
+    },
     states: index.plans,
+    scopes: index.scopes,
     timeoutSeconds,
     retryStates: index.retryStates,
   };
+}
+
+// Restarting anywhere -------------------------------------------------------------------------------------------------
+//
+// The interpreter only starts a state list at its StartAt. To resume an execution where it stood, or redrive it from
+// the state that failed, every state list of the restartable variant starts with a router: a Task the execution
+// answers (by the scope it runs in) with `{target, input}`, a Choice on the target, and per state a Pass that hands
+// the recorded input on. A state list with nothing recorded routes to its own StartAt with its own input; a finished
+// branch or iteration routes to `done` with its recorded output. These states never reach the history.
+
+const RESTART_PREFIX = 'sfn-local restart ';
+const ROUTER_RESOURCE = 'arn:aws:lambda:us-east-1:000000000000:function:sfn-local-restart';
+
+export const isRestartState = (name: string): boolean => name.startsWith(RESTART_PREFIX);
+export const routerStateName = (scope: string): string => `${RESTART_PREFIX}${scope}: route`;
+export const doneTarget = (scope: string): string => `${RESTART_PREFIX}${scope}: done`;
+const chooseStateName = (scope: string) => `${RESTART_PREFIX}${scope}: choose`;
+const passStateName = (scope: string, target: string) => `${RESTART_PREFIX}${scope}: to ${target}`;
+
+/** What a router answers: the state to start at (or `doneTarget`) and the input to give it. */
+export interface RouterAnswer {
+  target: string;
+  input: Json;
+}
+
+function addRouters(scope: JsonObject, scopeName: string): JsonObject {
+  const states = scope.States as JsonObject;
+  const names = Object.keys(states);
+  for (const [name, state] of Object.entries(states)) {
+    if (!isObject(state)) continue;
+    const inner = scopeName === '' ? name : `${scopeName}/${name}`;
+    if (state.Type === 'Parallel' && Array.isArray(state.Branches)) {
+      state.Branches = state.Branches.map((branch, i) =>
+        isObject(branch) ? addRouters(branch, `${inner}#${i}`) : branch,
+      );
+    }
+    if (state.Type === 'Map') {
+      const key = isObject(state.ItemProcessor) ? 'ItemProcessor' : 'Iterator';
+      const processor = state[key];
+      if (isObject(processor)) state[key] = addRouters(processor, inner);
+    }
+  }
+  const router: JsonObject = {
+    [routerStateName(scopeName)]: {
+      Type: 'Task',
+      Resource: ROUTER_RESOURCE,
+      TimeoutSeconds: INTERPRETER_TASK_TIMEOUT_SECONDS,
+      Next: chooseStateName(scopeName),
+    },
+    [chooseStateName(scopeName)]: {
+      Type: 'Choice',
+      Choices: [...names, doneTarget(scopeName)].map((target) => ({
+        Variable: '$.target',
+        StringEquals: target,
+        Next: passStateName(scopeName, target),
+      })),
+    },
+    [passStateName(scopeName, doneTarget(scopeName))]: { Type: 'Pass', InputPath: '$.input', End: true },
+  };
+  for (const name of names) {
+    router[passStateName(scopeName, name)] = { Type: 'Pass', InputPath: '$.input', Next: name };
+  }
+  return { ...scope, StartAt: routerStateName(scopeName), States: { ...states, ...router } };
 }

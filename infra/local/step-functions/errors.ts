@@ -3,6 +3,7 @@
 export type SfnErrorName =
   | 'ExecutionAlreadyExists'
   | 'ExecutionDoesNotExist'
+  | 'ExecutionNotRedrivable'
   | 'StateMachineDoesNotExist'
   | 'StateMachineAlreadyExists'
   | 'InvalidArn'

@@ -1,8 +1,15 @@
-// One execution: runs the compiled definition in the interpreter, owns its timers, open tasks and history, and knows how it ended.
+// One execution: runs its definition in the interpreter (from the start, or resumed or redriven from where it stood), owns its timers, open tasks, history and journal, and knows how it ended.
 import type { DescribeExecutionOutput, ExecutionStatus, HistoryEvent } from '@aws-sdk/client-sfn';
-import type { CompiledDefinition } from './definition.ts';
-import { ExecutionHistory, type HistoryEventInit, json } from './history.ts';
 import {
+  type CompiledDefinition,
+  doneTarget,
+  isRestartState,
+  type RouterAnswer,
+  routerStateName,
+} from './definition.ts';
+import { ExecutionHistory, type HistoryEventInit, json, type StateNote } from './history.ts';
+import {
+  currentScope,
   dataLimitExceeded,
   type EventLog,
   type JsonValue,
@@ -10,8 +17,17 @@ import {
   payloadLimitBytes,
   type RunOptions,
   type StateMachine,
+  scopeOfEvent,
 } from './interpreter.ts';
-import { type Closable, localHandlers, type TaskHost } from './tasks.ts';
+import {
+  historyEventOf,
+  type JournalRecord,
+  type JournalWriter,
+  type JsonData,
+  storedHistoryEvent,
+} from './journal.ts';
+import { ExecutionProgress, incompatibility, type RestartTarget, type Visit } from './progress.ts';
+import { type Closable, type LocalHandler, localHandlers, type TaskHost } from './tasks.ts';
 import { TaskTokens } from './tokens.ts';
 
 /** The clock the service runs on; VirtualClock fits, so Wait states and timeouts follow virtual time. */
@@ -50,54 +66,138 @@ export interface ExecutionInit {
   stateMachineName: string;
   roleArn: string;
   input: string;
-  compiled: CompiledDefinition;
+  startDate: Date;
 }
 
+/** How a run begins: at StartAt, where a restarted process left it, or (RedriveExecution) at the states that failed. */
+type RunMode = 'fresh' | 'resume' | 'redrive';
+
+/** What became of an execution found running in the journal when the service started again. */
+export type ResumeOutcome =
+  | { kind: 'resumed' }
+  | { kind: 'finished' }
+  | { kind: 'failed-changed'; reason: string; viaCatch: string | undefined };
+
+/** The error an execution gets when its definition changed under it in a way it cannot continue on. */
+export const DEFINITION_CHANGED = 'Sandbox.DefinitionChanged';
+
+/** Redrive is possible for 14 days after an execution ends, as on AWS, counted on the virtual clock. */
+const REDRIVABLE_FOR_MS = 14 * 24 * 60 * 60 * 1000;
+const MAX_REDRIVES = 1000;
+
 type Run = ReturnType<StateMachine['run']>;
+
+const slot = (scope: string, stateName: string) => `${scope}\n${stateName}`;
+const isIteration = (scope: string) => scope.endsWith(']');
+
+/** `input` with `error` put where a Catch's ResultPath says; undefined when the path does not fit the input. */
+function withCaughtError(
+  input: JsonData,
+  resultPath: string | null | undefined,
+  error: JsonData,
+): JsonData | undefined {
+  if (resultPath === null) return input;
+  if (resultPath === undefined || resultPath === '$') return error;
+  const match = /^\$((?:\.[A-Za-z_][A-Za-z0-9_]*)+)$/.exec(resultPath);
+  if (!match?.[1] || typeof input !== 'object' || input === null || Array.isArray(input)) return undefined;
+  const copy = structuredClone(input);
+  const keys = match[1].slice(1).split('.');
+  let at: { [key: string]: JsonData } = copy;
+  for (const k of keys.slice(0, -1)) {
+    const next = at[k];
+    if (typeof next !== 'object' || next === null || Array.isArray(next)) at[k] = {};
+    at = at[k] as { [key: string]: JsonData };
+  }
+  at[keys.at(-1) as string] = error;
+  return copy;
+}
 
 export class Execution implements TaskHost {
   readonly arn: string;
   readonly name: string;
   readonly stateMachineArn: string;
   readonly stateMachineName: string;
+  readonly roleArn: string;
   readonly input: string;
   readonly startDate: Date;
   readonly history: ExecutionHistory;
-  /** Settles once the interpreter has let go of the execution, after its closing event is in the history. */
-  readonly done: Promise<void>;
+  /** Where the execution stands, kept up to date from everything journaled. */
+  readonly progress = new ExecutionProgress();
+  /** Settles once the interpreter has let go of the current run, after its closing event is in the history. */
+  done: Promise<void> = Promise.resolve();
   status: ExecutionStatus = 'RUNNING';
   stopDate: Date | undefined;
   output: string | undefined;
   error: string | undefined;
   cause: string | undefined;
+  redriveCount = 0;
+  redriveDate: Date | undefined;
+  /** The definition (by hash) the execution started on; a resume compares it with the machine's current one. */
+  readonly startedOn: string;
 
   readonly #services: ExecutionServices;
-  readonly #init: ExecutionInit;
+  readonly #journal: JournalWriter | undefined;
+  #compiled: CompiledDefinition;
   readonly #timers = new Set<() => void>();
   readonly #open = new Set<Closable>();
-  readonly #resolveDone: () => void;
+  #resolveDone: () => void = () => undefined;
   #pendingToken: string | undefined;
   #abort: (() => void) | undefined;
   #closingEventWritten = false;
+  /** The process is stopping: nothing more is written, so the journal says where to resume. */
+  #suspended = false;
+  #mode: RunMode = 'fresh';
+  /** Where each scope restarts, taken by its router when the scope starts. */
+  #plan = new Map<string, RestartTarget>();
+  /** Recorded visits that Task and Wait handlers continue, by scope and state. */
+  readonly #resumed = new Map<string, Visit>();
+  /** Entries the history already has: a resumed state is not entered twice. */
+  readonly #quietEntries = new Set<string>();
+  /** Map iterations whose start (or start and end) the history already has. */
+  readonly #quietIterations = new Map<string, 'started' | 'both'>();
 
-  constructor(init: ExecutionInit, services: ExecutionServices) {
-    this.#init = init;
-    this.#services = services;
+  constructor(
+    init: ExecutionInit,
+    compiled: CompiledDefinition,
+    services: ExecutionServices,
+    journal: JournalWriter | undefined,
+    startedOn = compiled.hash,
+  ) {
     this.arn = init.arn;
     this.name = init.name;
     this.stateMachineArn = init.stateMachineArn;
     this.stateMachineName = init.stateMachineName;
+    this.roleArn = init.roleArn;
     this.input = init.input;
-    this.startDate = new Date(services.clock.nowMs());
-    const { promise, resolve } = Promise.withResolvers<void>();
-    this.done = promise;
-    this.#resolveDone = resolve;
+    this.startDate = init.startDate;
+    this.startedOn = startedOn;
+    this.#compiled = compiled;
+    this.#services = services;
+    this.#journal = journal;
     this.history = new ExecutionHistory(
       () => services.clock.nowMs(),
-      init.compiled.states,
-      (event) => services.changed(this, event),
+      () => this.#compiled.states,
+      {
+        appended: (event, scope) => {
+          if (this.#suspended) return;
+          this.#journal?.write({ t: 'event', scope, event: storedHistoryEvent(event) } as JournalRecord);
+          this.progress.applyEvent(scope, event);
+          services.changed(this, event);
+        },
+        noted: (note) => this.#record(note),
+      },
     );
-    this.history.append(
+  }
+
+  /** A new execution: its ExecutionStarted event, then the definition from StartAt. */
+  static start(
+    init: ExecutionInit,
+    compiled: CompiledDefinition,
+    services: ExecutionServices,
+    journal: JournalWriter | undefined,
+  ): Execution {
+    const execution = new Execution(init, compiled, services, journal);
+    execution.history.append(
       {
         type: 'ExecutionStarted',
         executionStartedEventDetails: {
@@ -106,8 +206,38 @@ export class Execution implements TaskHost {
           roleArn: init.roleArn,
         },
       },
-      this.startDate.getTime(),
+      init.startDate.getTime(),
     );
+    execution.#run('fresh');
+    return execution;
+  }
+
+  /** An execution read back from its journal: its history and where it stood; a running one waits for `resume`. */
+  static restore(
+    init: ExecutionInit,
+    compiled: CompiledDefinition,
+    services: ExecutionServices,
+    journal: JournalWriter | undefined,
+    records: readonly JournalRecord[],
+    startedOn: string,
+  ): Execution {
+    const execution = new Execution(init, compiled, services, journal, startedOn);
+    const events: HistoryEvent[] = [];
+    for (const record of records) {
+      execution.progress.apply(record);
+      if (record.t === 'event') events.push(historyEventOf(record.event));
+    }
+    execution.history.load(events);
+    const { progress } = execution;
+    execution.status = progress.status;
+    execution.stopDate = progress.stopDate;
+    execution.output = progress.output;
+    execution.error = progress.error;
+    execution.cause = progress.cause;
+    execution.redriveCount = progress.redriveCount;
+    execution.redriveDate = progress.redriveDate;
+    execution.#closingEventWritten = progress.status !== 'RUNNING';
+    return execution;
   }
 
   // TaskHost ---------------------------------------------------------------------------------------------------------
@@ -121,7 +251,7 @@ export class Execution implements TaskHost {
   }
 
   get closed(): boolean {
-    return this.status !== 'RUNNING';
+    return this.status !== 'RUNNING' || this.#suspended;
   }
 
   get tokens(): TaskTokens {
@@ -156,8 +286,18 @@ export class Execution implements TaskHost {
     return () => this.#open.delete(task);
   }
 
-  record(stateName: string, event: HistoryEventInit): void {
-    this.history.queue(stateName, event);
+  record(scope: string, stateName: string, event: HistoryEventInit): void {
+    this.history.queue(scope, stateName, event);
+  }
+
+  note(note: StateNote): void {
+    this.history.queueNote(note);
+  }
+
+  takeResumed(scope: string, stateName: string): Visit | undefined {
+    const visit = this.#resumed.get(slot(scope, stateName));
+    this.#resumed.delete(slot(scope, stateName));
+    return visit;
   }
 
   async invokeLambda(functionArn: string, payload: unknown, stateName: string): Promise<unknown> {
@@ -184,38 +324,99 @@ export class Execution implements TaskHost {
 
   // Life cycle -------------------------------------------------------------------------------------------------------
 
-  start(): void {
-    const { compiled } = this.#init;
-    const input = JSON.parse(this.input) as JsonValue;
-    if (compiled.timeoutSeconds !== undefined) {
-      const seconds = compiled.timeoutSeconds;
-      this.at(this.startDate.getTime() + seconds * 1000, () =>
-        this.stop('TIMED_OUT', 'States.Timeout', `The execution did not finish within ${seconds} seconds`),
-      );
+  /**
+   * Continues an execution the journal left running, on the machine's definition now (`current`), where each branch
+   * stood. If that definition changed so that a state it stood in is gone or different, the execution goes down its
+   * own Catch-all path (`Needs attention` in this project) with the error Sandbox.DefinitionChanged, or fails with it
+   * when it has none.
+   */
+  resume(current: CompiledDefinition, started: CompiledDefinition | undefined): ResumeOutcome {
+    this.#compiled = current;
+    const plan = this.progress.restartPlan(current);
+    const root = plan.get('');
+    if (root?.kind === 'done') {
+      // The last state had ended the execution; only its closing event was missing.
+      this.#end('SUCCEEDED', { output: json(root.output) });
+      this.#writeClosingEvent();
+      return { kind: 'finished' };
     }
-    const run = compiled.runnable.run(input, {
-      context: this.#context(input),
-      noThrowOnAbort: true,
-      overrides: {
-        taskResourceLocalHandlers: localHandlers(compiled.states, this),
-        retryIntervalOverrides: Object.fromEntries(
-          compiled.retryStates.map((name) => [name, this.#services.retryDelayMs]),
-        ),
-      },
+    const reason = started?.hash === current.hash ? undefined : incompatibility(plan, started, current);
+    if (reason) return this.#failForChange(reason, root);
+    this.#run('resume', plan);
+    return { kind: 'resumed' };
+  }
+
+  /** Why RedriveExecution refuses this execution, or undefined when it may be redriven. */
+  notRedrivable(): string | undefined {
+    if (this.status === 'RUNNING') return 'the execution is still running';
+    if (this.status === 'SUCCEEDED') return 'the execution succeeded';
+    if (this.redriveCount >= MAX_REDRIVES) return `the execution was redriven ${MAX_REDRIVES} times`;
+    const stoppedAt = this.stopDate?.getTime() ?? 0;
+    if (this.nowMs() - stoppedAt > REDRIVABLE_FOR_MS) return 'the execution ended more than 14 days ago';
+    return undefined;
+  }
+
+  /**
+   * RedriveExecution: the same execution continues from the states that did not succeed, each run afresh with the
+   * input it had; what succeeded (earlier states, finished branches and iterations) is not run again.
+   */
+  redrive(current: CompiledDefinition, started: CompiledDefinition | undefined): void {
+    this.#compiled = current;
+    this.redriveCount++;
+    this.redriveDate = new Date(this.nowMs());
+    this.status = 'RUNNING';
+    this.stopDate = this.output = this.error = this.cause = undefined;
+    this.#closingEventWritten = false;
+    this.history.append({
+      type: 'ExecutionRedriven',
+      executionRedrivenEventDetails: { redriveCount: this.redriveCount },
     });
-    this.#abort = run.abort;
-    void this.#follow(run);
+    const plan = this.progress.restartPlan(current);
+    const reason = started?.hash === current.hash ? undefined : incompatibility(plan, started, current);
+    if (reason) {
+      this.#failForChange(reason, plan.get(''));
+      return;
+    }
+    this.#run('redrive', plan);
+  }
+
+  /** Fails a running execution outright, e.g. one that cannot resume because its state machine is gone. */
+  fail(error: string, cause: string): void {
+    if (this.status !== 'RUNNING' || this.#suspended) return;
+    this.#end('FAILED', { error, cause });
+    this.#writeClosingEvent();
   }
 
   /** Ends a running execution as ABORTED (StopExecution) or TIMED_OUT; false when it had already ended. */
   stop(status: 'ABORTED' | 'TIMED_OUT', error: string | undefined, cause: string | undefined): boolean {
-    if (this.status !== 'RUNNING') return false;
+    if (this.status !== 'RUNNING' || this.#suspended) return false;
     this.#end(status, { error, cause });
     this.#abort?.();
     return true;
   }
 
+  /**
+   * The process is stopping: write nothing more (the journal says where to resume), then let go of the interpreter,
+   * the timers and the open tasks. Call `pause` on every execution before `halt` on any, so that closing a parent's
+   * task does not stop a child for good.
+   */
+  pause(): void {
+    if (this.status !== 'RUNNING') return;
+    this.#suspended = true;
+    this.history.dropQueued();
+    this.#journal?.stop();
+  }
+
+  halt(): void {
+    if (!this.#suspended) return;
+    for (const cancel of [...this.#timers]) cancel();
+    for (const task of [...this.#open]) task.close();
+    this.#open.clear();
+    this.#abort?.();
+  }
+
   describe(): DescribeExecutionOutput {
+    const notRedrivable = this.notRedrivable();
     return {
       executionArn: this.arn,
       stateMachineArn: this.stateMachineArn,
@@ -229,9 +430,117 @@ export class Execution implements TaskHost {
       outputDetails: this.output === undefined ? undefined : { included: true },
       error: this.error,
       cause: this.cause,
-      redriveCount: 0,
-      redriveStatus: 'NOT_REDRIVABLE',
+      redriveCount: this.redriveCount,
+      redriveDate: this.redriveDate,
+      redriveStatus: notRedrivable ? 'NOT_REDRIVABLE' : 'REDRIVABLE',
+      redriveStatusReason: notRedrivable ? `Execution is not redrivable: ${notRedrivable}` : undefined,
     };
+  }
+
+  /** The definition the execution runs on now. */
+  get definition(): CompiledDefinition {
+    return this.#compiled;
+  }
+
+  // Runs -------------------------------------------------------------------------------------------------------------
+
+  #run(mode: RunMode, plan = new Map<string, RestartTarget>()): void {
+    const compiled = this.#compiled;
+    this.#mode = mode;
+    this.#plan = plan;
+    this.#closingEventWritten = false;
+    const { promise, resolve } = Promise.withResolvers<void>();
+    this.done = promise;
+    this.#resolveDone = resolve;
+    const input = JSON.parse(this.input) as JsonValue;
+    if (compiled.timeoutSeconds !== undefined) {
+      const seconds = compiled.timeoutSeconds;
+      // A resumed execution keeps its deadline; a redriven one gets a new one, as on AWS.
+      const from = (this.redriveDate ?? this.startDate).getTime();
+      this.at(from + seconds * 1000, () =>
+        this.stop('TIMED_OUT', 'States.Timeout', `The execution did not finish within ${seconds} seconds`),
+      );
+    }
+    const machine = mode === 'fresh' ? compiled.runnable : compiled.restartable();
+    const handlers: Record<string, LocalHandler> = localHandlers(compiled.states, this);
+    if (mode !== 'fresh') {
+      for (const [scope, { startAt }] of compiled.scopes) {
+        handlers[routerStateName(scope)] = async (scopeInput) => this.#route(scope, startAt, scopeInput);
+      }
+    }
+    const run = machine.run(input, {
+      context: this.#context(input),
+      noThrowOnAbort: true,
+      overrides: {
+        taskResourceLocalHandlers: handlers,
+        retryIntervalOverrides: Object.fromEntries(
+          compiled.retryStates.map((name) => [name, this.#services.retryDelayMs]),
+        ),
+      },
+    });
+    this.#abort = run.abort;
+    void this.#follow(run);
+  }
+
+  /** A scope starts: where it restarts (once), or its own StartAt. */
+  #route(scopeName: string, startAt: string, input: JsonValue): JsonValue {
+    const scope = currentScope();
+    const target = this.#plan.get(scope);
+    if (!target) return { target: startAt, input } satisfies RouterAnswer as unknown as JsonValue;
+    this.#plan.delete(scope);
+    if (target.kind === 'done') {
+      if (isIteration(scope)) this.#quietIterations.set(scope, 'both');
+      return { target: doneTarget(scopeName), input: target.output } satisfies RouterAnswer;
+    }
+    if (this.#mode === 'resume') {
+      if (isIteration(scope)) this.#quietIterations.set(scope, 'started');
+      if (target.visit) {
+        this.#quietEntries.add(slot(scope, target.state));
+        this.#resumed.set(slot(scope, target.state), target.visit);
+      }
+    }
+    return { target: target.state, input: target.input } satisfies RouterAnswer;
+  }
+
+  /** The definition changed under the execution: down its Catch-all path, or failed outright. */
+  #failForChange(reason: string, root: RestartTarget | undefined): ResumeOutcome {
+    const cause = `The definition of ${this.stateMachineName} changed since this execution started, and it cannot continue: ${reason}`;
+    const catcher = root?.kind === 'at' ? this.#catchAllFor(root.state) : undefined;
+    const input =
+      catcher && root?.kind === 'at'
+        ? withCaughtError(root.input, catcher.resultPath, { Error: DEFINITION_CHANGED, Cause: cause })
+        : undefined;
+    if (catcher && input !== undefined) {
+      this.#run('resume', new Map([['', { kind: 'at', state: catcher.next, input }]]));
+      return { kind: 'failed-changed', reason, viaCatch: catcher.next };
+    }
+    if (this.status === 'RUNNING') {
+      this.#end('FAILED', { error: DEFINITION_CHANGED, cause });
+      this.#writeClosingEvent();
+    }
+    return { kind: 'failed-changed', reason, viaCatch: undefined };
+  }
+
+  /** The top-level Catch-all that `stateName` has, or else the one most top-level states share. */
+  #catchAllFor(stateName: string) {
+    const states = this.#compiled.states;
+    const own = states.get(stateName);
+    if (own?.scope === '' && own.catchAll) return own.catchAll;
+    const counts = new Map<string, { catcher: NonNullable<typeof own>['catchAll']; count: number }>();
+    for (const state of states.values()) {
+      if (state.scope !== '' || !state.catchAll) continue;
+      const k = `${state.catchAll.next}\n${String(state.catchAll.resultPath)}`;
+      const entry = counts.get(k) ?? { catcher: state.catchAll, count: 0 };
+      entry.count++;
+      counts.set(k, entry);
+    }
+    return [...counts.values()].sort((a, b) => b.count - a.count)[0]?.catcher;
+  }
+
+  #record(record: JournalRecord): void {
+    if (this.#suspended) return;
+    this.#journal?.write(record);
+    this.progress.apply(record);
   }
 
   /**
@@ -251,10 +560,10 @@ export class Execution implements TaskHost {
       Execution: {
         Id: this.arn,
         Name: this.name,
-        RoleArn: this.#init.roleArn,
+        RoleArn: this.roleArn,
         LocalInput: input,
         LocalStartTime: this.startDate.toISOString(),
-        RedriveCount: 0,
+        RedriveCount: this.redriveCount,
       },
       StateMachine: { Id: this.stateMachineArn, Name: this.stateMachineName },
       State: state,
@@ -281,7 +590,7 @@ export class Execution implements TaskHost {
       for await (const event of run.eventLogs) this.#ingest(event);
     })();
     const [outcome] = await Promise.allSettled([run.result, consumed]);
-    if (this.status === 'RUNNING') {
+    if (!this.#suspended && this.status === 'RUNNING') {
       // The interpreter ended without the closing event we expect; its result still says how.
       if (outcome.status === 'fulfilled') this.#end('SUCCEEDED', { output: json(outcome.value) });
       else this.#end('FAILED', { error: 'States.Runtime', cause: String(outcome.reason) });
@@ -291,13 +600,16 @@ export class Execution implements TaskHost {
   }
 
   #ingest(event: EventLog): void {
-    if (this.#closingEventWritten) return;
+    if (this.#closingEventWritten || this.#suspended) return;
+    const scope = scopeOfEvent(event);
     switch (event.type) {
       case 'ExecutionSucceeded':
+        if (scope !== '') return;
         if (this.status === 'RUNNING') this.#end('SUCCEEDED', { output: json(event.output) });
         this.#writeClosingEvent();
         return;
       case 'ExecutionFailed':
+        if (scope !== '') return;
         if (this.status === 'RUNNING') {
           const cause = typeof event.Cause === 'string' ? event.Cause : json(event.Cause);
           this.#end('FAILED', { error: event.Error, cause });
@@ -306,11 +618,49 @@ export class Execution implements TaskHost {
         return;
       case 'ExecutionAborted':
       case 'ExecutionTimeout':
-        this.#writeClosingEvent();
+        if (scope === '') this.#writeClosingEvent();
         return;
+      case 'MapIterationStarted':
+      case 'MapIterationSucceeded':
+      case 'MapIterationFailed':
+      case 'ParallelBranchSucceeded':
+      case 'ParallelBranchFailed': {
+        if (event.type !== 'MapIterationStarted') {
+          const failed = event.type.endsWith('Failed');
+          const output = failed ? null : (((event as { output?: JsonData }).output ?? null) as JsonData);
+          this.#record({ t: 'scope-ended', scope, output, failed });
+        }
+        if (!event.type.startsWith('Map')) return;
+        // A resumed iteration's start is in the history already; a finished one's end too.
+        const quiet = this.#quietIterations.get(scope);
+        if (quiet && event.type === 'MapIterationStarted') {
+          if (quiet === 'started') this.#quietIterations.delete(scope);
+          return;
+        }
+        if (quiet === 'both') {
+          this.#quietIterations.delete(scope);
+          return;
+        }
+        this.history.ingest(event, this.#services.clock.nowMs() - Date.now(), scope);
+        return;
+      }
+      case 'StateEntered':
+      case 'StateExited':
+      case 'StateFailed':
+      case 'StateRetried':
+      case 'StateCaught': {
+        const name = event.state.name;
+        if (isRestartState(name)) return;
+        if (event.type === 'StateCaught') {
+          this.#record({ t: 'caught', scope, state: name, next: event.catch.catcher.Next });
+        }
+        const quiet = event.type === 'StateEntered' && this.#quietEntries.delete(slot(scope, name));
+        this.history.ingest(event, this.#services.clock.nowMs() - Date.now(), scope, quiet);
+        if (event.type === 'StateExited') this.#checkOutputSize(name, event.state.output);
+        return;
+      }
       default:
-        this.history.ingest(event, this.#services.clock.nowMs() - Date.now());
-        if (event.type === 'StateExited') this.#checkOutputSize(event.state.name, event.state.output);
+        return;
     }
   }
 
@@ -324,6 +674,7 @@ export class Execution implements TaskHost {
   }
 
   #end(status: ExecutionStatus, result: { output?: string; error?: string; cause?: string }): void {
+    if (this.#suspended) return;
     this.status = status;
     this.stopDate = new Date(this.#services.clock.nowMs());
     this.output = result.output;
@@ -333,11 +684,13 @@ export class Execution implements TaskHost {
     // Tasks still open here were left behind (a failed Parallel branch's sibling, a stop): their tokens die now.
     for (const task of [...this.#open]) task.close();
     this.#open.clear();
+    this.#plan.clear();
+    this.#resumed.clear();
     this.#services.changed(this);
   }
 
   #writeClosingEvent(): void {
-    if (this.#closingEventWritten || this.status === 'RUNNING') return;
+    if (this.#closingEventWritten || this.status === 'RUNNING' || this.#suspended) return;
     this.#closingEventWritten = true;
     this.history.flushAll();
     const failure = { error: this.error, cause: this.cause };

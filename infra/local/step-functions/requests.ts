@@ -28,6 +28,7 @@ export const requests = {
     stateMachineArn: arn.optional(),
     mapRunArn: arn.optional(),
     statusFilter: executionStatus.optional(),
+    redriveFilter: z.enum(['REDRIVEN', 'NOT_REDRIVEN']).optional(),
     maxResults,
     nextToken,
   }),
@@ -42,6 +43,10 @@ export const requests = {
     executionArn: arn,
     error: z.string().max(256).optional(),
     cause: z.string().max(32_768).optional(),
+  }),
+  RedriveExecution: z.object({
+    executionArn: arn,
+    clientToken: z.string().min(1).max(64).optional(),
   }),
   SendTaskSuccess: z.object({ taskToken, output: payload }),
   SendTaskFailure: z.object({

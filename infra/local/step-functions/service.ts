@@ -1,4 +1,4 @@
-// The local Step Functions service: state machines, executions and task tokens in memory, answering the API in-process or over HTTP.
+// The local Step Functions service: state machines, executions and task tokens, kept in a journal on disk when given a folder, answering the API in-process or over HTTP.
 import type {
   DescribeExecutionInput,
   DescribeExecutionOutput,
@@ -12,6 +12,8 @@ import type {
   ListExecutionsOutput,
   ListStateMachinesInput,
   ListStateMachinesOutput,
+  RedriveExecutionInput,
+  RedriveExecutionOutput,
   SendTaskFailureInput,
   SendTaskHeartbeatInput,
   SendTaskSuccessInput,
@@ -23,9 +25,17 @@ import type {
 import { Arns, checkName } from './arns.ts';
 import { type CompiledDefinition, compileDefinition } from './definition.ts';
 import { SfnError } from './errors.ts';
-import { Execution, type ExecutionServices, type InvokeLambda, type SfnClock } from './execution.ts';
+import {
+  DEFINITION_CHANGED,
+  Execution,
+  type ExecutionInit,
+  type ExecutionServices,
+  type InvokeLambda,
+  type SfnClock,
+} from './execution.ts';
 import { type LocalServer, serve } from './http.ts';
 import { type JsonValue, loadTimeoutErrorFactory } from './interpreter.ts';
+import { JournalStore } from './journal.ts';
 import { isOperation, parseRequest } from './requests.ts';
 import { type OpenTaskToken, TaskTokens } from './tokens.ts';
 
@@ -43,6 +53,21 @@ export interface LocalStepFunctionsOptions {
    * clock) so that retry paths run at once; the attempts and their order are as on AWS.
    */
   retryDelayMs?: number;
+  /**
+   * Where executions are kept (one journal each). With it, executions outlive the process: `restore()` reads them
+   * back and resumes those that were running; without it, they live in memory only.
+   */
+  dataDir?: string;
+}
+
+/** What `restore()` found: how many executions, which were resumed, and which could not be. */
+export interface RestoreReport {
+  loaded: number;
+  resumed: string[];
+  /** Executions whose definition changed under them: failed with the reason (through their Catch-all if any). */
+  failed: { executionArn: string; reason: string; viaCatch?: string }[];
+  /** Journals that could not be read (their file names). */
+  unreadable: string[];
 }
 
 export interface CreateStateMachineInput {
@@ -113,7 +138,13 @@ export class LocalStepFunctions {
   readonly #listeners = new Set<(change: ExecutionChange) => void>();
   readonly #servers = new Set<LocalServer>();
   readonly #services: ExecutionServices;
+  readonly #store: JournalStore | undefined;
+  /** Definitions executions started on, read back by hash: a resume compares them with the current ones. */
+  readonly #startedDefinitions = new Map<string, CompiledDefinition | undefined>();
+  /** The client token of each execution's last redrive, so a retried RedriveExecution is answered, not refused. */
+  readonly #redriveTokens = new Map<string, string>();
   #timeoutError: ((message: string) => Error) | undefined;
+  #closing: Promise<void> | undefined;
 
   constructor(options: LocalStepFunctionsOptions) {
     this.region = options.region ?? 'us-east-1';
@@ -123,6 +154,7 @@ export class LocalStepFunctions {
     this.#retryDelayMs = options.retryDelayMs ?? 0;
     this.#arns = new Arns(this.region, this.accountId);
     this.#services = this.#executionServices();
+    this.#store = options.dataDir === undefined ? undefined : new JournalStore(options.dataDir);
   }
 
   /**
@@ -146,7 +178,81 @@ export class LocalStepFunctions {
       creationDate: new Date(this.#clock.nowMs()),
       compiled,
     });
+    this.#store?.saveDefinition(compiled.hash, compiled.text);
+    this.#startedDefinitions.set(compiled.hash, compiled);
     return arn;
+  }
+
+  /**
+   * Reads every execution back from the data folder (call it once, after registering the state machines and before
+   * serving): finished ones are listed again with their history; running ones resume where they stood, each waiting
+   * task on the token it had, each Wait at its original time. One whose definition changed so that it cannot go on
+   * fails with Sandbox.DefinitionChanged, through its Catch-all path when it has one.
+   */
+  async restore(): Promise<RestoreReport> {
+    const report: RestoreReport = { loaded: 0, resumed: [], failed: [], unreadable: [] };
+    if (!this.#store) return report;
+    this.#timeoutError ??= await loadTimeoutErrorFactory();
+    const { journals, unreadable } = this.#store.loadAll();
+    report.unreadable.push(...unreadable);
+    const running: { execution: Execution; machine: StateMachineRecord | undefined }[] = [];
+    for (const journal of journals) {
+      const header = journal.header;
+      if (this.#executions.has(header.arn)) continue;
+      const machine = this.#machines.get(header.stateMachineName);
+      const compiled = machine?.compiled ?? this.#startedDefinition(header.definition);
+      if (!compiled) {
+        report.unreadable.push(journal.file);
+        continue;
+      }
+      const init: ExecutionInit = { ...header, startDate: new Date(header.startDate) };
+      const execution = Execution.restore(
+        init,
+        compiled,
+        this.#services,
+        this.#store.writer(journal.file),
+        journal.records,
+        header.definition,
+      );
+      this.#executions.set(header.arn, execution);
+      report.loaded++;
+      for (const [token, task] of execution.progress.tokens) {
+        const entry = { executionArn: header.arn, stateName: task.state, openedAt: new Date(task.openedAt) };
+        this.#tokens.remember(token, entry, task.closure ?? 'execution-closed');
+      }
+      if (execution.status === 'RUNNING') running.push({ execution, machine });
+    }
+    for (const { execution, machine } of running) {
+      if (!machine) {
+        const reason = `its state machine ${execution.stateMachineName} is no longer deployed`;
+        execution.fail(DEFINITION_CHANGED, `This execution cannot continue: ${reason}`);
+        report.failed.push({ executionArn: execution.arn, reason });
+        continue;
+      }
+      const outcome = execution.resume(machine.compiled, this.#startedDefinition(execution.startedOn));
+      if (outcome.kind === 'failed-changed')
+        report.failed.push({
+          executionArn: execution.arn,
+          reason: outcome.reason,
+          viaCatch: outcome.viaCatch,
+        });
+      else report.resumed.push(execution.arn);
+    }
+    return report;
+  }
+
+  #startedDefinition(hash: string): CompiledDefinition | undefined {
+    if (this.#startedDefinitions.has(hash)) return this.#startedDefinitions.get(hash);
+    const text = this.#store?.definition(hash);
+    let compiled: CompiledDefinition | undefined;
+    try {
+      compiled = text === undefined ? undefined : compileDefinition(text);
+    } catch {
+      // A definition this version of the service refuses: the resume checks what it can without it.
+      compiled = undefined;
+    }
+    this.#startedDefinitions.set(hash, compiled);
+    return compiled;
   }
 
   /** Serves the Step Functions API (AWS JSON 1.0) over HTTP; port 0 picks a free one. */
@@ -168,13 +274,27 @@ export class LocalStepFunctions {
     return () => this.#listeners.delete(listener);
   }
 
-  /** Stops the HTTP servers and every running execution (ABORTED), and drops their virtual-clock timers. */
-  async close(): Promise<void> {
+  /**
+   * Stops the HTTP servers and drops the executions' virtual-clock timers. With a data folder, running executions are
+   * only paused (their journal says where to resume); without one, they end ABORTED.
+   */
+  close(): Promise<void> {
+    this.#closing ??= this.#close();
+    return this.#closing;
+  }
+
+  async #close(): Promise<void> {
+    const running = [...this.#executions.values()].filter((execution) => execution.status === 'RUNNING');
+    // Paused at once, before anything else can happen: the journal is then exactly where a restart picks up.
+    if (this.#store) for (const execution of running) execution.pause();
     await Promise.all([...this.#servers].map((server) => server.close()));
     this.#servers.clear();
-    const running = [...this.#executions.values()].filter((execution) => execution.status === 'RUNNING');
-    for (const execution of running) {
-      execution.stop('ABORTED', 'States.Aborted', 'The local Step Functions service was closed');
+    if (this.#store) {
+      for (const execution of running) execution.halt();
+    } else {
+      for (const execution of running) {
+        execution.stop('ABORTED', 'States.Aborted', 'The local Step Functions service was closed');
+      }
     }
     await Promise.all(running.map((execution) => execution.done));
   }
@@ -195,6 +315,8 @@ export class LocalStepFunctions {
         return this.getExecutionHistory(parseRequest(operation, body));
       case 'StopExecution':
         return this.stopExecution(parseRequest(operation, body));
+      case 'RedriveExecution':
+        return this.redriveExecution(parseRequest(operation, body));
       case 'SendTaskSuccess':
         return this.sendTaskSuccess(parseRequest(operation, body));
       case 'SendTaskFailure':
@@ -234,20 +356,23 @@ export class LocalStepFunctions {
       }
       throw new SfnError('ExecutionAlreadyExists', `Execution Already Exists: '${arn}'`);
     }
-    const execution = new Execution(
-      {
-        arn,
-        name,
-        stateMachineArn: machine.arn,
-        stateMachineName: machine.name,
-        roleArn: machine.roleArn,
-        input: executionInput,
-        compiled: machine.compiled,
-      },
-      this.#services,
-    );
+    const init: ExecutionInit = {
+      arn,
+      name,
+      stateMachineArn: machine.arn,
+      stateMachineName: machine.name,
+      roleArn: machine.roleArn,
+      input: executionInput,
+      startDate: new Date(this.#clock.nowMs()),
+    };
+    const journal = this.#store?.create({
+      t: 'execution',
+      ...init,
+      startDate: init.startDate.getTime(),
+      definition: machine.compiled.hash,
+    });
+    const execution = Execution.start(init, machine.compiled, this.#services, journal);
     this.#executions.set(arn, execution);
-    execution.start();
     return { executionArn: arn, startDate: execution.startDate };
   }
 
@@ -266,10 +391,13 @@ export class LocalStepFunctions {
       );
     }
     const machine = this.#machine(request.stateMachineArn);
+    const redriven = request.redriveFilter === undefined ? undefined : request.redriveFilter === 'REDRIVEN';
     const matching = [...this.#executions.values()]
       .filter(
         (e) =>
-          e.stateMachineArn === machine.arn && (!request.statusFilter || e.status === request.statusFilter),
+          e.stateMachineArn === machine.arn &&
+          (!request.statusFilter || e.status === request.statusFilter) &&
+          (redriven === undefined || e.redriveCount > 0 === redriven),
       )
       .reverse()
       .sort((a, b) => b.startDate.getTime() - a.startDate.getTime());
@@ -282,7 +410,8 @@ export class LocalStepFunctions {
         status: e.status,
         startDate: e.startDate,
         stopDate: e.stopDate,
-        redriveCount: 0,
+        redriveCount: e.redriveCount,
+        redriveDate: e.redriveDate,
       })),
       nextToken,
     };
@@ -305,6 +434,29 @@ export class LocalStepFunctions {
     const execution = this.#execution(request.executionArn);
     execution.stop('ABORTED', request.error, request.cause);
     return { stopDate: execution.stopDate ?? new Date(this.#clock.nowMs()) };
+  }
+
+  /**
+   * RedriveExecution, as on AWS: a FAILED, TIMED_OUT or ABORTED execution (ended within 14 days, redriven fewer than
+   * 1,000 times) continues under the same ARN from the states that did not succeed; redriveCount goes up by one and
+   * the history gets an ExecutionRedriven event. Anything else is ExecutionNotRedrivable.
+   */
+  async redriveExecution(input: RedriveExecutionInput): Promise<RedriveExecutionOutput> {
+    const request = parseRequest('RedriveExecution', input);
+    const execution = this.#execution(request.executionArn);
+    const token = request.clientToken;
+    if (token && execution.status === 'RUNNING' && this.#redriveTokens.get(execution.arn) === token) {
+      return { redriveDate: execution.redriveDate ?? new Date(this.#clock.nowMs()) };
+    }
+    const reason = execution.notRedrivable();
+    const machine = this.#machines.get(execution.stateMachineName);
+    if (reason || !machine) {
+      const why = reason ?? `its state machine ${execution.stateMachineName} is no longer deployed`;
+      throw new SfnError('ExecutionNotRedrivable', `Execution Not Redrivable: '${execution.arn}': ${why}`);
+    }
+    execution.redrive(machine.compiled, this.#startedDefinition(execution.startedOn));
+    if (token) this.#redriveTokens.set(execution.arn, token);
+    return { redriveDate: execution.redriveDate ?? new Date(this.#clock.nowMs()) };
   }
 
   async sendTaskSuccess(input: SendTaskSuccessInput): Promise<Record<string, never>> {
@@ -373,6 +525,42 @@ export class LocalStepFunctions {
     const execution = this.#execution(executionArn);
     await execution.done;
     return execution.describe();
+  }
+
+  /**
+   * Where an execution stands, for the sandbox console: the definition it runs on, the states it is in (running),
+   * or the states it failed in, and every state it entered.
+   */
+  executionView(executionArn: string): {
+    definition: string;
+    current: string[];
+    /** When each current Wait state fires. */
+    waits: Map<string, Date>;
+    failed: string[];
+    visited: string[];
+    /** The definition's Fail states: a redrive from one of them fails again. */
+    failStates: Set<string>;
+  } {
+    const execution = this.#execution(executionArn);
+    const visited = new Set<string>();
+    for (const event of execution.history.events) {
+      const name = event.stateEnteredEventDetails?.name;
+      if (name) visited.add(name);
+    }
+    const current = execution.progress.currentStates();
+    const waits = new Map<string, Date>();
+    for (const { state, waitUntil } of current)
+      if (waitUntil !== undefined) waits.set(state, new Date(waitUntil));
+    const failStates = new Set<string>();
+    for (const [name, plan] of execution.definition.states) if (plan.type === 'Fail') failStates.add(name);
+    return {
+      definition: execution.definition.text,
+      current: [...new Set(current.map((c) => c.state))],
+      waits,
+      failed: [...new Set(execution.progress.failedStates())],
+      visited: [...visited],
+      failStates,
+    };
   }
 
   // Internals -------------------------------------------------------------------------------------------------------

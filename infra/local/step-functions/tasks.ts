@@ -1,9 +1,10 @@
-// Runs Task and Wait states for the interpreter: Lambda invokes, callback tokens, child executions, and every timeout on the virtual clock.
+// Runs Task and Wait states for the interpreter: Lambda invokes, callback tokens, child executions, every timeout on the virtual clock, and picking up where a restart left them.
 import type { DescribeExecutionOutput } from '@aws-sdk/client-sfn';
 import type { StatePlan, TaskPlan, TaskResource, WrappedTaskInput, WrappedWaitInput } from './definition.ts';
 import { SfnError } from './errors.ts';
-import { type HistoryEventInit, json } from './history.ts';
+import { type HistoryEventInit, json, type StateNote } from './history.ts';
 import {
+  currentScope,
   dataLimitExceeded,
   type JsonValue,
   payloadBytes,
@@ -12,6 +13,7 @@ import {
   taskError,
   UncatchableError,
 } from './interpreter.ts';
+import type { AttemptOutcome, Visit } from './progress.ts';
 import type { TaskTokens } from './tokens.ts';
 
 /** What a running task needs from its execution. */
@@ -27,8 +29,12 @@ export interface TaskHost {
   at(atMs: number, fire: () => void): () => void;
   /** Keeps `task` to be closed if the execution ends first; returns the function that forgets it. */
   track(task: Closable): () => void;
-  /** Adds a task event to the history, in order with the interpreter's events for the same state. */
-  record(stateName: string, event: HistoryEventInit): void;
+  /** Adds a task event to the history, in order with the interpreter's events for the same state in `scope`. */
+  record(scope: string, stateName: string, event: HistoryEventInit): void;
+  /** Keeps a note (a token, a Wait's firing time) in the journal, after the state's entry. */
+  note(note: StateNote): void;
+  /** What a resumed execution recorded about the state this Task or Wait call continues, once; else undefined. */
+  takeResumed(scope: string, stateName: string): Visit | undefined;
   invokeLambda(functionArn: string, payload: unknown, stateName: string): Promise<unknown>;
   startChild(request: { stateMachineArn: string; input: string; name: string | undefined }): Promise<{
     executionArn: string;
@@ -113,14 +119,19 @@ class TaskAttempt implements Closable {
   /** Runs when the execution closes under a running task, e.g. to stop a child execution. */
   onClose: (() => void) | undefined;
 
+  readonly #scope: string;
+
+  /** `timeoutAt` is when TimeoutSeconds runs out, in virtual time: a resumed attempt keeps its original deadline. */
   constructor(
     host: TaskHost,
+    scope: string,
     stateName: string,
     plan: TaskPlan,
-    timeoutSeconds?: number,
+    timeout?: { seconds: number; at: number },
     heartbeatSeconds?: number,
   ) {
     this.#host = host;
+    this.#scope = scope;
     this.#stateName = stateName;
     this.#plan = plan;
     this.#names = resourceNames(plan.resource);
@@ -130,14 +141,17 @@ class TaskAttempt implements Closable {
     this.#resolve = resolve;
     this.#reject = reject;
     this.#untrack = host.track(this);
-    if (timeoutSeconds !== undefined) {
+    this.#deadline = timeout?.at;
+    if (timeout !== undefined) {
       this.#cancels.add(
-        host.at(host.nowMs() + timeoutSeconds * 1000, () =>
-          this.#timeOut('States.Timeout', `The task did not finish within ${timeoutSeconds} seconds`),
+        host.at(timeout.at, () =>
+          this.#timeOut('States.Timeout', `The task did not finish within ${timeout.seconds} seconds`),
         ),
       );
     }
   }
+
+  readonly #deadline: number | undefined;
 
   get #isLambdaFunction(): boolean {
     return this.#plan.resource.kind === 'lambda-function';
@@ -183,14 +197,25 @@ class TaskAttempt implements Closable {
     });
   }
 
-  openToken(token: string): void {
+  /** Hands out `token`; `openedAt` is given when a resumed execution opens the token it had handed out before. */
+  openToken(token: string, openedAt?: number): void {
     this.#token = token;
+    if (openedAt === undefined) {
+      this.#host.note({
+        t: 'token',
+        scope: this.#scope,
+        state: this.#stateName,
+        token,
+        openedAt: this.#host.nowMs(),
+        deadline: this.#deadline,
+      });
+    }
     this.#host.tokens.open(
       token,
       {
         executionArn: this.#host.executionArn,
         stateName: this.#stateName,
-        openedAt: new Date(this.#host.nowMs()),
+        openedAt: new Date(openedAt ?? this.#host.nowMs()),
       },
       {
         succeed: (output) => this.succeed(output),
@@ -276,7 +301,7 @@ class TaskAttempt implements Closable {
   }
 
   #record(event: HistoryEventInit): void {
-    this.#host.record(this.#stateName, event);
+    this.#host.record(this.#scope, this.#stateName, event);
   }
 }
 
@@ -397,25 +422,110 @@ function runStartExecution(
         return;
       }
       attempt.submitted(started);
-      if (pattern === 'callback') return;
-      attempt.onClose = () => host.stopChild(executionArn);
-      host.whenChildClosed(executionArn).then(
-        (child) => {
-          const output = childExecutionOutput(child, pattern === 'sync:2');
-          if (child.status === 'SUCCEEDED') attempt.succeed(output);
-          else attempt.fail(taskError('States.TaskFailed', JSON.stringify(output)));
-        },
-        (error: unknown) => attempt.fail(startExecutionFailure(error)),
-      );
+      if (pattern !== 'callback') awaitChild(host, attempt, executionArn, pattern);
     },
     (error: unknown) => attempt.fail(startExecutionFailure(error)),
   );
+}
+
+/** `.sync` and `.sync:2`: the task ends as the child execution does; stopping the parent stops the child. */
+function awaitChild(host: TaskHost, attempt: TaskAttempt, executionArn: string, pattern: 'sync' | 'sync:2') {
+  attempt.onClose = () => host.stopChild(executionArn);
+  host.whenChildClosed(executionArn).then(
+    (child) => {
+      const output = childExecutionOutput(child, pattern === 'sync:2');
+      if (child.status === 'SUCCEEDED') attempt.succeed(output);
+      else attempt.fail(taskError('States.TaskFailed', JSON.stringify(output)));
+    },
+    (error: unknown) => attempt.fail(startExecutionFailure(error)),
+  );
+}
+
+/** A recorded failure as the error the interpreter's Retry and Catch see again. */
+function recordedError(outcome: Extract<AttemptOutcome, { kind: 'failed' }>, host: TaskHost): Error {
+  if (outcome.error === 'States.Timeout') return host.timeoutError(outcome.cause);
+  if (outcome.error === 'States.Runtime' || outcome.error === 'States.DataLimitExceeded')
+    return new UncatchableError(outcome.error, outcome.cause);
+  return taskError(outcome.error, outcome.cause);
+}
+
+/** Every occurrence of the token just minted, replaced by the one handed out before the restart. */
+function withToken(value: unknown, minted: string | undefined, recorded: string): unknown {
+  if (minted === undefined) return value;
+  return JSON.parse(JSON.stringify(value ?? null).replaceAll(minted, recorded));
+}
+
+interface TaskCall {
+  host: TaskHost;
+  scope: string;
+  stateName: string;
+  plan: TaskPlan;
+  parameters: unknown;
+  timeoutSeconds: number | undefined;
+  heartbeatSeconds: number | undefined;
+  callback: boolean;
+}
+
+function run(call: TaskCall, attempt: TaskAttempt, parameters: unknown): void {
+  const { host, stateName, plan } = call;
+  switch (plan.resource.kind) {
+    case 'lambda-invoke':
+      runLambdaInvoke(host, stateName, parameters, attempt, plan.resource.callback);
+      break;
+    case 'lambda-function':
+      runLambdaFunction(host, stateName, plan.resource.functionArn, parameters, attempt);
+      break;
+    case 'start-execution':
+      runStartExecution(host, stateName, parameters, attempt, plan.resource.pattern);
+      break;
+  }
+}
+
+/**
+ * Continues a Task state that was under way when the process stopped, from what the journal says: a finished attempt
+ * gives its recorded result (or error) without running again; a waiting callback opens the same token again (so the
+ * mailed link still decides), calling its Lambda again only if that call had not returned; a `.sync` child execution
+ * is waited for again. Anything else runs afresh (undefined).
+ */
+function resumeTask(
+  call: TaskCall,
+  recorded: Visit,
+  minted: string | undefined,
+): Promise<JsonValue> | undefined {
+  const attempt = recorded.attempt;
+  if (!attempt) return undefined;
+  const { host, plan } = call;
+  if (attempt.outcome?.kind === 'succeeded') return Promise.resolve(attempt.outcome.output as JsonValue);
+  if (attempt.outcome?.kind === 'failed') return Promise.reject(recordedError(attempt.outcome, host));
+  const timeout =
+    call.timeoutSeconds === undefined || attempt.scheduledAt === undefined
+      ? undefined
+      : { seconds: call.timeoutSeconds, at: attempt.scheduledAt + call.timeoutSeconds * 1000 };
+  if (call.callback && attempt.token) {
+    const resumed = new TaskAttempt(host, call.scope, call.stateName, plan, timeout, call.heartbeatSeconds);
+    resumed.openToken(attempt.token.token, attempt.token.openedAt);
+    if (attempt.submitted === undefined)
+      run(call, resumed, withToken(call.parameters, minted, attempt.token.token));
+    return resumed.promise;
+  }
+  const childArn =
+    typeof attempt.submitted === 'object' && attempt.submitted !== null && !Array.isArray(attempt.submitted)
+      ? attempt.submitted.ExecutionArn
+      : undefined;
+  const pattern = plan.resource.kind === 'start-execution' ? plan.resource.pattern : undefined;
+  if ((pattern === 'sync' || pattern === 'sync:2') && typeof childArn === 'string') {
+    const resumed = new TaskAttempt(host, call.scope, call.stateName, plan, timeout);
+    awaitChild(host, resumed, childArn, pattern);
+    return resumed.promise;
+  }
+  return undefined;
 }
 
 function taskHandler(stateName: string, plan: TaskPlan, host: TaskHost): LocalHandler {
   return (input) => {
     // Must run before anything asynchronous: the token belongs to the Parameters evaluated just now.
     const token = host.claimToken();
+    const scope = currentScope();
     if (host.closed) return Promise.reject(executionClosed());
     const wrapped = (input ?? {}) as unknown as WrappedTaskInput;
     let timeoutSeconds: number | undefined;
@@ -431,12 +541,29 @@ function taskHandler(stateName: string, plan: TaskPlan, host: TaskHost): LocalHa
     const callback =
       (resource.kind === 'lambda-invoke' && resource.callback) ||
       (resource.kind === 'start-execution' && resource.pattern === 'callback');
-    const attempt = new TaskAttempt(
+    const call: TaskCall = {
       host,
+      scope,
       stateName,
       plan,
+      parameters: wrapped.parameters,
       timeoutSeconds,
-      callback ? heartbeatSeconds : undefined,
+      heartbeatSeconds: callback ? heartbeatSeconds : undefined,
+      callback,
+    };
+    const recorded = host.takeResumed(scope, stateName);
+    const resumed = recorded ? resumeTask(call, recorded, token) : undefined;
+    if (resumed) return resumed;
+
+    const attempt = new TaskAttempt(
+      host,
+      scope,
+      stateName,
+      plan,
+      timeoutSeconds === undefined
+        ? undefined
+        : { seconds: timeoutSeconds, at: host.nowMs() + timeoutSeconds * 1000 },
+      call.heartbeatSeconds,
     );
     const inputBytes = payloadBytes(wrapped.parameters);
     if (inputBytes > payloadLimitBytes) {
@@ -452,17 +579,7 @@ function taskHandler(stateName: string, plan: TaskPlan, host: TaskHost): LocalHa
       }
       attempt.openToken(token);
     }
-    switch (resource.kind) {
-      case 'lambda-invoke':
-        runLambdaInvoke(host, stateName, wrapped.parameters, attempt, resource.callback);
-        break;
-      case 'lambda-function':
-        runLambdaFunction(host, stateName, resource.functionArn, wrapped.parameters, attempt);
-        break;
-      case 'start-execution':
-        runStartExecution(host, stateName, wrapped.parameters, attempt, resource.pattern);
-        break;
-    }
+    run(call, attempt, wrapped.parameters);
     return attempt.promise;
   };
 }
@@ -488,17 +605,23 @@ function waitTarget(host: TaskHost, wrapped: WrappedWaitInput): number {
   return host.nowMs();
 }
 
-/** A Wait state, rewritten as a Task so that it sleeps on the virtual clock rather than on a real timer. */
-function waitHandler(host: TaskHost): LocalHandler {
+/**
+ * A Wait state, rewritten as a Task so that it sleeps on the virtual clock rather than on a real timer. Its firing
+ * time is noted, so that after a restart it fires when it would have, not a whole wait later.
+ */
+function waitHandler(stateName: string, host: TaskHost): LocalHandler {
   return (input) => {
+    const scope = currentScope();
     if (host.closed) return Promise.reject(executionClosed());
     const wrapped = (input ?? {}) as unknown as WrappedWaitInput;
     let target: number;
+    const recorded = host.takeResumed(scope, stateName)?.waitUntil;
     try {
-      target = waitTarget(host, wrapped);
+      target = recorded ?? waitTarget(host, wrapped);
     } catch (error) {
       return Promise.reject(error);
     }
+    if (recorded === undefined) host.note({ t: 'wait', scope, state: stateName, until: target });
     const { promise, resolve, reject } = Promise.withResolvers<JsonValue>();
     let cancel = (): void => {};
     const untrack = host.track({
@@ -523,7 +646,7 @@ export function localHandlers(
   const handlers: Record<string, LocalHandler> = {};
   for (const [name, plan] of states) {
     if (plan.task) handlers[name] = taskHandler(name, plan.task, host);
-    else if (plan.type === 'Wait') handlers[name] = waitHandler(host);
+    else if (plan.type === 'Wait') handlers[name] = waitHandler(name, host);
   }
   return handlers;
 }

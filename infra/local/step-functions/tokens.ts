@@ -45,6 +45,14 @@ export class TaskTokens {
     this.#entries.set(token, { ...task, waiter, closure: undefined });
   }
 
+  /**
+   * A token handed out before a restart, answered as closed until its execution resumes and opens it again: a late
+   * answer to a finished task still gets TaskTimedOut, not InvalidToken.
+   */
+  remember(token: string, task: OpenTaskToken, closure: TokenClosure): void {
+    this.#entries.set(token, { ...task, waiter: undefined, closure });
+  }
+
   close(token: string, closure: TokenClosure): void {
     const entry = this.#entries.get(token);
     if (!entry || entry.closure) return;
