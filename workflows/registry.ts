@@ -8,7 +8,10 @@ export interface Uses {
   mail?: boolean;
   /** The workflows it starts, by slug: StartExecution on exactly those that are deployed. */
   starts?: readonly string[];
-  /** Hands decisions to waiting executions (SendTaskSuccess) and asks whether an execution still runs. */
+  /**
+   * Hands decisions to waiting executions (SendTaskSuccess), closes waits no longer needed (SendTaskFailure), and
+   * asks whether an execution still runs.
+   */
   answersTasks?: boolean;
 }
 

@@ -4,9 +4,11 @@ import type { Clock } from '#shared/clock.ts';
 import type { SubjectMailer } from '#shared/mail-outbox.ts';
 import type { Locale } from '#shared/people.ts';
 import type { PeopleRepository } from '#shared/people-repository.ts';
+import { Transient } from '#shared/transient.ts';
 import { renderExpiryNotice } from './task-mail.ts';
 import { type StoredTask, TaskConflict, type TaskRepository } from './task-repository.ts';
 import type { SubjectNames } from './task-subjects.ts';
+import type { WorkflowGateway } from './workflow-gateway.ts';
 
 export interface ClosingDeps {
   tasks: Pick<TaskRepository, 'ofSubject' | 'get' | 'replace'>;
@@ -101,4 +103,42 @@ export async function closePending(
     }
   }
   return undefined;
+}
+
+/**
+ * Closes every open task about a subject that nobody needs any more (the next overdue level came, the installment
+ * was paid) and ends the wait of the execution behind each with `error`, so its Catch takes it on. Safe to repeat:
+ * tasks this closed before for the same reason are released again, which changes nothing once done.
+ */
+export async function closeTasksNoLongerNeeded(
+  deps: Omit<ClosingDeps, 'mailer' | 'people'> & { workflow: Pick<WorkflowGateway, 'release'> },
+  subjectId: string,
+  reason: string,
+  error: string,
+): Promise<number> {
+  const now = deps.clock.now();
+  let closed = 0;
+  for (const found of await deps.tasks.ofSubject(subjectId)) {
+    const ours = found.status === 'CANCELLED' && found.closedReason === reason;
+    const task =
+      found.status === 'PENDING'
+        ? await closePending(deps, found, { status: 'CANCELLED', closedReason: reason }, now)
+        : ours
+          ? found
+          : undefined;
+    if (!task) continue;
+    if (found.status === 'PENDING') {
+      closed++;
+      await deps.audit.record({
+        subjectId,
+        at: now.toISOString(),
+        actor: 'system',
+        action: 'task-superseded',
+        detail: { taskId: task.id, assignee: task.assignee, step: task.workflow.stateName, reason },
+      });
+    }
+    const released = await deps.workflow.release(task.token, error, reason);
+    if (released === 'retry') throw new Transient(`Could not end the wait of task ${task.id}; trying again`);
+  }
+  return closed;
 }

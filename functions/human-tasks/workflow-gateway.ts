@@ -1,6 +1,11 @@
 // How task code talks to Step Functions: deliver a decision by task token, and ask whether an execution still runs.
 
-import { DescribeExecutionCommand, SendTaskSuccessCommand, type SFNClient } from '@aws-sdk/client-sfn';
+import {
+  DescribeExecutionCommand,
+  SendTaskFailureCommand,
+  SendTaskSuccessCommand,
+  type SFNClient,
+} from '@aws-sdk/client-sfn';
 import type { TaskResult } from './task-model.ts';
 
 /** What became of a decision handed to the workflow. */
@@ -8,7 +13,19 @@ export type Delivery = 'delivered' | 'timed-out' | 'gone' | 'retry';
 
 export interface WorkflowGateway {
   deliver(token: string, result: TaskResult): Promise<Delivery>;
+  /** Ends a wait nobody will answer any more: the waiting state fails with `error` (its Catch says where to go). */
+  release(token: string, error: string, cause: string): Promise<Delivery>;
   isRunning(executionArn: string): Promise<boolean>;
+}
+
+/** What a Step Functions error on a task token means for the waiting step. */
+function deliveryAfter(error: unknown): Delivery {
+  const name = (error as Error).name;
+  if (name === 'TaskTimedOut') return 'timed-out';
+  // The execution ended (stopped, failed, or lost with a sandbox restart): nobody waits for this token.
+  if (name === 'TaskDoesNotExist' || name === 'InvalidToken') return 'gone';
+  // Throttling, network, 5xx: try again later.
+  return 'retry';
 }
 
 export function stepFunctionsGateway(client: SFNClient): WorkflowGateway {
@@ -18,12 +35,18 @@ export function stepFunctionsGateway(client: SFNClient): WorkflowGateway {
         await client.send(new SendTaskSuccessCommand({ taskToken: token, output: JSON.stringify(result) }));
         return 'delivered';
       } catch (error) {
-        const name = (error as Error).name;
-        if (name === 'TaskTimedOut') return 'timed-out';
-        // The execution ended (stopped, failed, or lost with a sandbox restart): nobody waits for this token.
-        if (name === 'TaskDoesNotExist' || name === 'InvalidToken') return 'gone';
-        // Throttling, network, 5xx: the decision is kept and delivered again by the sweeper.
-        return 'retry';
+        // On 'retry' the decision is kept and delivered again by the sweeper.
+        return deliveryAfter(error);
+      }
+    },
+    async release(token, error, cause) {
+      try {
+        await client.send(
+          new SendTaskFailureCommand({ taskToken: token, error, cause: cause.slice(0, 256) }),
+        );
+        return 'delivered';
+      } catch (failure) {
+        return deliveryAfter(failure);
       }
     },
     async isRunning(executionArn) {

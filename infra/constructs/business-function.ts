@@ -141,8 +141,11 @@ export class BusinessFunction extends Construct {
 
   /** Answer waiting executions and ask whether one still runs. */
   #answerTasks(stage: string, deployed: readonly string[]): void {
-    // Task tokens carry no ARN, so SendTaskSuccess cannot be scoped to a resource.
-    this.fn.addToRolePolicy(new PolicyStatement({ actions: ['states:SendTaskSuccess'], resources: ['*'] }));
+    // Task tokens carry no ARN, so answering one cannot be scoped to a resource. Failure closes a waiting step that
+    // is no longer needed (a follow-up the next level supersedes).
+    this.fn.addToRolePolicy(
+      new PolicyStatement({ actions: ['states:SendTaskSuccess', 'states:SendTaskFailure'], resources: ['*'] }),
+    );
     this.fn.addToRolePolicy(
       new PolicyStatement({
         actions: ['states:DescribeExecution'],

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { handleHardBounce } from '#human-tasks/bounced-addresses.ts';
 import { tasksOpenPerWorkflow } from '#human-tasks/report-open-work.ts';
 import { addDuration } from '#human-tasks/sla.ts';
-import { cancelOpenTasks, closeExpiredTasks } from '#human-tasks/task-closing.ts';
+import { cancelOpenTasks, closeExpiredTasks, closeTasksNoLongerNeeded } from '#human-tasks/task-closing.ts';
 import type { OpenTaskInput, TaskResult, TaskSummary } from '#human-tasks/task-model.ts';
 import { type StoredTask, TaskRepository } from '#human-tasks/task-repository.ts';
 import { decideTask, openTask } from '#human-tasks/task-service.ts';
@@ -29,6 +29,8 @@ let told: OpsEvent[];
 /** What SendTaskSuccess answers next, in order; then 'delivered'. */
 let answers: Delivery[];
 let delivered: { token: string; output: TaskResult }[];
+/** Waits ended with SendTaskFailure, in order. */
+const released: { token: string; error: string }[] = [];
 let running: boolean;
 /** An execution whose DescribeExecution fails, to make one task's sweep fail. */
 let broken: string | undefined;
@@ -81,6 +83,10 @@ beforeAll(async () => {
       isRunning: async (arn) => {
         if (arn === broken) throw new Error('AccessDeniedException: not authorized to DescribeExecution');
         return running;
+      },
+      release: async (token, error) => {
+        released.push({ token, error });
+        return 'delivered';
       },
     },
     clock,
@@ -566,6 +572,46 @@ describe('a step due by a date', () => {
     expect(
       sent.filter((mail) => mail.subject.startsWith('[已逾期]') && mail.subject.includes(input.subject.id)),
     ).toHaveLength(2);
+  });
+});
+
+describe('tasks no longer needed', () => {
+  it('closes every open task of the subject, ends each wait with the error, and repeats harmlessly', async () => {
+    const first = request();
+    const subject = first.subject;
+    const a = await openTask(deps, first);
+    const b = await openTask(
+      deps,
+      request({ subject, stateName: 'Another step', taskToken: `token-b-${n}` }),
+    );
+    const decided = await openTask(
+      deps,
+      request({ subject, stateName: 'Decided step', taskToken: `token-d-${n}` }),
+    );
+    await decideTask(deps, {
+      via: 'api',
+      taskId: decided.id,
+      caller: decided.assignee,
+      outcome: 'approve',
+      fields: {},
+      comment: '',
+    });
+    released.splice(0);
+    const closed = await closeTasksNoLongerNeeded(deps, subject.id, 'the next level came', 'FollowUpClosed');
+    expect(closed).toBe(2);
+    for (const task of [a, b]) {
+      expect(await deps.tasks.get(task.id)).toMatchObject({
+        status: 'CANCELLED',
+        closedReason: 'the next level came',
+      });
+    }
+    expect((await deps.tasks.get(decided.id))?.status).toBe('DECIDED');
+    expect(released.map((r) => r.error)).toEqual(['FollowUpClosed', 'FollowUpClosed']);
+    expect(new Set(released.map((r) => r.token))).toEqual(new Set([a.token, b.token]));
+    // A retried step closes nothing more and records nothing more, but ends the waits again (harmless).
+    expect(await closeTasksNoLongerNeeded(deps, subject.id, 'the next level came', 'FollowUpClosed')).toBe(0);
+    const superseded = (await deps.audit.of(subject.id)).filter((e) => e.action === 'task-superseded');
+    expect(superseded).toHaveLength(2);
   });
 });
 

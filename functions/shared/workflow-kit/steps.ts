@@ -8,6 +8,7 @@ import type {
 } from '#human-tasks/task-model.ts';
 import type { SubjectNames } from '#human-tasks/task-subjects.ts';
 import type { AuditTrail } from '../audit.ts';
+import { DomainError } from '../errors.ts';
 import type { Clock } from '../clock.ts';
 import type { SubjectMailer } from '../mail-outbox.ts';
 import type { Ops } from '../ops-signals.ts';
@@ -82,9 +83,10 @@ export async function prepareTask<S extends Subject, D>(
   if (!step) throw new UnknownStep(`${workflow.slug} has no human step named "${request.stateName}"`);
   let subject = await loadSubject(workflow, deps, request.subject);
   // One approval per person: who approved this version before may not decide this step too.
-  const excluded = step.excludeEarlierApprovers
-    ? approversOf(await kit.reviews.of(subject.id), subject.version)
-    : [];
+  const excluded = [
+    ...(step.excludeEarlierApprovers ? approversOf(await kit.reviews.of(subject.id), subject.version) : []),
+    ...(step.alsoExcluded?.(subject) ?? []),
+  ];
   if (step.status !== undefined && subject.status !== step.status) {
     subject = await workflow.subjects(deps).save({ ...subject, status: step.status });
   }
@@ -144,7 +146,7 @@ export async function recordDecision<S extends Subject, D>(
   kit: KitDeps,
   input: { subject: SubjectRef; decision: TaskResult },
 ): Promise<Recorded> {
-  const subject = await loadSubject(workflow, deps, input.subject);
+  let subject = await loadSubject(workflow, deps, input.subject);
   const task = await kit.tasks.get(input.decision.taskId);
   const decision = task?.decision;
   if (task?.status !== 'DECIDED' || !decision || task.subject.id !== subject.id) {
@@ -168,7 +170,7 @@ export async function recordDecision<S extends Subject, D>(
     at: decision.decidedAt,
   };
   const reviews = known ? existing : [...existing, review];
-  const after = (await workflow.afterDecision?.({ subject, review, reviews, deps })) ?? {};
+  let after = (await workflow.afterDecision?.({ subject, review, reviews, deps })) ?? {};
   if (after.effect && !known) {
     // The decision became something else (signing refused: `content-changed`): the trail says so.
     await kit.audit.record({
@@ -186,11 +188,21 @@ export async function recordDecision<S extends Subject, D>(
   });
   for (const extra of after.reviews ?? []) await kit.reviews.add(extra);
   // A retried or redriven step computes the same changes again; saving them twice would still bump the revision.
-  if (after.changes && !alreadyHas(subject, after.changes)) {
-    await workflow.subjects(deps).save({ ...subject, ...after.changes });
+  for (let attempt = 1; after.changes && !alreadyHas(subject, after.changes); attempt++) {
+    try {
+      subject = await workflow.subjects(deps).save({ ...subject, ...after.changes });
+    } catch (error) {
+      // Saved by someone else meanwhile (a payment on an installment): the rules run again on what is there now.
+      if (!(error instanceof DomainError && error.code === 'conflict') || attempt === saveAttempts) throw error;
+      subject = await loadSubject(workflow, deps, input.subject);
+      after = (await workflow.afterDecision?.({ subject, review, reviews, deps })) ?? {};
+    }
   }
+  await workflow.onRecorded?.({ subject, review, deps });
   return { outcome: review.outcome, route: after.route ?? {} };
 }
+
+const saveAttempts = 5;
 
 /** Whether the subject already holds every one of `changes` (maps compared regardless of key order). */
 function alreadyHas<S extends Subject>(subject: S, changes: Partial<S>): boolean {

@@ -39,6 +39,8 @@ export interface HumanStep<S extends Subject, D> {
    * approving their own request, so the never-your-own-decision rule does not apply.
    */
   requesterTakesPart?: boolean;
+  /** Others who may not decide this step (who asked for a write-off may not approve it). */
+  alsoExcluded?(subject: S): readonly string[];
 }
 
 /** How a review ends: the subject's final status and what its requester is told. */
@@ -98,6 +100,8 @@ export interface Workflow<S extends Subject, D> {
     reviews: readonly Review[];
     deps: D;
   }): Promise<AfterDecision<S>>;
+  /** The workflow's own work once a decision is recorded and saved (a ledger line); must be safe to repeat. */
+  onRecorded?(context: { subject: S; review: Review; deps: D }): Promise<void>;
   endings: Readonly<Record<string, Ending<S>>>;
   /** The workflow's own work when a review ends (the budget consumed or released); must be safe to repeat. */
   onFinish?(context: {
