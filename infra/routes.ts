@@ -182,6 +182,23 @@ export const routes: readonly RouteSpec[] = [
     access: 'signed-in',
     uses: reads,
   },
+  {
+    method: 'GET',
+    path: '/contracts/{id}/installments',
+    entry: 'functions/api/list-installments.ts',
+    description: 'The installments of a contract: due dates, payments, levels, promises',
+    access: 'signed-in',
+    uses: reads,
+  },
+  {
+    method: 'POST',
+    path: '/payments',
+    entry: 'functions/api/post-payment.ts',
+    description: 'Record a payment received: applied to the contract’s installments, the rest kept as credit',
+    access: 'signed-in',
+    // Closes the follow-ups of an installment it pays in full.
+    uses: { table: 'read-write', answersTasks: true },
+  },
 ];
 
 /**

@@ -98,8 +98,13 @@ export const registry: Registry = {
   ),
   FinishContractFunction: step(
     'functions/contract-review/steps/finish.ts',
-    'Ends a contract review; after signing, starts payment collection',
-    { ...mails, starts: ['payment-collection'] },
+    'Ends a contract review: signed, rejected, changes requested, expired; sales told',
+    mails,
+  ),
+  PlanCollectionFunction: step(
+    'functions/payment-collection/steps/plan-collection.ts',
+    'Makes a signed contract’s payment terms into installments and starts those due on signing',
+    { ...writes, starts: ['payment-collection'] },
   ),
   CreateOrderFunction: step(
     'functions/order-handoff/steps/create-order.ts',
@@ -119,7 +124,7 @@ export const registry: Registry = {
   ),
   ReachOrderMilestoneFunction: step(
     'functions/order-handoff/steps/reach-milestone.ts',
-    'Tells payment collection an order was delivered or accepted',
+    'Gives the installments due on an order’s delivery or acceptance their due dates, and starts them',
     { ...writes, starts: ['payment-collection'] },
   ),
   FinishOrderFunction: step(
@@ -135,6 +140,52 @@ export const registry: Registry = {
   ContractNeedsAttentionFunction: step(
     'functions/contract-review/steps/needs-attention.ts',
     'A contract needs attention: ops and submitter told',
+    mails,
+  ),
+  PaymentCollectionWorkflow: { kind: 'workflow', slug: 'payment-collection' },
+  CheckInstallmentFunction: step(
+    'functions/payment-collection/steps/check.ts',
+    'Looks at an installment: paid, paused, or which step of the ladder is due and when',
+    writes,
+  ),
+  RemindCustomerFunction: step(
+    'functions/payment-collection/steps/remind.ts',
+    'Reminds the customer of an installment’s due date, the owner in copy; once',
+    mails,
+  ),
+  TakeOverdueLevelFunction: step(
+    'functions/payment-collection/steps/take-level.ts',
+    'Takes an overdue level once: its notice, its follow-up, open follow-ups closed',
+    { ...mails, starts: ['collection-follow-up'], answersTasks: true },
+  ),
+  CollectionNeedsAttentionFunction: step(
+    'functions/payment-collection/steps/needs-attention.ts',
+    'An installment’s collection needs attention: ops and the owner told',
+    mails,
+  ),
+  RecordCollectionDecisionFunction: step(
+    'functions/payment-collection/steps/record-decision.ts',
+    'Records a follow-up on an installment: contacted, promised, disputed, legal, write-off',
+    writes,
+  ),
+  ResumeCollectionFunction: step(
+    'functions/payment-collection/steps/resume.ts',
+    'A settled dispute: the installment’s ladder goes on with its next run',
+    { ...writes, starts: ['payment-collection'] },
+  ),
+  CheckPaymentPlanFunction: step(
+    'functions/payment-collection/steps/check-payment-plan.ts',
+    'Legal’s payment plan came due: kept if paid, else broken',
+    writes,
+  ),
+  FinishCollectionFunction: step(
+    'functions/payment-collection/steps/finish.ts',
+    'Writes an installment off with finance’s approval; the owner told',
+    mails,
+  ),
+  FollowUpExpiredFunction: step(
+    'functions/payment-collection/steps/follow-up-expired.ts',
+    'A follow-up nobody answered in time: its task closes, the owner told',
     mails,
   ),
 };

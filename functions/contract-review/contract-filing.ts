@@ -12,7 +12,7 @@ import type { Contract, ContractContent, ContractVersion } from './model.ts';
 import { contractLimits } from './model.ts';
 import { type ContractDeps, checkContent, contractReview } from './workflow.ts';
 
-export interface FilingDeps extends Pick<ContractDeps, 'contracts' | 'policy'> {
+export interface FilingDeps extends Pick<ContractDeps, 'contracts' | 'installments' | 'policy'> {
   audit: Pick<AuditTrail, 'record'>;
   starter: WorkflowStarter;
   clock: Clock;

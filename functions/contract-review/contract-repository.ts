@@ -1,6 +1,5 @@
-// Stores contracts: the contract's own item, one item per version (content, hash, findings), and the overdue query.
+// Stores contracts: the contract's own item, and one item per version (content, hash, findings).
 import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { Money } from '#shared/money.ts';
 import { queryAll } from '#shared/query-all.ts';
 import { SubjectItems } from '#shared/workflow-kit/subject-items.ts';
 import type { TableAccess } from '#shared/workflow-kit/workflow.ts';
@@ -80,29 +79,6 @@ export class ContractRepository extends SubjectItems<Contract> {
         ExpressionAttributeValues: { ':findings': findings },
       }),
     );
-  }
-
-  /**
-   * The customer's installments past due and not fully paid. Payment collection keeps each installment under
-   * `gsi3pk = CUSTOMER#<email>`, `gsi3sk = INSTALLMENT#<due date>#<id>`, with `outstanding` in fen.
-   */
-  async overdueInstallments(customerEmail: string, today: string): Promise<{ count: number; amount: Money }> {
-    const installments = await queryAll(this.#table.db, {
-      TableName: this.#table.tableName,
-      IndexName: 'gsi3',
-      KeyConditionExpression: 'gsi3pk = :customer AND gsi3sk BETWEEN :from AND :to',
-      ExpressionAttributeValues: {
-        ':customer': `CUSTOMER#${customerEmail}`,
-        ':from': 'INSTALLMENT#',
-        // Due strictly before today: `#` sorts before any id, so today's installments are excluded.
-        ':to': `INSTALLMENT#${today}`,
-      },
-    });
-    const outstanding = installments.map((item) => Number(item.outstanding ?? 0)).filter((fen) => fen > 0);
-    return {
-      count: outstanding.length,
-      amount: { amount: outstanding.reduce((sum, fen) => sum + fen, 0), currency: 'CNY' },
-    };
   }
 }
 

@@ -122,6 +122,4 @@ export interface Contract extends Subject {
   amount: Money;
   submittedAt: string;
   signature?: Signature;
-  /** Workflows started after signing, or why one could not be. */
-  followUps?: { workflow: string; state: 'started' | 'not-deployed'; executionName: string }[];
 }

@@ -1,4 +1,6 @@
 // The contract review workflow for the kit: automatic checks, legal, the director for large contracts, signing.
+
+import { InstallmentRepository } from '#payment-collection/installment-repository.ts';
 import { localDate, processClock } from '#shared/clock.ts';
 import { ConfigurationError } from '#shared/env.ts';
 import { lazy } from '#shared/lazy.ts';
@@ -15,40 +17,29 @@ import type { Contract, ContractContent, Finding } from './model.ts';
 import { type ContractPolicy, readContractPolicy } from './policy.ts';
 import { describeChange, describeFinding, contractWords as words } from './words.ts';
 
-/**
- * Started once a contract is signed, from this step, where deployed. (Order handoff is started by the state machine
- * itself, after `Create order`.)
- */
-export const followUpWorkflows = ['payment-collection'] as const;
-
 export interface ContractDeps {
   contracts: ContractRepository;
+  /** The customer's overdue installments, for legal's findings. */
+  installments: Pick<InstallmentRepository, 'overdueOf'>;
   people: Pick<PeopleRepository, 'get'>;
   policy(): ContractPolicy;
-  /** Starts the follow-on workflows deployed with this stage; configured only for the step that does. */
-  followOns(): WorkflowStarter;
 }
-
-/**
- * The other contract functions start nothing: steps/finish.ts supplies the real starter, so only its bundle carries
- * the Step Functions client.
- */
-const noFollowOns = (): WorkflowStarter => {
-  throw new ConfigurationError('This function does not start the follow-up workflows');
-};
 
 const policy = lazy(() => readContractPolicy(process.env.CONTRACT_POLICY));
 
 /** What the automatic checks find in a draft, today: the same function at submission and at review start. */
 export async function checkContent(
-  deps: Pick<ContractDeps, 'contracts' | 'policy'>,
+  deps: Pick<ContractDeps, 'installments' | 'policy'>,
   content: ContractContent,
   today: string,
 ): Promise<Finding[]> {
-  const overdue = await deps.contracts.overdueInstallments(content.customer.email, today);
+  const overdue = await deps.installments.overdueOf(content.customer.email, today);
   return contractFindings(content, {
     today,
-    overdue: overdue.count > 0 ? overdue : undefined,
+    overdue:
+      overdue.count > 0
+        ? { count: overdue.count, amount: { amount: overdue.outstanding, currency: 'CNY' } }
+        : undefined,
     policy: deps.policy(),
   });
 }
@@ -80,9 +71,9 @@ export const contractReview: Workflow<Contract, ContractDeps> = {
   words,
   deps: (table) => ({
     contracts: new ContractRepository(table),
+    installments: new InstallmentRepository(table),
     people: new PeopleRepository(table.db, table.tableName),
     policy,
-    followOns: noFollowOns,
   }),
   subjects: (deps) => deps.contracts,
   requester: (contract) => contract.submitter,
@@ -185,18 +176,5 @@ export const contractReview: Workflow<Contract, ContractDeps> = {
     rejected: { status: 'REJECTED', ...words.endings.rejected },
     'changes-requested': { status: 'CHANGES_REQUESTED', ...words.endings['changes-requested'] },
     expired: { status: 'EXPIRED', ...words.endings.expired },
-  },
-  async onFinish({ subject: contract, ending, deps }) {
-    if (ending !== 'signed') return undefined;
-    // The extension point to order handoff and payment collection: each deployed one starts, named by the
-    // contract id (a retry is the same execution); one not deployed yet is recorded as such.
-    const starter = deps.followOns();
-    const followUps: NonNullable<Contract['followUps']> = [];
-    for (const workflow of followUpWorkflows) {
-      const state = starter.canStart(workflow) ? 'started' : 'not-deployed';
-      if (state === 'started') await starter.start(workflow, contract.id, { contractId: contract.id });
-      followUps.push({ workflow, state, executionName: contract.id });
-    }
-    return { followUps };
   },
 };

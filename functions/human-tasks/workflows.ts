@@ -3,6 +3,7 @@ import { contractReview } from '#contract-review/workflow.ts';
 import { expenseApplication } from '#expense-application/workflow.ts';
 import { expenseApproval } from '#expense-approval/workflow.ts';
 import { orderHandoff } from '#order-handoff/workflow.ts';
+import { paymentCollection } from '#payment-collection/workflow.ts';
 import type { Locale } from '#shared/people.ts';
 import { tableFromEnv } from '#shared/table.ts';
 import { subjectNames } from '#shared/workflow-kit/kit-mail.ts';
@@ -75,6 +76,7 @@ registerWorkflow(expenseApproval);
 registerWorkflow(expenseApplication);
 registerWorkflow(contractReview);
 registerWorkflow(orderHandoff);
+registerWorkflow(paymentCollection);
 
 /** The slugs of every registered workflow: the gauges report each, zero included, so its alarms always have data. */
 export const registeredWorkflowSlugs = (): string[] => [...byKind.values()].map((workflow) => workflow.slug);

@@ -73,10 +73,10 @@ export interface Installment extends Subject {
   dispute?: { reason: string; by: string; at: string; state: 'open' | 'settled' };
   /** How many ladder runs it took (each at most 300 days): the next run's name. */
   runs: number;
-  /** The ladder ended to wait for a dispute; settling it starts the next run. */
-  pausedForDispute?: boolean;
+  /** The run that ended to wait for a dispute; settling the dispute starts the run after it. */
+  pausedForDispute?: number;
   /** The write-off someone asked for, and finance's approval once given. */
-  writeOff?: { reason: string; by: string; at: string; approvedBy?: string };
+  writeOff?: { reason: string; by: string; at: string; approvedBy?: string; approvedAt?: string };
   /** The day it was paid in full. */
   paidOn?: string;
 }

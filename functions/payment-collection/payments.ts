@@ -37,14 +37,21 @@ const lookEveryMs = 100;
  * and the same payment gets the first one's result; with another payment, a 409. A request that died halfway is
  * finished by the next one with that reference: each installment takes a reference once, credit is kept once.
  */
-export async function receivePayment(deps: PaymentDeps, request: PaymentRequest, by: string): Promise<PaymentResult> {
+export async function receivePayment(
+  deps: PaymentDeps,
+  request: PaymentRequest,
+  by: string,
+): Promise<PaymentResult> {
   const today = localDate(deps.clock.now());
   const receivedOn = request.receivedOn ?? today;
   if (receivedOn > today) throw unprocessable('future-payment', `receivedOn ${receivedOn} is in the future`);
   const contract = await deps.contracts.get(request.contractId);
   if (!contract) throw notFound(`Contract ${request.contractId}`);
   if (contract.status !== 'SIGNED') {
-    throw unprocessable('contract-not-signed', `${request.contractId} is ${contract.status}: only a signed contract takes payments`);
+    throw unprocessable(
+      'contract-not-signed',
+      `${request.contractId} is ${contract.status}: only a signed contract takes payments`,
+    );
   }
   const fingerprint = JSON.stringify([request.contractId, request.amount, receivedOn]);
   const now = deps.clock.now();

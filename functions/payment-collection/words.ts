@@ -4,13 +4,22 @@ import type { Level } from './model.ts';
 export const collectionWords = {
   subject: { 'zh-CN': '分期款', en: 'Installment' },
   steps: {
-    'Owner follows up overdue payment': { 'zh-CN': '负责人跟进逾期款', en: 'Owner follows up overdue payment' },
+    'Owner follows up overdue payment': {
+      'zh-CN': '负责人跟进逾期款',
+      en: 'Owner follows up overdue payment',
+    },
     'Sales manager follows up overdue payment': {
       'zh-CN': '销售经理跟进逾期款',
       en: 'Sales manager follows up overdue payment',
     },
-    'Sales manager resolves dispute': { 'zh-CN': '销售经理处理付款争议', en: 'Sales manager resolves dispute' },
-    'Legal decides on overdue payment': { 'zh-CN': '法务决定逾期款处理', en: 'Legal decides on overdue payment' },
+    'Sales manager resolves dispute': {
+      'zh-CN': '销售经理处理付款争议',
+      en: 'Sales manager resolves dispute',
+    },
+    'Legal decides on overdue payment': {
+      'zh-CN': '法务决定逾期款处理',
+      en: 'Legal decides on overdue payment',
+    },
     'Finance approves write-off': { 'zh-CN': '财务审批核销', en: 'Finance approves write-off' },
   },
   facts: {
@@ -89,8 +98,11 @@ export const collectionWords = {
     },
     /** A copy of a mail to the customer, to the owner and others in copy. */
     copy: {
-      'zh-CN': (what: string) => `抄送：已发给客户的“${what}”。`,
-      en: (what: string) => `Copy of the “${what}” sent to the customer.`,
+      label: { 'zh-CN': '抄送', en: 'Copy' },
+      value: {
+        'zh-CN': (what: string) => `以下“${what}”已发送给客户`,
+        en: (what: string) => `this ${what} went to the customer`,
+      },
     },
   },
 };

@@ -1,17 +1,13 @@
-// Workflow step: the order was delivered (or accepted): payment collection starts the installments due on it.
+// Workflow step: the order was delivered (or accepted): the installments due on it get their dates and start.
 import * as z from 'zod';
-import { milestoneReached } from '#payment-collection/installment-triggers.ts';
-import { processClock } from '#shared/clock.ts';
-import { lazy } from '#shared/lazy.ts';
-import { auditFromEnv } from '#shared/table.ts';
+import { startDeps } from '#payment-collection/collection-deps.ts';
+import { reach } from '#payment-collection/collection-start.ts';
 import { stepHandler, workflowDepsFromEnv } from '#shared/workflow-kit/handlers.ts';
 import { loadSubject } from '#shared/workflow-kit/steps.ts';
 import { subjectRefSchema } from '#shared/workflow-kit/subject.ts';
-import { starterFromEnv } from '#shared/workflow-starter.ts';
 import { orderHandoff } from '../workflow.ts';
 
 const deps = workflowDepsFromEnv(orderHandoff);
-const triggers = lazy(() => ({ starter: starterFromEnv(), audit: auditFromEnv(), clock: processClock }));
 
 export const handler = stepHandler(
   z.object({ subject: subjectRefSchema, milestone: z.enum(['delivery', 'acceptance']) }).strict(),
@@ -19,11 +15,6 @@ export const handler = stepHandler(
     const order = await loadSubject(orderHandoff, deps(), subject);
     const on = milestone === 'delivery' ? order.delivery?.deliveredOn : order.acceptance?.acceptedOn;
     if (!on) throw new Error(`${order.id} has no ${milestone} date`);
-    return milestoneReached(triggers(), {
-      contractId: order.contractId,
-      milestone,
-      on,
-      reportedOn: order.id,
-    });
+    return reach(startDeps(), order.contractId, milestone, on);
   },
 );

@@ -5,7 +5,13 @@ import { lazy } from '../lazy.ts';
 import { tableFromEnv } from '../table.ts';
 import { asStepError } from '../transient.ts';
 import { kitDeps, kitEndingDeps } from './kit-deps.ts';
-import { finishReview, markNeedsAttention, type Recorded, recordDecision } from './steps.ts';
+import {
+  closeExpiredStep,
+  finishReview,
+  markNeedsAttention,
+  type Recorded,
+  recordDecision,
+} from './steps.ts';
 import type { Subject } from './subject.ts';
 import { subjectRefSchema } from './subject.ts';
 import type { Workflow } from './workflow.ts';
@@ -53,6 +59,16 @@ export function finishHandler<S extends Subject, D>(workflow: Workflow<S, D>) {
   return stepHandler(finishInput, async (input) => {
     await finishReview(workflow, deps(), kitEndingDeps(), input);
     return { ended: input.ending };
+  });
+}
+
+const expiredInput = z.object({ subject: subjectRefSchema, executionArn: z.string().min(1) }).strict();
+
+/** A step past its deadline that leaves the subject as it is: its tasks close as expired. */
+export function expiredStepHandler<S extends Subject, D>(workflow: Workflow<S, D>) {
+  return stepHandler(expiredInput, async (input) => {
+    await closeExpiredStep(workflow, kitEndingDeps(), input);
+    return { expired: input.subject.id };
   });
 }
 

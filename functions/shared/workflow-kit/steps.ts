@@ -8,8 +8,8 @@ import type {
 } from '#human-tasks/task-model.ts';
 import type { SubjectNames } from '#human-tasks/task-subjects.ts';
 import type { AuditTrail } from '../audit.ts';
-import { DomainError } from '../errors.ts';
 import type { Clock } from '../clock.ts';
+import { DomainError } from '../errors.ts';
 import type { SubjectMailer } from '../mail-outbox.ts';
 import type { Ops } from '../ops-signals.ts';
 import type { Locale } from '../people.ts';
@@ -193,7 +193,8 @@ export async function recordDecision<S extends Subject, D>(
       subject = await workflow.subjects(deps).save({ ...subject, ...after.changes });
     } catch (error) {
       // Saved by someone else meanwhile (a payment on an installment): the rules run again on what is there now.
-      if (!(error instanceof DomainError && error.code === 'conflict') || attempt === saveAttempts) throw error;
+      if (!(error instanceof DomainError && error.code === 'conflict') || attempt === saveAttempts)
+        throw error;
       subject = await loadSubject(workflow, deps, input.subject);
       after = (await workflow.afterDecision?.({ subject, review, reviews, deps })) ?? {};
     }
@@ -249,13 +250,23 @@ export async function finishReview<S extends Subject, D>(
       );
     }
     const changes = await workflow.onFinish?.({ subject, ending: input.ending, reviews, deps });
-    subject = await workflow.subjects(deps).save({
-      ...subject,
-      ...changes,
-      status: ending.status,
-      closedAt: now,
-      endedMailAt: undefined,
-    });
+    for (let attempt = 1; ; attempt++) {
+      try {
+        subject = await workflow.subjects(deps).save({
+          ...subject,
+          ...changes,
+          status: ending.status,
+          closedAt: now,
+          endedMailAt: undefined,
+        });
+        break;
+      } catch (error) {
+        // Saved by someone else meanwhile (a payment on an installment): end what is there now.
+        if (!(error instanceof DomainError && error.code === 'conflict') || attempt === saveAttempts)
+          throw error;
+        subject = await loadSubject(workflow, deps, input.subject);
+      }
+    }
     await kit.audit.record({
       subjectId: subject.id,
       at: now,
@@ -346,5 +357,19 @@ export async function markNeedsAttention<S extends Subject, D>(
   await kit.mailer.send(
     renderNeedsAttentionMail({ workflow, subject, to, recipient: await kit.people.get(to) }),
     { subjectId: subject.id, workflow: workflow.slug },
+  );
+}
+
+/**
+ * A step that waited past its deadline without changing the subject (a follow-up nobody answered): its tasks close
+ * as expired and each requester is told. Safe to repeat.
+ */
+export async function closeExpiredStep<S extends Subject, D>(
+  workflow: Workflow<S, D>,
+  kit: KitEndingDeps,
+  input: { subject: SubjectRef; executionArn: string },
+): Promise<void> {
+  await kit.closing.closeExpired(input.subject.id, input.executionArn, (task, locale) =>
+    subjectNames(workflow, task.workflow.stateName, locale),
   );
 }

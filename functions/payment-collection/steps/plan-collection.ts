@@ -1,0 +1,10 @@
+// Workflow step (contract review, after signing): the contract's installments, and the ladders of those now due.
+import * as z from 'zod';
+import { stepHandler } from '#shared/workflow-kit/handlers.ts';
+import { subjectRefSchema } from '#shared/workflow-kit/subject.ts';
+import { startDeps } from '../collection-deps.ts';
+import { planCollection } from '../collection-start.ts';
+
+export const handler = stepHandler(z.object({ contract: subjectRefSchema }).strict(), ({ contract }) =>
+  planCollection(startDeps(), contract.id),
+);

@@ -1,0 +1,11 @@
+// Workflow step (follow-up): the dispute is settled; the ladder that stopped for it goes on with its next run.
+
+import * as z from 'zod';
+import { stepHandler } from '#shared/workflow-kit/handlers.ts';
+import { subjectRefSchema } from '#shared/workflow-kit/subject.ts';
+import { startDeps } from '../collection-deps.ts';
+import { resumeAfterDispute } from '../follow-up-steps.ts';
+
+export const handler = stepHandler(z.object({ subject: subjectRefSchema }).strict(), ({ subject }) =>
+  resumeAfterDispute(startDeps(), subject),
+);

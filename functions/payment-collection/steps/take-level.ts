@@ -1,0 +1,16 @@
+// Workflow step: an overdue level's notice and follow-up, once, levels passed over recorded as skipped.
+import * as z from 'zod';
+import { stepHandler } from '#shared/workflow-kit/handlers.ts';
+import { ladderDeps } from '../collection-deps.ts';
+import { takeLevel } from '../ladder-steps.ts';
+import { levels } from '../model.ts';
+import { ladderInput } from './ladder-input.ts';
+
+const level = z.union(
+  levels.map((l) => z.literal(l)) as [z.ZodLiteral<1>, z.ZodLiteral<2>, z.ZodLiteral<3>, z.ZodLiteral<4>],
+);
+
+export const handler = stepHandler(
+  ladderInput.extend({ level, skipped: z.array(level) }).strict(),
+  ({ subject, run, level, skipped }) => takeLevel(ladderDeps(), subject, level, skipped, run),
+);
