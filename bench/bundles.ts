@@ -47,7 +47,7 @@ export function clientsOf(uses: Uses): Client[] {
   const built: Client[] = [];
   if (uses.table) built.push('dynamo');
   if (uses.mail) built.push('ses');
-  if ((uses.starts?.length ?? 0) > 0 || uses.answersTasks) built.push('stepFunctions');
+  if ((uses.starts?.length ?? 0) > 0 || uses.answersTasks || uses.closesTasks) built.push('stepFunctions');
   return built;
 }
 
@@ -60,6 +60,7 @@ export function mergeUses(a: Uses, b: Uses): Uses {
   const starts = [...new Set([...(a.starts ?? []), ...(b.starts ?? [])])];
   if (starts.length > 0) merged.starts = starts;
   if (a.answersTasks || b.answersTasks) merged.answersTasks = true;
+  if (a.closesTasks || b.closesTasks) merged.closesTasks = true;
   return merged;
 }
 

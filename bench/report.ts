@@ -310,7 +310,7 @@ export function renderMarkdown(r: BenchResults): string {
         'lazily on first use, so the timed module is the handler re-exported as is plus one function calling the ' +
         `\`functions/shared/clients/*.ts\` getters of the clients it builds, as its first invocation would: ${getters}. ` +
         'Which clients a handler builds follows from its grants (`uses` in routes.ts / registry.ts): `table` → ' +
-        'DynamoDB, `mail` → SES v2, `starts` or `answersTasks` → Step Functions (a client whose code is not in the ' +
+        'DynamoDB, `mail` → SES v2, `starts`, `answersTasks` or `closesTasks` → Step Functions (a client whose code is not in the ' +
         'bundle is not built). The calls add at most ' +
         `${Math.max(...r.bundles.map((b) => b.probeExtraBytes))} bytes. The process has only the environment Lambda ` +
         `would give it: ${Object.entries(stackEnvironment)

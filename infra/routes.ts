@@ -197,7 +197,7 @@ export const routes: readonly RouteSpec[] = [
     description: 'Record a payment received: applied to the contract’s installments, the rest kept as credit',
     access: 'signed-in',
     // Closes the follow-ups of an installment it pays in full.
-    uses: { table: 'read-write', answersTasks: true },
+    uses: { table: 'read-write', closesTasks: true },
   },
 ];
 

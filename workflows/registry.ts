@@ -8,11 +8,10 @@ export interface Uses {
   mail?: boolean;
   /** The workflows it starts, by slug: StartExecution on exactly those that are deployed. */
   starts?: readonly string[];
-  /**
-   * Hands decisions to waiting executions (SendTaskSuccess), closes waits no longer needed (SendTaskFailure), and
-   * asks whether an execution still runs.
-   */
+  /** Hands decisions to waiting executions (SendTaskSuccess) and asks whether an execution still runs. */
   answersTasks?: boolean;
+  /** Ends waits nobody will answer any more (SendTaskFailure): follow-ups the next level or a payment closes. */
+  closesTasks?: boolean;
 }
 
 export interface StepFunctionSpec {
@@ -156,7 +155,7 @@ export const registry: Registry = {
   TakeOverdueLevelFunction: step(
     'functions/payment-collection/steps/take-level.ts',
     'Takes an overdue level once: its notice, its follow-up, open follow-ups closed',
-    { ...mails, starts: ['collection-follow-up'], answersTasks: true },
+    { ...mails, starts: ['collection-follow-up'], closesTasks: true },
   ),
   CollectionNeedsAttentionFunction: step(
     'functions/payment-collection/steps/needs-attention.ts',

@@ -85,6 +85,10 @@ export class BusinessFunction extends Construct {
     const starts = (uses.starts ?? []).filter((slug) => context.deployed.includes(slug));
     if (starts.length > 0) this.#startWorkflows(context.stage, starts);
     if (uses.answersTasks) this.#answerTasks(context.stage, context.deployed);
+    // Task tokens carry no ARN: ending a wait cannot be scoped to a resource either.
+    if (uses.closesTasks) {
+      this.fn.addToRolePolicy(new PolicyStatement({ actions: ['states:SendTaskFailure'], resources: ['*'] }));
+    }
     return this;
   }
 
@@ -141,11 +145,8 @@ export class BusinessFunction extends Construct {
 
   /** Answer waiting executions and ask whether one still runs. */
   #answerTasks(stage: string, deployed: readonly string[]): void {
-    // Task tokens carry no ARN, so answering one cannot be scoped to a resource. Failure closes a waiting step that
-    // is no longer needed (a follow-up the next level supersedes).
-    this.fn.addToRolePolicy(
-      new PolicyStatement({ actions: ['states:SendTaskSuccess', 'states:SendTaskFailure'], resources: ['*'] }),
-    );
+    // Task tokens carry no ARN, so SendTaskSuccess cannot be scoped to a resource.
+    this.fn.addToRolePolicy(new PolicyStatement({ actions: ['states:SendTaskSuccess'], resources: ['*'] }));
     this.fn.addToRolePolicy(
       new PolicyStatement({
         actions: ['states:DescribeExecution'],

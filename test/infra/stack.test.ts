@@ -401,7 +401,6 @@ describe('grants on the deployable app', () => {
       const { actions } = grantsOf(description);
       expect(actions.has('dynamodb:Scan'), description).toBe(false);
       for (const unused of [
-        'states:SendTaskFailure',
         'states:SendTaskHeartbeat',
         'states:StopExecution',
         'states:GetExecutionHistory',
@@ -436,10 +435,34 @@ describe('grants on the deployable app', () => {
     ).toBe(false);
   });
 
-  it('does not start the follow-on workflows that are not deployed', () => {
-    const { actions, env } = grantsOf('Ends a contract review; after signing, starts payment collection');
-    expect(actions.has('states:StartExecution')).toBe(listWorkflowSlugs().includes('payment-collection'));
-    expect(env.includes('WORKFLOW_ARNS')).toBe(listWorkflowSlugs().includes('payment-collection'));
+  it('ends waits (SendTaskFailure) only where follow-ups close: an overdue level and a payment', () => {
+    const closing = [...routes.map((r) => r.description), ...stepSpecs.map((s) => s.description)].filter(
+      (d) => grantsOf(d).actions.has('states:SendTaskFailure'),
+    );
+    expect(new Set(closing)).toEqual(
+      new Set([
+        'Takes an overdue level once: its notice, its follow-up, open follow-ups closed',
+        'Record a payment received: applied to the contract’s installments, the rest kept as credit',
+      ]),
+    );
+  });
+
+  it('lets the contract start its collection, and the ladder start follow-ups, and nothing else', () => {
+    const plan = grantsOf(
+      'Makes a signed contract’s payment terms into installments and starts those due on signing',
+    );
+    const starts = plan.statements.filter((st) => st.Action === 'states:StartExecution');
+    expect(JSON.stringify(starts.map((st) => st.Resource))).toMatch(/stateMachine:test-payment-collection"/);
+    const finish = grantsOf(
+      'Ends a contract review: signed, rejected, changes requested, expired; sales told',
+    );
+    expect(finish.actions.has('states:StartExecution')).toBe(false);
+    const level = grantsOf('Takes an overdue level once: its notice, its follow-up, open follow-ups closed');
+    const levelStarts = level.statements.filter((st) => st.Action === 'states:StartExecution');
+    expect(JSON.stringify(levelStarts.map((st) => st.Resource))).toMatch(
+      /stateMachine:test-collection-follow-up"/,
+    );
+    expect(JSON.stringify(levelStarts)).not.toMatch(/stateMachine:test-payment-collection"/);
   });
 
   it('lets contract review start the order handoff, and neither watch nor stop it (it does not wait)', () => {

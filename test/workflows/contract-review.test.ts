@@ -38,6 +38,7 @@ const signed = [
   'Mark contract signed',
   'Create order',
   'Start order handoff',
+  'Plan payment collection',
   'Signed',
 ];
 const endingOf = (run: { calls: { step: string; payload: Record<string, unknown> }[] }) =>
@@ -63,13 +64,21 @@ describe('a contract under the director threshold', () => {
     expect(order?.input.AWS_STEP_FUNCTIONS_STARTED_BY_EXECUTION_ID).toMatch(
       /:execution:test-contract-review:run-/,
     );
+    // And its payment terms become installments to collect.
+    const planned = run.calls.find((call) => call.step === 'PlanCollectionFunction');
+    expect(planned?.payload.contract).toEqual({ kind: 'contract-review', id: 'EX-2026-00001', version: 1 });
   });
 
   it('signs once even when the order’s workflow already ran (a rerun starts nothing twice)', async () => {
     const sameOrder = () => ({ order: { kind: 'order', id: 'OR-2026-09999', version: 1 } });
     await contracts.run(['approve', 'sign'], { CreateOrderFunction: sameOrder });
     const rerun = await contracts.run(['approve', 'sign'], { CreateOrderFunction: sameOrder });
-    expect(rerun.states.slice(-3)).toEqual(['Create order', 'Start order handoff', 'Signed']);
+    expect(rerun.states.slice(-4)).toEqual([
+      'Create order',
+      'Start order handoff',
+      'Plan payment collection',
+      'Signed',
+    ]);
     expect(rerun.status).toBe('SUCCEEDED');
   });
 

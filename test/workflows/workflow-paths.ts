@@ -28,10 +28,15 @@ export interface PathRun {
 export interface WorkflowPaths {
   clock: VirtualClock;
   /**
-   * Starts an execution with `{subject}` and answers each human step in turn with the next of `decisions` (an
-   * outcome, or `'expire'` to let its deadline pass). Returns once the execution has ended.
+   * Starts an execution with `{subject, ...input}` and answers each human step in turn with the next of `decisions`
+   * (an outcome; `'expire'` to let its deadline pass; `'fail:<Error>'` to end its wait with that error, as
+   * SendTaskFailure does). Returns once the execution has ended.
    */
-  run(decisions: string[], fakes?: Partial<Record<string, FakeStep>>): Promise<PathRun>;
+  run(
+    decisions: string[],
+    fakes?: Partial<Record<string, FakeStep>>,
+    input?: Record<string, unknown>,
+  ): Promise<PathRun>;
   close(): Promise<void>;
 }
 
@@ -84,7 +89,7 @@ export async function workflowPaths(
   });
   return {
     clock,
-    async run(decisions, overrides = {}) {
+    async run(decisions, overrides = {}, input = {}) {
       fakes = overrides;
       calls = [];
       opened = [];
@@ -92,7 +97,7 @@ export async function workflowPaths(
       const { executionArn } = await service.startExecution({
         stateMachineArn: machine,
         name,
-        input: JSON.stringify({ subject: { kind: slug, id: 'EX-2026-00001', version: 1 } }),
+        input: JSON.stringify({ subject: { kind: slug, id: 'EX-2026-00001', version: 1 }, ...input }),
       });
       const arn = executionArn as string;
       for (const decision of decisions) {
@@ -109,6 +114,8 @@ export async function workflowPaths(
               ? undefined
               : true,
           );
+        } else if (decision.startsWith('fail:')) {
+          await service.sendTaskFailure({ taskToken: task.token, error: decision.slice('fail:'.length) });
         } else {
           await service.sendTaskSuccess({
             taskToken: task.token,
