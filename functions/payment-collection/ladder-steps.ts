@@ -5,7 +5,7 @@ import type { SubjectMailer } from '#shared/mail-outbox.ts';
 import { tellOnce } from '#shared/workflow-kit/notices.ts';
 import { loadSubject } from '#shared/workflow-kit/steps.ts';
 import type { SubjectRef } from '#shared/workflow-kit/subject.ts';
-import { type LadderStep, planLadder } from './ladder.ts';
+import { type LadderStep, planLadder, promiseEnds } from './ladder.ts';
 import { type Installment, isOwed, type Level } from './model.ts';
 import { type LadderNotice, ladderNoticeMails } from './notices.ts';
 import { type CollectionDeps, paymentCollection } from './workflow.ts';
@@ -111,7 +111,8 @@ export async function breakPromise(
     installmentId: installment.id,
     contractId: installment.contractId,
     owner: installment.owner,
-    on: localDate(deps.clock.now()),
+    // Broken on the morning its grace ran out, whenever the ladder looked.
+    on: localDate(promiseEnds(promise, deps.policy())),
     promisedDate: promise.promisedDate,
   });
   await deps.audit.record({

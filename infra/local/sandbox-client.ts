@@ -74,9 +74,12 @@ export class SandboxClient {
   }
 }
 
-/** Waits (bounded, about 5 s) until `check` returns a value: for what happens shortly after a request returns. */
+/**
+ * Waits (bounded, about 10 s: a busy 2-core machine can be slow) until `check` returns a value: for what happens
+ * shortly after a request returns.
+ */
 export async function eventually<T>(check: () => Promise<T | undefined>, what: string): Promise<T> {
-  for (let i = 0; i < 200; i++) {
+  for (let i = 0; i < 400; i++) {
     const value = await check();
     if (value !== undefined) return value;
     await new Promise((resolve) => setTimeout(resolve, 25));
