@@ -30,6 +30,8 @@ const failRecordFor = new Set<string>();
 let inFlight = 0;
 /** Steps run their two runs one step at a time: a parallel branch's writes must not count as another step's. */
 let stepsDone: Promise<unknown> = Promise.resolve();
+// Level 2 at 20 days overdue: a follow-up left unanswered closes (two weeks) before the next level comes.
+process.env.COLLECTION_POLICY = JSON.stringify({ ladder: { level1: 1, level2: 20, level3: 30, level4: 40 } });
 let sandbox: TestSandbox;
 let db: DynamoDBDocumentClient;
 let tokens: Record<string, string>;
@@ -302,6 +304,78 @@ describe('an order, every step run twice', () => {
     failRecordFor.add(failing);
     await decide(production, failing, 'confirm', { plannedDate: inDays(30) });
     await until(`/orders/${failing}`, 'NEEDS_ATTENTION');
+  });
+});
+
+describe('payment collection, every step run twice', () => {
+  /** A contract signed for one installment due `dueDays` after signing; returns the installment's id. */
+  async function signedInstallment(dueDays: number): Promise<{ contractId: string; id: string }> {
+    const reply = await sandbox.client.request('POST', '/contracts', {
+      token: await sandbox.login(rep),
+      json: {
+        ...contractDraft(),
+        paymentTerms: [{ label: 'All', percent: 100, trigger: 'signing', dueDays }],
+      },
+    });
+    expect(reply.status).toBe(201);
+    const contractId = reply.json<{ id: string }>().id;
+    await decide(await holderOf(legal, contractId), contractId, 'approve');
+    await decide(salesManager, contractId, 'sign', {
+      signedDate: today(),
+      signerName: '孙丽',
+      signedCopy: 'https://docs.example.com/signed/3.pdf',
+    });
+    await installment(contractId, (i) => i.status === 'SCHEDULED');
+    return { contractId, id: `${contractId}-I1` };
+  }
+
+  async function installment(contractId: string, ready: (i: { status: string; level: number }) => boolean) {
+    return eventually(async () => {
+      const reply = await sandbox.client.request('GET', `/contracts/${contractId}/installments`, {
+        token: await sandbox.login(rep),
+      });
+      const found = reply.json<{ installments?: { status: string; level: number }[] }>().installments?.[0];
+      return found && ready(found) ? found : undefined;
+    }, `the installment of ${contractId}`);
+  }
+
+  const advanceDays = async (days: number) => {
+    const reply = await sandbox.client.request('POST', '/_local/clock', {
+      json: { advanceSeconds: days * 86_400 },
+    });
+    expect(reply.status).toBe(200);
+  };
+
+  it('from the reminder through every level, a dispute settled, a follow-up left unanswered, to a write-off', async () => {
+    const { contractId, id } = await signedInstallment(10);
+    await advanceDays(7); // the reminder
+    await advanceDays(4); // level 1: the owner's follow-up, left unanswered
+    await installment(contractId, (i) => i.level === 1);
+    await advanceDays(15); // it closes unanswered after two weeks (level 2 is 20 days overdue here)
+    await advanceDays(5); // level 2: the sales manager disputes it, then accepts the customer's terms
+    await installment(contractId, (i) => i.level === 2);
+    await decide(salesManager, id, 'dispute', { comment: 'Invoice missing' });
+    await decide(salesManager, id, 'accept');
+    await advanceDays(10); // level 3: the demand letter
+    await advanceDays(10); // level 4: legal agrees a plan, which is broken; then a write-off finance approves
+    await installment(contractId, (i) => i.level === 4);
+    const lawyer = await holderOf(legal, id);
+    const inDays = (days: number) =>
+      new Date(Date.parse(today()) + days * 86_400_000).toISOString().slice(0, 10);
+    await decide(lawyer, id, 'payment-plan', { promisedDate: inDays(3) });
+    await advanceDays(8); // past the plan's date and its three days of grace
+    await decide(await holderOf(legal, id), id, 'write-off', { comment: 'Insolvent' });
+    await decide(finance, id, 'approve');
+    await installment(contractId, (i) => i.status === 'WRITTEN_OFF');
+  });
+
+  it('a bug in a follow-up step takes the installment to Needs attention', async () => {
+    const { contractId, id } = await signedInstallment(0);
+    await advanceDays(1);
+    await installment(contractId, (i) => i.level === 1);
+    failRecordFor.add(id);
+    await decide(rep, id, 'contacted', { comment: 'Called them' });
+    await installment(contractId, (i) => i.status === 'NEEDS_ATTENTION');
   });
 });
 
