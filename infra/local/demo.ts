@@ -300,10 +300,87 @@ async function orderHandoff(contractId: string): Promise<void> {
   say(`${orderId} is ACCEPTED`);
 }
 
+interface InstallmentLine {
+  id: string;
+  label: string;
+  status: string;
+  dueDate?: string;
+  outstanding: { amount: number; currency: 'CNY' };
+}
+
+async function installmentsOf(contractId: string): Promise<InstallmentLine[]> {
+  const reply = await sandbox.request('GET', `/contracts/${contractId}/installments`, {
+    token: await sandbox.login(people.rep),
+  });
+  await expectStatus(reply, 200, 'installments');
+  return reply.json<{ installments: InstallmentLine[] }>().installments;
+}
+
+/** Moves the sandbox's clock to 10:00 on `date` (company time): the ladder runs on virtual time. */
+async function advanceTo(date: string): Promise<void> {
+  const now = Date.parse((await sandbox.request('GET', '/_local/clock')).json<{ now: string }>().now);
+  const target = Date.parse(`${date}T10:00:00+08:00`);
+  if (target <= now) return;
+  const reply = await sandbox.request('POST', '/_local/clock', {
+    json: { advanceSeconds: Math.ceil((target - now) / 1000) },
+  });
+  await expectStatus(reply, 200, 'advance the clock');
+}
+
+async function paymentCollection(contractId: string): Promise<void> {
+  const all = await installmentsOf(contractId);
+  say(
+    `${contractId}'s payment terms are installments: ${all
+      .map((i) => `${i.label} ${formatMoney(i.outstanding, 'en')} due ${i.dueDate ?? '(on its trigger)'}`)
+      .join('; ')}`,
+  );
+  const [first] = all;
+  if (!first?.dueDate) throw new Error(`${contractId} has no installment due`);
+  await advanceTo(addDays(first.dueDate, -3));
+  const reminder = await eventually(
+    async () =>
+      (await sandbox.mails('purchasing@east-machinery.example')).find((m) => m.subject.includes(first.id)),
+    'the payment reminder',
+  );
+  say(`3 days before ${first.dueDate} (virtual time) the customer got: ${reminder.subject}`);
+  await advanceTo(addDays(first.dueDate, 1));
+  await expectStatus(
+    (
+      await sandbox.decideFromMail(people.rep, first.id, 'promised', {
+        promisedDate: addDays(first.dueDate, 5),
+        comment: 'Their finance pays on Friday',
+      })
+    ).reply,
+    200,
+    'promise',
+  );
+  say(
+    `a day overdue: the customer got an overdue notice; ${people.rep} recorded their promise to pay by ${addDays(first.dueDate, 5)}`,
+  );
+  const owed = (await installmentsOf(contractId)).reduce((sum, i) => sum + i.outstanding.amount, 0);
+  const payment = {
+    contractId,
+    amount: { amount: owed, currency: 'CNY' },
+    reference: `DEMO-${contractId}`,
+  };
+  const token = await sandbox.login(people.finance);
+  const paid = await sandbox.request('POST', '/payments', { token, json: payment });
+  await expectStatus(paid, 201, 'payment');
+  const again = await sandbox.request('POST', '/payments', { token, json: payment });
+  if (again.text !== paid.text) throw new Error('the same payment reference was applied twice');
+  say(
+    `${people.finance} (finance) recorded ${yuan(owed / 100)} (reference ${payment.reference}; sent twice, applied once)`,
+  );
+  const after = await installmentsOf(contractId);
+  say(`installments now: ${after.map((i) => `${i.id} ${i.status}`).join(', ')}`);
+}
+
 try {
   console.log(`Demo against ${sandbox.baseUrl}`);
   await expenseApproval();
-  await orderHandoff(await contractReview());
+  const contractId = await contractReview();
+  await orderHandoff(contractId);
+  await paymentCollection(contractId);
   console.log('Demo finished: every step passed.');
 } catch (error) {
   console.error(`Demo failed at step ${step + 1}: ${(error as Error).message}`);

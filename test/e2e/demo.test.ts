@@ -19,7 +19,7 @@ async function runDemo(url: string): Promise<{ code: number | null; output: stri
   return { code, output: demo.output() };
 }
 
-it('drives expense approval, contract review and the order handoff end to end, one line per step', async () => {
+it('drives expense approval, contract review, the order handoff and payment collection end to end, one line per step', async () => {
   const { code, output } = await runDemo(sandbox.url);
   expect(output).toContain('Demo finished: every step passed.');
   expect(code).toBe(0);
@@ -27,6 +27,10 @@ it('drives expense approval, contract review and the order handoff end to end, o
   expect(output).toMatch(/returned .* for changes/);
   expect(output).toMatch(/CT-\d{4}-\d{5} is SIGNED/);
   expect(output).toMatch(/OR-\d{4}-\d{5} is ACCEPTED/);
+  expect(output).toMatch(/sent twice, applied once/);
+  expect(output).toMatch(
+    /installments now: CT-\d{4}-\d{5}-I1 PAID, CT-\d{4}-\d{5}-I2 PAID, CT-\d{4}-\d{5}-I3 PAID/,
+  );
 });
 
 it('fails with a non-zero exit when there is no sandbox to drive', async () => {

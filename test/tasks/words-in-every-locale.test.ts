@@ -17,6 +17,9 @@ import type { TaskNoticeKind } from '#human-tasks/words.ts';
 import { workflowSubjects } from '#human-tasks/workflows.ts';
 import { orderNoticeMails, orderNotices } from '#order-handoff/order-notices.ts';
 import { orderHandoff } from '#order-handoff/workflow.ts';
+import type { Installment } from '#payment-collection/model.ts';
+import { type LadderNotice, ladderNoticeMails } from '#payment-collection/notices.ts';
+import { paymentCollection } from '#payment-collection/workflow.ts';
 import type { OutgoingMail } from '#shared/mailer.ts';
 import type { Locale, Person } from '#shared/people.ts';
 import { PeopleRepository } from '#shared/people-repository.ts';
@@ -217,7 +220,38 @@ async function fileSubjects(locale: Locale) {
     fields: {},
     at: now,
   });
-  return { claim, application, contract, order };
+  const installment = await paymentCollection.deps(local).installments.save({
+    id: `${contract.id}-I1`,
+    version: 1,
+    revision: 0,
+    contractId: contract.id,
+    number: 1,
+    label: text('预付款', 'Advance'),
+    amount: { amount: 8_000_000, currency: 'CNY' },
+    trigger: 'signing',
+    dueDays: 10,
+    owner: rep.email,
+    customer: content.customer,
+    title: content.title,
+    status: 'DISPUTED',
+    billedOn: '2026-10-01',
+    dueDate: '2026-10-11',
+    paid: 1_000_000,
+    payments: [{ reference: 'BANK-1', amount: 1_000_000, on: '2026-10-20', at: now }],
+    levels: [
+      { level: 1, at: now },
+      { level: 2, at: now, skipped: true },
+      { level: 3, at: now },
+    ],
+    promises: [
+      { promisedDate: '2026-11-01', amount: 2_000_000, by: rep.email, at: now, state: 'broken' },
+      { promisedDate: '2026-11-30', by: rep.email, at: now, state: 'open' },
+    ],
+    dispute: { reason: text('发票有误', 'Wrong invoice'), by: rep.email, at: now, state: 'open' },
+    writeOff: { reason: text('客户破产', 'Insolvent'), by: people[1]?.email ?? '', at: now },
+    runs: 1,
+  });
+  return { claim, application, contract, order, installment };
 }
 
 function taskFor(
@@ -412,6 +446,27 @@ async function renderEverything<S extends Subject, D>(
   return rendered;
 }
 
+/** The ladder's mails to staff of this locale, as copies (customers are written to in Chinese, see above). */
+async function ladderNoticesTo(people: Person[], installment: Installment): Promise<[string, string][]> {
+  const rendered: [string, string][] = [];
+  const staff = people.map((person) => person.email);
+  const notices: LadderNotice[] = ['reminder', 'overdue', 'demand', 'finance-informed'];
+  for (const notice of notices) {
+    const mails = await ladderNoticeMails(
+      new PeopleRepository(local.db, local.tableName),
+      installment,
+      notice,
+      '2026-11-20',
+      staff,
+    );
+    const toStaff = mails.filter((mail) => staff.includes(mail.to));
+    expect(toStaff).toHaveLength(staff.length);
+    for (const mail of toStaff)
+      rendered.push([`ladder notice ${notice}`, `${mail.subject}\n${visible(mail.html)}\n${mail.text}`]);
+  }
+  return rendered;
+}
+
 /** The order's notices to staff of this locale (customers are written to in Chinese, whatever the staff read). */
 async function orderNoticesTo(
   people: Person[],
@@ -431,7 +486,7 @@ async function orderNoticesTo(
 describe.each(['zh-CN', 'en'] as const)('%s', (locale) => {
   it('writes every task mail, page and notice, and every mail about a review, in the reader’s words', async () => {
     const { people } = casts[locale];
-    const { claim, application, contract, order } = await fileSubjects(locale);
+    const { claim, application, contract, order, installment } = await fileSubjects(locale);
     const table = local;
     const subjects = workflowSubjects(
       {
@@ -446,6 +501,8 @@ describe.each(['zh-CN', 'en'] as const)('%s', (locale) => {
       ...(await renderEverything(expenseApplication, application, locale, subjects, people)),
       ...(await renderEverything(contractReview, contract, locale, subjects, people)),
       ...(await renderEverything(orderHandoff, order, locale, subjects, people)),
+      ...(await renderEverything(paymentCollection, installment, locale, subjects, people)),
+      ...(await ladderNoticesTo(people, installment)),
       ...(await orderNoticesTo(people, order)),
     ];
     expect(rendered.length).toBeGreaterThan(100);
