@@ -2,7 +2,7 @@
 import type { HistoryEvent } from '@aws-sdk/client-sfn';
 import { type Sandbox, startSandbox } from '#infra/local/sandbox.ts';
 import { hiddenInputs, type RequestOptions, SandboxClient, taskLinkIn } from '#infra/local/sandbox-client.ts';
-import { localDate } from '#shared/clock.ts';
+import { addDays, localDate } from '#shared/clock.ts';
 import { costPer1000Runs, type RunCost } from './prices.ts';
 import { round } from './stats.ts';
 
@@ -91,7 +91,7 @@ class Driver {
     this.client = client;
   }
 
-  /** Sign-in tokens follow virtual time, so every path signs in afresh. */
+  /** Every path signs in afresh. */
   async signIn(): Promise<void> {
     this.#tokens.clear();
     for (const email of Object.values(people)) this.#tokens.set(email, await this.client.login(email));
@@ -235,15 +235,56 @@ async function submitContract(d: Driver, yuan: number, customer: number): Promis
 }
 
 /** A ¥300,000 contract approved by legal and signed: its order's workflow is running. Returns the order id. */
-async function signedContractOrder(d: Driver, customer: number): Promise<string> {
+/** A ¥300,000 contract approved by legal and signed; returns its id. */
+async function signedContract(d: Driver, customer: number): Promise<string> {
   const id = await submitContract(d, 300_000, customer);
   await d.decide(id, 'approve');
   await d.decide(id, 'sign', people.salesManager, '', signing(d));
+  return id;
+}
+
+async function signedContractOrder(d: Driver, customer: number): Promise<string> {
+  const id = await signedContract(d, customer);
   return waitFor(async () => {
     const reply = await d.client.request('GET', `/orders?contractId=${id}`, { token: d.token(people.rep) });
     return reply.json<{ orders?: { id: string }[] }>().orders?.[0]?.id;
   }, `the order of ${id}`);
 }
+
+/** The first installment of a signed contract (30% on signing, due in 10 days), once its collection runs. */
+async function dueInstallment(d: Driver, customer: number): Promise<string> {
+  const contractId = await signedContract(d, customer);
+  const id = `${contractId}-I1`;
+  await waitFor(
+    async () =>
+      await d.sandbox.stepFunctions
+        .describeExecution({ executionArn: d.executionArn(collectionRun(id)) })
+        .catch(() => undefined),
+    `${id}'s collection to start`,
+  );
+  return id;
+}
+
+/** Moves virtual time to 10:00 company time `days` after the installment's due date (10 days after signing). */
+async function toDueDay(d: Driver, signedOn: string, days: number): Promise<void> {
+  const target = Date.parse(`${addDays(signedOn, 10 + days)}T10:00:00+08:00`);
+  await d.advance(Math.ceil((target - d.sandbox.clock.now().getTime()) / 1000));
+}
+
+async function payInFull(d: Driver, installmentId: string, reference: string): Promise<void> {
+  const contractId = installmentId.replace(/-I\d+$/, '');
+  const reply = await d.client.request('POST', '/payments', {
+    token: d.token(people.finance),
+    json: { contractId, amount: cny(90_000), reference },
+  });
+  if (reply.status !== 201) throw new Error(`payment: ${reply.status} ${reply.text}`);
+}
+
+const collectionRun = (id: string): ExecutionRef => ({ workflow: 'payment-collection', name: id });
+const followUp = (id: string, level: number): ExecutionRef => ({
+  workflow: 'collection-follow-up',
+  name: `${id}-L${level}`,
+});
 
 const inDays = (d: Driver, days: number) =>
   new Date(Date.parse(d.today()) + days * 86_400_000).toISOString().slice(0, 10);
@@ -378,6 +419,58 @@ export const pathSpecs: readonly PathSpec[] = [
       });
       await d.decide(orderId, 'accept', people.rep, '', { acceptedOn: d.today() });
       return [{ workflow: 'order-handoff', name: orderId }];
+    },
+  },
+  {
+    workflow: 'payment-collection',
+    name: 'installment paid on time',
+    description:
+      '¥90,000 installment (a signed contract, not counted): reminded 3 days before its due date, paid in full ' +
+      'before it, and the ladder ends at the due date',
+    happy: true,
+    setup: (d) => dueInstallment(d, 4),
+    async run(d, _, id) {
+      const signedOn = d.today();
+      await toDueDay(d, signedOn, -3);
+      await payInFull(d, id, `BENCH-${id}`);
+      await toDueDay(d, signedOn, 1);
+      return [collectionRun(id)];
+    },
+  },
+  {
+    workflow: 'payment-collection',
+    name: 'installment reaching level 2, then paid',
+    description:
+      '¥90,000 installment: the overdue notice and the owner’s follow-up (contacted), level 2 for the sales ' +
+      'manager (contacted), then paid in full; the ladder and its two follow-ups are counted',
+    happy: false,
+    setup: (d) => dueInstallment(d, 5),
+    async run(d, _, id) {
+      const signedOn = d.today();
+      await toDueDay(d, signedOn, 1);
+      await d.decide(id, 'contacted', people.rep, 'Called their finance');
+      await toDueDay(d, signedOn, 15);
+      await d.signIn();
+      await d.decide(id, 'contacted', people.salesManager, 'Spoke to their CFO');
+      await payInFull(d, id, `BENCH-${id}`);
+      await toDueDay(d, signedOn, 30);
+      return [collectionRun(id), followUp(id, 1), followUp(id, 2)];
+    },
+  },
+  {
+    workflow: 'payment-collection',
+    name: 'installment reaching level 4, legal pursues',
+    description:
+      '¥90,000 installment never paid: levels 1 to 4 (the follow-ups left unanswered close), legal pursues; ' +
+      'the ladder and its three follow-ups are counted',
+    happy: false,
+    setup: (d) => dueInstallment(d, 6),
+    async run(d, _, id) {
+      const signedOn = d.today();
+      for (const day of [1, 15, 30, 60]) await toDueDay(d, signedOn, day);
+      await d.signIn();
+      await d.decide(id, 'pursue');
+      return [collectionRun(id), followUp(id, 1), followUp(id, 2), followUp(id, 4)];
     },
   },
   {
