@@ -1,9 +1,10 @@
 // Contract review end to end in the sandbox: findings on the legal page, revisions, the director, signing and its hash.
 
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { standingApprovals } from '#contract-review/contract-rules.ts';
+import { paymentCollection } from '#payment-collection/workflow.ts';
 import { localDate } from '#shared/clock.ts';
 import type { Review } from '#shared/workflow-kit/reviews.ts';
 import { eventually, startTestSandbox, type TestSandbox } from './harness.ts';
@@ -69,7 +70,6 @@ async function contractOf(id: string) {
     currentStep?: { step: string; assignee: string; since: string };
     reviews: ReviewView[];
     signature?: { signerName: string; contentHash: string };
-    followUps?: { workflow: string; state: string }[];
     trail: { action: string; detail?: Record<string, unknown> }[];
   }>();
 }
@@ -122,7 +122,7 @@ const signing = {
 };
 
 describe('a contract under 1,000,000 CNY', () => {
-  it('legal approves, the signatory signs, the submitter is told; the order is handed over, payment collection recorded as not built', async () => {
+  it('legal approves, the signatory signs, the submitter is told; the order and the installments follow', async () => {
     const reply = await submit(draft(300_000));
     expect(reply.status).toBe(201);
     const { id } = reply.json<{ id: string }>();
@@ -143,18 +143,23 @@ describe('a contract under 1,000,000 CNY', () => {
     });
     expect(steps(contract.reviews)).toEqual(['Legal review:approve', 'Signing:sign']);
     expect(contract.currentStep).toBeUndefined();
-    expect(contract.followUps).toEqual([
-      expect.objectContaining({ workflow: 'payment-collection', state: 'not-deployed' }),
-    ]);
-    // The state machine's own steps make the order and start its workflow.
+    // The state machine's own steps make the order and start its workflow, and plan the payment terms' collection.
     const ordered = await eventually(
       async () => (await contractOf(id)).trail.find((e) => e.action === 'order-created'),
       'the order',
     );
     expect(String(ordered.detail?.orderId)).toMatch(/^OR-\d{4}-\d{5}$/);
-    const signed = contract.trail.filter((e) => e.action === 'signed');
-    expect(signed).toHaveLength(1);
-    expect(JSON.stringify(signed[0]?.detail)).toContain('not-deployed');
+    expect(contract.trail.filter((e) => e.action === 'signed')).toHaveLength(1);
+    const planned = await eventually(async () => {
+      const reply = await sandbox.request('GET', `/contracts/${id}/installments`, { token });
+      const list = reply.json<{ installments?: { trigger: string; status: string }[] }>().installments;
+      return list?.length === 3 ? list : undefined;
+    }, 'the installments');
+    expect(planned.map((i) => [i.trigger, i.status])).toEqual([
+      ['signing', 'SCHEDULED'],
+      ['delivery', 'AWAITING_TRIGGER'],
+      ['acceptance', 'AWAITING_TRIGGER'],
+    ]);
     const told = await eventually(
       async () => (await sandbox.mails(sales)).find((m) => m.subject.includes(id)),
       'mail',
@@ -341,18 +346,29 @@ describe('submitting', () => {
 
   it('warns legal when the customer has overdue installments from payment collection', async () => {
     const body = draft(300_000);
-    await db.send(
-      new PutCommand({
-        TableName: 'local-business',
-        Item: {
-          pk: 'INSTALLMENT#test-1',
-          sk: 'INSTALLMENT',
-          gsi3pk: `CUSTOMER#${body.customer.email}`,
-          gsi3sk: `INSTALLMENT#${daysFromNow(-10)}#test-1`,
-          outstanding: 5_000_000,
-        },
-      }),
-    );
+    // An earlier contract's installment, 10 days overdue with 50,000 of 80,000 still owed, as payment collection keeps it.
+    await paymentCollection.deps({ db, tableName: 'local-business' }).installments.save({
+      id: 'CT-2020-00001-I1',
+      version: 1,
+      revision: 0,
+      contractId: 'CT-2020-00001',
+      number: 1,
+      label: 'Advance',
+      amount: { amount: 8_000_000, currency: 'CNY' },
+      trigger: 'signing',
+      dueDays: 10,
+      owner: sales,
+      customer: body.customer,
+      title: 'Earlier lathes',
+      status: 'OVERDUE',
+      billedOn: daysFromNow(-20),
+      dueDate: daysFromNow(-10),
+      paid: 3_000_000,
+      payments: [],
+      levels: [],
+      promises: [],
+      runs: 1,
+    });
     const { findings } = (await submit(body)).json<{ findings: { rule: string; params: object }[] }>();
     expect(findings.find((f) => f.rule === 'customer-overdue')?.params).toEqual({
       count: 1,

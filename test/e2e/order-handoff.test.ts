@@ -215,11 +215,19 @@ describe('an order from signing to acceptance', () => {
       ['Confirm delivery', 'delivered', logistics],
       ['Customer acceptance', 'accept', sales],
     ]);
-    // Delivery and acceptance are where payment collection takes over.
-    const milestones = order.trail
-      .filter((entry) => entry.action === 'payment-collection-not-deployed')
-      .map((entry) => entry.detail?.milestone);
-    expect(milestones).toEqual(['delivery', 'acceptance']);
+    // Delivery and acceptance date the installments tied to them: payment collection takes over.
+    const installments = await eventually(async () => {
+      const reply = await sandbox.request('GET', `/contracts/${contractId}/installments`, {
+        token: await sandbox.login(sales),
+      });
+      const list = reply.json<{ installments: { trigger: string; dueDate?: string }[] }>().installments;
+      return list.every((i) => i.dueDate) ? list : undefined;
+    }, 'the installments dated');
+    expect(installments.map((i) => [i.trigger, i.dueDate])).toEqual([
+      ['signing', addDays(today, 10)],
+      ['delivery', addDays(today, 61 + 30)],
+      ['acceptance', addDays(today, 62 + 30)],
+    ]);
     await mailAbout(sales, '[客户已验收]', orderId);
   });
 
