@@ -153,7 +153,7 @@ describe('a contract under 1,000,000 CNY', () => {
     const planned = await eventually(async () => {
       const reply = await sandbox.request('GET', `/contracts/${id}/installments`, { token });
       const list = reply.json<{ installments?: { trigger: string; status: string }[] }>().installments;
-      return list?.length === 3 ? list : undefined;
+      return list?.length === 3 && list[0]?.status === 'SCHEDULED' ? list : undefined;
     }, 'the installments');
     expect(planned.map((i) => [i.trigger, i.status])).toEqual([
       ['signing', 'SCHEDULED'],
