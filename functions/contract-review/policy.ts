@@ -1,6 +1,6 @@
 // The contract policy's numbers: finding thresholds, the director threshold, SLAs; defaults overridable by configuration.
 import * as z from 'zod';
-import { slaSchema } from '#human-tasks/task-model.ts';
+import { slaInBusinessDays, slaSchema } from '#human-tasks/task-model.ts';
 import { readPolicy } from '#shared/policy-config.ts';
 
 const fen = z.number().int().nonnegative();
@@ -22,11 +22,8 @@ export const contractPolicySchema = z
       escalateAfter: { businessDays: 3 },
       escalateTo: 'legal-head',
     }),
-    directorSla: slaSchema.default({
-      reminderAfter: { businessDays: 2 },
-      escalateAfter: { businessDays: 4 },
-    }),
-    signingSla: slaSchema.default({ reminderAfter: { businessDays: 2 }, escalateAfter: { businessDays: 4 } }),
+    directorSla: slaInBusinessDays(2, 4),
+    signingSla: slaInBusinessDays(2, 4),
   })
   .strict();
 

@@ -2,13 +2,11 @@
 
 import { InstallmentRepository } from '#payment-collection/installment-repository.ts';
 import { localDate, processClock } from '#shared/clock.ts';
-import { ConfigurationError } from '#shared/env.ts';
 import { lazy } from '#shared/lazy.ts';
 import { PeopleRepository } from '#shared/people-repository.ts';
 import { loadSubject } from '#shared/workflow-kit/steps.ts';
 import type { SubjectRef } from '#shared/workflow-kit/subject.ts';
 import type { Workflow } from '#shared/workflow-kit/workflow.ts';
-import type { WorkflowStarter } from '#shared/workflow-starter.ts';
 import { contentHash } from './content-hash.ts';
 import { ContractRepository } from './contract-repository.ts';
 import { contractSteps, needsDirectorReview, standingApprovals, termAmounts } from './contract-rules.ts';

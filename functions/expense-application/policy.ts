@@ -1,11 +1,11 @@
 // The advance application policy: the reviewers' SLA; defaults here, overridable by configuration.
 import * as z from 'zod';
-import { slaSchema } from '#human-tasks/task-model.ts';
+import { slaInBusinessDays } from '#human-tasks/task-model.ts';
 import { readPolicy } from '#shared/policy-config.ts';
 
 export const applicationPolicySchema = z
   .object({
-    reviewSla: slaSchema.default({ reminderAfter: { businessDays: 2 }, escalateAfter: { businessDays: 3 } }),
+    reviewSla: slaInBusinessDays(2, 3),
   })
   .strict();
 

@@ -1,6 +1,6 @@
 // The expense policy's numbers: thresholds, receipt rule, claim age, SLAs; defaults here, overridable by configuration.
 import * as z from 'zod';
-import { slaSchema } from '#human-tasks/task-model.ts';
+import { slaInBusinessDays } from '#human-tasks/task-model.ts';
 import { readPolicy } from '#shared/policy-config.ts';
 
 const fen = z.number().int().nonnegative();
@@ -15,7 +15,7 @@ export const expensePolicySchema = z
     receiptRequiredFrom: fen.default(20_000),
     /** Items older than this many days cannot be claimed. */
     maxItemAgeDays: z.number().int().positive().default(90),
-    reviewSla: slaSchema.default({ reminderAfter: { businessDays: 2 }, escalateAfter: { businessDays: 3 } }),
+    reviewSla: slaInBusinessDays(2, 3),
   })
   .strict();
 

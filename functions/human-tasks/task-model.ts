@@ -51,6 +51,13 @@ export const slaSchema = z
   .strict();
 export type Sla = z.infer<typeof slaSchema>;
 
+/** A policy's SLA field: remind after `reminderDays` business days, escalate after `escalateDays`, unless configured. */
+export const slaInBusinessDays = (reminderDays: number, escalateDays: number) =>
+  slaSchema.default({
+    reminderAfter: { businessDays: reminderDays },
+    escalateAfter: { businessDays: escalateDays },
+  });
+
 const fieldBase = {
   // The task form's own inputs use these names.
   name: z

@@ -1,13 +1,7 @@
 // The order policy's numbers: shipping lead time, deemed acceptance, SLAs; defaults here, overridable by configuration.
 import * as z from 'zod';
-import { slaSchema } from '#human-tasks/task-model.ts';
+import { slaInBusinessDays as sla } from '#human-tasks/task-model.ts';
 import { readPolicy } from '#shared/policy-config.ts';
-
-const sla = (reminderDays: number, escalateDays: number) =>
-  slaSchema.default({
-    reminderAfter: { businessDays: reminderDays },
-    escalateAfter: { businessDays: escalateDays },
-  });
 
 export const orderPolicySchema = z
   .object({

@@ -1,13 +1,7 @@
 // The collection policy: the reminder, the overdue ladder, promise grace and run length; defaults, overridable.
 import * as z from 'zod';
-import { slaSchema } from '#human-tasks/task-model.ts';
+import { slaInBusinessDays as sla } from '#human-tasks/task-model.ts';
 import { readPolicy } from '#shared/policy-config.ts';
-
-const sla = (reminderDays: number, escalateDays: number) =>
-  slaSchema.default({
-    reminderAfter: { businessDays: reminderDays },
-    escalateAfter: { businessDays: escalateDays },
-  });
 
 export const collectionPolicySchema = z
   .object({

@@ -2,11 +2,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDays, localDate } from '#shared/clock.ts';
 import { eventually, startTestSandbox, type TestSandbox } from './harness.ts';
+import { signedContract as signContract } from './signed-contract.ts';
 
 const sales = 'li.lei@example.com';
 const supervisor = 'zhao.min@example.com';
 const salesManager = 'sun.li@example.com';
-const legal = ['wu.fang@example.com', 'zheng.hao@example.com'];
 const production = 'feng.lin@example.com';
 const logistics = 'ma.chao@example.com';
 const finance = 'qian.yu@example.com';
@@ -71,43 +71,15 @@ async function advanceTo(date: string, hours = 1) {
   expect(reply.status).toBe(200);
 }
 
-/** A contract for delivery in 60 days, approved by legal and signed: returns its order's id. */
+/** A contract for delivery in 60 days, approved by legal and signed (see signed-contract.ts); returns its order's id. */
 async function signedContract(): Promise<{ contractId: string; orderId: string }> {
-  const token = await sandbox.login(sales);
-  const signedOn = localDate(sandbox.clock.now());
-  const created = await sandbox.request('POST', '/contracts', {
-    token,
-    json: {
-      customer: { name: '东方机械', email: customer },
-      title: '数控车床',
-      amount: { amount: 500_000_00, currency: 'CNY' },
-      paymentTerms: [
-        { label: '预付款', percent: 30, trigger: 'signing', dueDays: 10 },
-        { label: '到货款', percent: 60, trigger: 'delivery', dueDays: 30 },
-        { label: '验收款', percent: 10, trigger: 'acceptance', dueDays: 30 },
-      ],
-      deliveryDate: addDays(signedOn, 60),
-      deliveryAddress: '上海市浦东新区张江路 1 号',
-      items: [{ sku: 'CNC-200', description: '数控车床', quantity: 2, qualityStandard: 'GB/T 25659' }],
-      documentUrl: 'https://docs.example.com/c.pdf',
-    },
+  const { contractId } = await signContract(sandbox, customer, {
+    deliveryAddress: '上海市浦东新区张江路 1 号',
   });
-  expect(created.status).toBe(201);
-  const contractId = created.json<{ id: string }>().id;
-  const lawyer = await eventually(async () => {
-    for (const person of legal)
-      if ((await sandbox.mails(person)).some((m) => m.text.includes(contractId))) return person;
-    return undefined;
-  }, 'the legal review task');
-  expect((await sandbox.client.decideFromMail(lawyer, contractId, 'approve')).reply.status).toBe(200);
-  const signing = await sandbox.client.decideFromMail(salesManager, contractId, 'sign', {
-    signedDate: signedOn,
-    signerName: '孙丽',
-    signedCopy: 'https://docs.example.com/s.pdf',
-  });
-  expect(signing.reply.status).toBe(200);
   const orderId = await eventually(async () => {
-    const listed = await sandbox.request('GET', `/orders?contractId=${contractId}`, { token });
+    const listed = await sandbox.request('GET', `/orders?contractId=${contractId}`, {
+      token: await sandbox.login(sales),
+    });
     return listed.json<{ orders: { id: string }[] }>().orders[0]?.id;
   }, `the order of ${contractId}`);
   return { contractId, orderId };

@@ -2,6 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDays, localDate } from '#shared/clock.ts';
 import { eventually, startTestSandbox, type TestSandbox } from './harness.ts';
+import { signedContract as signContract } from './signed-contract.ts';
 
 const sales = 'li.lei@example.com';
 const salesManager = 'sun.li@example.com';
@@ -77,41 +78,11 @@ async function pay(contractId: string, yuan: number, reference: string) {
   });
 }
 
-/** A signed contract of 500,000 CNY: 30% 10 days after signing, 60% 30 days after delivery, 10% after acceptance. */
+/** A signed contract of 500,000 CNY (see signed-contract.ts): 30% 10 days after signing, 60% 30 days after delivery,
+ * 10% after acceptance; once its installments are planned. */
 async function signedContract(): Promise<{ contractId: string; customer: string; signedOn: string }> {
-  const token = await sandbox.login(sales);
-  const signedOn = today();
   const customer = `buyer${++customers}@east.example`;
-  const created = await sandbox.request('POST', '/contracts', {
-    token,
-    json: {
-      customer: { name: '东方机械', email: customer },
-      title: '数控车床',
-      amount: { amount: 500_000_00, currency: 'CNY' },
-      paymentTerms: [
-        { label: '预付款', percent: 30, trigger: 'signing', dueDays: 10 },
-        { label: '到货款', percent: 60, trigger: 'delivery', dueDays: 30 },
-        { label: '验收款', percent: 10, trigger: 'acceptance', dueDays: 30 },
-      ],
-      deliveryDate: addDays(signedOn, 60),
-      items: [{ sku: 'CNC-200', description: '数控车床', quantity: 2, qualityStandard: 'GB/T 25659' }],
-      documentUrl: 'https://docs.example.com/c.pdf',
-    },
-  });
-  expect(created.status).toBe(201);
-  const contractId = created.json<{ id: string }>().id;
-  const lawyer = await eventually(async () => {
-    for (const person of legal)
-      if ((await sandbox.mails(person)).some((m) => m.text.includes(contractId))) return person;
-    return undefined;
-  }, 'the legal review task');
-  expect((await sandbox.client.decideFromMail(lawyer, contractId, 'approve')).reply.status).toBe(200);
-  const signing = await sandbox.client.decideFromMail(salesManager, contractId, 'sign', {
-    signedDate: signedOn,
-    signerName: '孙丽',
-    signedCopy: 'https://docs.example.com/s.pdf',
-  });
-  expect(signing.reply.status).toBe(200);
+  const { contractId, signedOn } = await signContract(sandbox, customer);
   await installmentWhen(contractId, 1, (i) => i.status === 'SCHEDULED', 'the installments');
   return { contractId, customer, signedOn };
 }
