@@ -73,8 +73,11 @@ export async function formReply(
   return { status, html: renderTaskForm({ task, names, summary, secret, nonce, locale, ...rest }) };
 }
 
-/** How long the page waits for the workflow to move on after a decision, to say who acts next. */
-const progressWaitMs = 3000;
+/**
+ * How long the page waits for the workflow to move on after a decision, to say who acts next. `DECISION_REPLY_WAIT_MS`
+ * overrides it (0: the reply says only that the decision is in), for a test that runs each step twice.
+ */
+const progressWaitMs = Number(process.env.DECISION_REPLY_WAIT_MS ?? 3000);
 const progressPollMs = 100;
 
 /**

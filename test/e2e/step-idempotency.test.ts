@@ -30,6 +30,8 @@ const failRecordFor = new Set<string>();
 let inFlight = 0;
 /** Steps run their two runs one step at a time: a parallel branch's writes must not count as another step's. */
 let stepsDone: Promise<unknown> = Promise.resolve();
+// Each step's two runs wait for requests to end; a decision's reply need not wait for the workflow to move on.
+process.env.DECISION_REPLY_WAIT_MS = '0';
 // Level 2 at 20 days overdue: a follow-up left unanswered closes (two weeks) before the next level comes.
 process.env.COLLECTION_POLICY = JSON.stringify({ ladder: { level1: 1, level2: 20, level3: 30, level4: 40 } });
 let sandbox: TestSandbox;
