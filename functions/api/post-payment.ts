@@ -1,6 +1,7 @@
 // POST /payments: finance records a payment received; applied once per reference, oldest due first, the rest as credit.
 import * as z from 'zod';
-import { closeFollowUps, collectionDeps } from '#payment-collection/collection-deps.ts';
+import { collectionDeps } from '#payment-collection/collection-deps.ts';
+import { closeFollowUps } from '#payment-collection/follow-up-deps.ts';
 import type { Installment } from '#payment-collection/model.ts';
 import { PaymentRecords } from '#payment-collection/payment-records.ts';
 import { receivePayment } from '#payment-collection/payments.ts';

@@ -10,8 +10,12 @@ import { type Installment, isOwed, type Level } from './model.ts';
 import { type LadderNotice, ladderNoticeMails } from './notices.ts';
 import { type CollectionDeps, paymentCollection } from './workflow.ts';
 
-export interface LadderDeps extends CollectionDeps {
+/** What the ladder's mails need. */
+export interface NoticeDeps extends CollectionDeps {
   mailer: SubjectMailer;
+}
+
+export interface LadderDeps extends NoticeDeps {
   followUps: {
     /** Starts the follow-up of `level` (its tasks for the owner, the sales manager or legal), once. */
     start(installment: Installment, level: 1 | 2 | 4): Promise<void>;
@@ -126,7 +130,7 @@ export async function breakPromise(
 
 /** Sends a ladder notice once; nothing at all once the installment is paid (a payment during the step). */
 async function notify(
-  deps: LadderDeps,
+  deps: NoticeDeps,
   installment: Installment,
   key: string,
   notice: LadderNotice,
@@ -143,7 +147,7 @@ const membersOf = async (deps: CollectionDeps, role: 'sales-manager' | 'finance'
   (await deps.people.membersOf(role)).map((person) => person.email);
 
 /** The customer is reminded before the due date (the owner in copy), once. */
-export async function remindCustomer(deps: LadderDeps, ref: SubjectRef, run: Run): Promise<LadderAnswer> {
+export async function remindCustomer(deps: NoticeDeps, ref: SubjectRef, run: Run): Promise<LadderAnswer> {
   const at = deps.clock.now().toISOString();
   const claimed = await update(deps, ref.id, (i) => (i.remindedAt ? undefined : { ...i, remindedAt: at }));
   if (isOwed(claimed)) await notify(deps, claimed, 'reminder', 'reminder', [claimed.owner]);

@@ -1,7 +1,7 @@
 // Workflow step: the order was delivered (or accepted): the installments due on it get their dates and start.
 import * as z from 'zod';
-import { startDeps } from '#payment-collection/collection-deps.ts';
 import { reach } from '#payment-collection/collection-start.ts';
+import { startDeps } from '#payment-collection/start-deps.ts';
 import { stepHandler, workflowDepsFromEnv } from '#shared/workflow-kit/handlers.ts';
 import { loadSubject } from '#shared/workflow-kit/steps.ts';
 import { subjectRefSchema } from '#shared/workflow-kit/subject.ts';

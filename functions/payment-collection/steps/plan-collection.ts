@@ -2,8 +2,8 @@
 import * as z from 'zod';
 import { stepHandler } from '#shared/workflow-kit/handlers.ts';
 import { subjectRefSchema } from '#shared/workflow-kit/subject.ts';
-import { startDeps } from '../collection-deps.ts';
 import { planCollection } from '../collection-start.ts';
+import { startDeps } from '../start-deps.ts';
 
 export const handler = stepHandler(z.object({ contract: subjectRefSchema }).strict(), ({ contract }) =>
   planCollection(startDeps(), contract.id),

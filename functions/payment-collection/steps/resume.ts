@@ -3,8 +3,8 @@
 import * as z from 'zod';
 import { stepHandler } from '#shared/workflow-kit/handlers.ts';
 import { subjectRefSchema } from '#shared/workflow-kit/subject.ts';
-import { startDeps } from '../collection-deps.ts';
 import { resumeAfterDispute } from '../follow-up-steps.ts';
+import { startDeps } from '../start-deps.ts';
 
 export const handler = stepHandler(z.object({ subject: subjectRefSchema }).strict(), ({ subject }) =>
   resumeAfterDispute(startDeps(), subject),
