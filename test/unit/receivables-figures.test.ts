@@ -217,6 +217,22 @@ describe('figures that would divide by nothing', () => {
     expect(midMonth.company.period.months.map((m) => m.days)).toEqual([28, 31, 31]);
   });
 
+  it('keeps the 61–90 bucket exact on the first day after a closed month', () => {
+    // Closing February (end 2027-02-28): on 2027-03-01, due 2026-12-01 is 90 days past due (61–90) and due
+    // 2026-11-30 is 91 (over 90); only the latter may be folded into the long-overdue amount.
+    const lines = [
+      line({ id: 'a', kind: 'billed', on: '2026-11-01', amount: 100, dueDate: '2026-11-30' }),
+      line({ id: 'b', kind: 'billed', on: '2026-11-01', amount: 200, dueDate: '2026-12-01' }),
+    ];
+    const closed = closeMonth(fold(lines), '2027-02');
+    expect(closed.owners[li]?.longOverdue).toBe(100);
+    expect(figuresOf(closed, '2027-03-01').aging).toMatchObject({
+      days61To90: { amount: 200 },
+      over90: { amount: 100 },
+    });
+    expect(figuresOf(closed, '2027-03-01')).toEqual(figuresOf(fold(lines), '2027-03-01'));
+  });
+
   it('refuses a day the state can no longer report on', () => {
     const closed = closeMonth(emptyState(), '2027-02');
     expect(() => figuresOf(closed, '2027-02-28')).toThrow(/closed through 2027-02-28/);
