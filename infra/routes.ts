@@ -182,6 +182,14 @@ export const routes: readonly RouteSpec[] = [
     access: 'signed-in',
     uses: reads,
   },
+  {
+    method: 'GET',
+    path: '/receivables',
+    entry: 'functions/api/get-receivables.ts',
+    description: 'Receivables figures on a day: aging, per salesperson, DSO, CEI',
+    access: 'signed-in',
+    uses: reads,
+  },
 ];
 
 /**
