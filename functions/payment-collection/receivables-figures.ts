@@ -9,11 +9,6 @@ const date = z.iso.date();
 const cny = z.object({ amount: z.number().int(), currency: z.literal('CNY') });
 const count = z.number().int().nonnegative();
 
-/*
- * A figure that would divide by nothing is null with a reason: `no-installments-due` (on-time rate),
- * `no-late-payments` (average days late), `no-credit-sales` (DSO, best possible DSO, ADD), `nothing-collectible` (CEI).
- */
-
 /** DSO, best possible DSO and ADD: days, or none without credit sales in the period. */
 const countBackDays = z.union([
   z.object({ days: z.number() }),
@@ -44,6 +39,11 @@ export const salespersonFiguresSchema = z.object({
 
 const periodMonthSchema = z.object({ from: date, to: date, days: count, creditSales: cny });
 
+/**
+ * What GET /receivables answers (before names). A figure that would divide by nothing is null with a reason:
+ * `no-installments-due` (on-time rate), `no-late-payments` (average days late), `no-credit-sales` (DSO, best
+ * possible DSO, ADD), `nothing-collectible` (CEI).
+ */
 export const figuresSchema = z.object({
   asOf: date,
   aging: z.object({
@@ -74,7 +74,8 @@ export const figuresSchema = z.object({
 export type ReceivablesFigures = z.infer<typeof figuresSchema>;
 export type SalespersonFigures = z.infer<typeof salespersonFiguresSchema>;
 
-const yuan = (fen: number) => ({ amount: money(fen, 'CNY').amount, currency: 'CNY' as const });
+/** Fen as the API gives money; `money` refuses what is not a safe whole number. */
+const inCny = (fen: number) => ({ amount: money(fen, 'CNY').amount, currency: 'CNY' as const });
 
 /** Ratios are shown to one decimal; the amounts behind them are exact. */
 const oneDecimal = (value: number) => Math.round(value * 10) / 10;
@@ -122,8 +123,8 @@ function salesperson(email: string, owner: OwnerState, aging: OwnerAging, asOf: 
   const { late } = owner;
   return {
     email,
-    outstanding: yuan(aging.total),
-    overdue: yuan(aging.total - aging.buckets.current),
+    outstanding: inCny(aging.total),
+    overdue: inCny(aging.total - aging.buckets.current),
     onTimeRate:
       dueByAsOf === 0
         ? { percent: null, paidOnTime, dueByAsOf, reason: 'no-installments-due' }
@@ -208,12 +209,12 @@ export function figuresOf(state: FoldState, asOf: string): ReceivablesFigures {
   return {
     asOf,
     aging: {
-      current: yuan(aging.current),
-      days1To30: yuan(aging.days1To30),
-      days31To60: yuan(aging.days31To60),
-      days61To90: yuan(aging.days61To90),
-      over90: yuan(aging.over90),
-      total: yuan(closing),
+      current: inCny(aging.current),
+      days1To30: inCny(aging.days1To30),
+      days31To60: inCny(aging.days31To60),
+      days61To90: inCny(aging.days61To90),
+      over90: inCny(aging.over90),
+      total: inCny(closing),
     },
     salespeople,
     company: {
@@ -224,13 +225,13 @@ export function figuresOf(state: FoldState, asOf: string): ReceivablesFigures {
           from: addDays(w.after, 1),
           to: w.to,
           days: w.days,
-          creditSales: yuan(w.sales),
+          creditSales: inCny(w.sales),
         })),
       },
-      openingReceivables: yuan(opening),
-      creditSales: yuan(creditSales),
-      closingReceivables: yuan(closing),
-      closingCurrentReceivables: yuan(aging.current),
+      openingReceivables: inCny(opening),
+      creditSales: inCny(creditSales),
+      closingReceivables: inCny(closing),
+      closingCurrentReceivables: inCny(aging.current),
       dso: dso === null ? noSales : { days: oneDecimal(dso) },
       bestPossibleDso: best === null ? noSales : { days: oneDecimal(best) },
       // From the rounded figures, so that the three shown add up.

@@ -2,7 +2,7 @@
 import { type Clock, localDate } from '#shared/clock.ts';
 import type { LedgerLine } from './ledger.ts';
 import { closeMonth, emptyState, type FoldState, fold } from './receivables-fold.ts';
-import { addMonths, type MonthEntry, monthOf, monthsFrom, stampThrough } from './receivables-months.ts';
+import { addMonths, type MonthEntry, monthOf, stampThrough, validSnapshots } from './receivables-months.ts';
 import { latestSnapshot } from './receivables-state.ts';
 
 export interface KeeperDeps {
@@ -16,33 +16,34 @@ export interface KeeperDeps {
   clock: Clock;
 }
 
-/** Long enough to fold two months of lines; a builder that died frees the month after it. */
+/** Long enough to fold a month of lines; a builder that died frees the month after it. */
 const leaseMs = 60_000;
 
 /**
  * Builds the missing or stale snapshots of closed months (every month before today's), oldest first, each from
- * the one before and its own lines, at most `maxMonths` per call so that the step writing a line stays quick;
- * the next lines written build the rest. Returns the months it built.
+ * the latest valid one before it and its own lines, at most `maxMonths` per call so that the step writing a line
+ * stays quick; the next lines written build the rest. Returns the months it built, in order.
  *
- * The stamp of each build is the version sum read before any line is: a line that lands while it folds makes the
- * index move past the stamp, and the build is stale from the start (never wrong).
+ * Each build reads the index first and stamps the snapshot with the version sum it read: a line that lands while
+ * it folds moves the index past that stamp, so the build is stale from the start (never wrong), and the next
+ * round of the loop, which reads the index again, builds that month once more. A month another builder holds is
+ * left to it.
  */
 export async function keepSnapshots(deps: KeeperDeps, maxMonths = 2): Promise<string[]> {
   const now = deps.clock.now();
   const lastClosed = addMonths(monthOf(localDate(now)), -1);
-  const entries = await deps.index.months(lastClosed);
-  const first = entries[0];
-  if (!first) return [];
-  const base = await latestSnapshot(deps, entries, addMonths(lastClosed, 1));
-  if (base?.month === lastClosed) return [];
-  const withLines = new Set(entries.filter((entry) => entry.version > 0).map((entry) => entry.month));
-  let state = base?.state ?? emptyState();
   const built: string[] = [];
-  for (const month of monthsFrom(base ? addMonths(base.month, 1) : first.month, lastClosed)) {
-    if (built.length === maxMonths) break;
+  while (built.length < maxMonths) {
+    const entries = await deps.index.months(lastClosed);
+    const first = entries[0];
+    // Decided from the index alone: most lines find the last closed month's snapshot current and stop here.
+    if (!first || validSnapshots(entries, addMonths(lastClosed, 1))[0]?.month === lastClosed) break;
+    const base = await latestSnapshot(deps, entries, addMonths(lastClosed, 1));
+    const month = base ? addMonths(base.month, 1) : first.month;
     if (!(await deps.snapshots.claim(month, now, leaseMs))) break;
-    const lines = withLines.has(month) ? await deps.lines.linesOf(month) : [];
-    state = closeMonth(fold(lines, state), month);
+    const hasLines = entries.some((entry) => entry.month === month && entry.version > 0);
+    const lines = hasLines ? await deps.lines.linesOf(month) : [];
+    const state = closeMonth(fold(lines, base?.state ?? emptyState()), month);
     if ((await deps.snapshots.save(month, stampThrough(entries, month), state)) === 'superseded') break;
     built.push(month);
   }

@@ -153,16 +153,17 @@ describe('the report from snapshots', () => {
       level: 1,
     };
     // The builder reads March's lines, then the late line is written before it saves its snapshot.
+    let raced = false;
     const racing = {
       linesOf: async (month: string) => {
         const read = await store.lines.linesOf(month);
-        if (month === '2027-03') store.put(late);
+        if (!raced) store.put(late);
+        raced = true;
         return read;
       },
     };
-    expect(
-      await keepSnapshots({ index: store.index, lines: racing, snapshots: store.snapshots, clock }),
-    ).toEqual(['2027-03']);
+    const deps = { index: store.index, lines: racing, snapshots: store.snapshots, clock };
+    expect(await keepSnapshots(deps, 1)).toEqual(['2027-03']);
     // Saved, but under the versions read before the line: never taken for current.
     const entries = await store.index.months('2027-03');
     expect(entries.find((e) => e.month === '2027-03')?.snapshot).toBeDefined();
@@ -170,5 +171,10 @@ describe('the report from snapshots', () => {
     const report = await stateOn(store, '2027-04-10');
     expect(report.snapshot).toBeNull();
     expect(report.state.owners[li]?.highestLevel).toBe(1);
+    // The next round reads the index again and builds March once more, with the line.
+    expect(await keepSnapshots(deps, 1)).toEqual(['2027-03']);
+    const fresh = await stateOn(store, '2027-04-10');
+    expect(fresh.snapshot).toBe('2027-03');
+    expect(fresh.state.owners[li]?.highestLevel).toBe(1);
   });
 });
