@@ -10,7 +10,6 @@ import { ensureTable, type LocalDynamo, startLocalDynamo } from '#infra/local/dy
 import { type LedgerLine, LedgerStore } from '#payment-collection/ledger.ts';
 import { receivablesSources } from '#payment-collection/receivables.ts';
 import { figuresOf } from '#payment-collection/receivables-figures.ts';
-import { fold } from '#payment-collection/receivables-fold.ts';
 import { keepSnapshots } from '#payment-collection/receivables-keeper.ts';
 import {
   linesPartition,
@@ -20,10 +19,17 @@ import {
 import { firstDayOf, monthOf, monthsFrom, validSnapshots } from '#payment-collection/receivables-months.ts';
 import { SnapshotStore } from '#payment-collection/receivables-snapshots.ts';
 import { stateOn } from '#payment-collection/receivables-state.ts';
-import { addDays, type Clock, daysBetween, startOfLocalDate } from '#shared/clock.ts';
+import { addDays, daysBetween } from '#shared/clock.ts';
 import type { TableAccess } from '#shared/workflow-kit/workflow.ts';
 import { firstDay, writtenLedger } from '../fixtures/receivables-arbitrary.ts';
-import { exampleAsOf, exampleLines, li, linesAfterExample } from '../fixtures/receivables-ledger.ts';
+import {
+  exampleAsOf,
+  exampleLines,
+  li,
+  linesAfterExample,
+  paidLateToClosedMonth,
+} from '../fixtures/receivables-ledger.ts';
+import { clockOn, figuresFromEveryLine } from '../support/receivables.ts';
 
 let dynamo: LocalDynamo;
 let client: DynamoDBClient;
@@ -53,14 +59,6 @@ async function freshTable(): Promise<TableAccess> {
   await ensureTable(client, tableName);
   return { db, tableName };
 }
-
-/** A clock at noon (Beijing time) of whatever day `today()` says. */
-const clockOn = (today: () => string): Clock => ({
-  now: () => new Date(startOfLocalDate(today()).getTime() + 12 * 3_600_000),
-});
-
-const truth = (lines: readonly LedgerLine[], asOf: string) =>
-  figuresOf(fold(lines.filter((line) => line.on <= asOf)), asOf);
 
 async function items(table: TableAccess, pk: string) {
   const { Items } = await db.send(
@@ -133,7 +131,7 @@ describe('snapshots in the table', () => {
     const report = await stateOn(sources, exampleAsOf);
     expect(report.snapshot).toBe('2027-02');
     expect(report.monthsRead).toEqual(['2027-03']);
-    expect(figuresOf(report.state, exampleAsOf)).toEqual(truth(exampleLines, exampleAsOf));
+    expect(figuresOf(report.state, exampleAsOf)).toEqual(figuresFromEveryLine(exampleLines, exampleAsOf));
     // The index, the snapshot's parts, March's lines: three Queries and nothing else.
     const used = [...dynamo.operations].flatMap(([op, n]) => (n > (before.get(op) ?? 0) ? [op] : []));
     expect(used).toEqual(['Query']);
@@ -146,12 +144,12 @@ describe('snapshots in the table', () => {
     await writeAsTheyHappen(table, all);
     const sources = receivablesSources(table);
     expect(figuresOf((await stateOn(sources, exampleAsOf)).state, exampleAsOf)).toEqual(
-      truth(exampleLines, exampleAsOf),
+      figuresFromEveryLine(exampleLines, exampleAsOf),
     );
     for (const asOf of ['2026-10-15', '2026-12-01', '2027-01-31', '2027-02-14']) {
       const report = await stateOn(sources, asOf);
       expect(report.monthsRead).toEqual([monthOf(asOf)]);
-      expect(figuresOf(report.state, asOf)).toEqual(truth(all, asOf));
+      expect(figuresOf(report.state, asOf)).toEqual(figuresFromEveryLine(all, asOf));
     }
   });
 
@@ -159,19 +157,7 @@ describe('snapshots in the table', () => {
     const table = await freshTable();
     await writeAsTheyHappen(table, exampleLines);
     // Recorded on 2027-03-28, a payment received on 2027-02-20: February's snapshot no longer counts.
-    const late: LedgerLine = {
-      kind: 'paid',
-      id: 'paid#BANK-late#L4',
-      installmentId: 'CT-2026-00001-L4',
-      contractId: 'CT-2026-00001',
-      owner: li,
-      on: '2027-02-20',
-      amount: 30_000_00,
-      dueDate: '2026-10-31',
-      reference: 'BANK-late',
-      closes: true,
-      installmentAmount: 30_000_00,
-    };
+    const late = paidLateToClosedMonth;
     let today = '2027-03-28';
     const ledger = new LedgerStore(table, { clock: clockOn(() => today) });
     const februaryStamp = async () =>
@@ -184,7 +170,7 @@ describe('snapshots in the table', () => {
     const withLate = [...exampleLines, late];
     const report = await stateOn(receivablesSources(table), exampleAsOf);
     expect(report.snapshot).toBe('2027-02');
-    expect(figuresOf(report.state, exampleAsOf)).toEqual(truth(withLate, exampleAsOf));
+    expect(figuresOf(report.state, exampleAsOf)).toEqual(figuresFromEveryLine(withLate, exampleAsOf));
     // Only the current build's parts are left.
     const parts = await items(table, snapshotPartition('2027-02'));
     expect(new Set(parts.map((p) => String(p.sk).slice(0, 12)))).toEqual(
@@ -212,7 +198,7 @@ describe('snapshots in the table', () => {
     expect(stale.snapshot).toBe('2026-12');
     expect(stale.monthsRead).toEqual(['2027-01', '2027-02', '2027-03']);
     const withBoth = [...withLate, levelInJanuary];
-    expect(figuresOf(stale.state, '2027-04-02')).toEqual(truth(withBoth, '2027-04-02'));
+    expect(figuresOf(stale.state, '2027-04-02')).toEqual(figuresFromEveryLine(withBoth, '2027-04-02'));
     expect(await keepSnapshots(keeper)).toEqual(['2027-01', '2027-02']);
     expect(await keepSnapshots(keeper)).toEqual(['2027-03']);
     expect((await stateOn(receivablesSources(table), '2027-04-02')).snapshot).toBe('2027-03');
@@ -285,7 +271,9 @@ describe('snapshots in the table', () => {
           const day = addDays(firstDay, Math.floor(pick * daysBetween(firstDay, today)));
           const firstDays = monthsFrom(monthOf(firstDay), monthOf(today)).map(firstDayOf);
           for (const asOf of [day, today, ...firstDays.slice(-3)]) {
-            expect(figuresOf((await stateOn(sources, asOf)).state, asOf)).toEqual(truth(lines, asOf));
+            expect(figuresOf((await stateOn(sources, asOf)).state, asOf)).toEqual(
+              figuresFromEveryLine(lines, asOf),
+            );
           }
         },
       ),

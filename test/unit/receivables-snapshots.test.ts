@@ -3,27 +3,18 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { LedgerLine } from '#payment-collection/ledger.ts';
 import { figuresOf } from '#payment-collection/receivables-figures.ts';
-import { fold } from '#payment-collection/receivables-fold.ts';
 import { keepSnapshots } from '#payment-collection/receivables-keeper.ts';
 import { firstDayOf, monthOf, monthsFrom, validSnapshots } from '#payment-collection/receivables-months.ts';
 import { stateOn } from '#payment-collection/receivables-state.ts';
-import { addDays, type Clock, daysBetween, startOfLocalDate } from '#shared/clock.ts';
+import { addDays, type Clock, daysBetween } from '#shared/clock.ts';
 import { firstDay, writtenLedger } from '../fixtures/receivables-arbitrary.ts';
-import { exampleAsOf, exampleLines, li } from '../fixtures/receivables-ledger.ts';
+import { exampleAsOf, exampleLines, li, paidLateToClosedMonth } from '../fixtures/receivables-ledger.ts';
+import { clockOn, figuresFromEveryLine } from '../support/receivables.ts';
 import { MemoryReceivables } from '../support/receivables-memory.ts';
-
-/** A clock standing at noon (Beijing time) of whatever day `today()` says. */
-const clockOn = (today: () => string): Clock => ({
-  now: () => new Date(startOfLocalDate(today()).getTime() + 12 * 3_600_000),
-});
 
 function keeper(store: MemoryReceivables, clock: Clock) {
   return () => keepSnapshots({ index: store.index, lines: store.lines, snapshots: store.snapshots, clock });
 }
-
-/** The figures straight from every line up to `asOf`, no snapshot involved. */
-const truth = (lines: readonly LedgerLine[], asOf: string) =>
-  figuresOf(fold(lines.filter((line) => line.on <= asOf)), asOf);
 
 describe('the report from snapshots', () => {
   it('equals the fold of every line up to asOf, whatever order and delay the lines are written in', async () => {
@@ -52,7 +43,7 @@ describe('the report from snapshots', () => {
           const firstDays = monthsFrom(monthOf(firstDay), monthOf(today)).map(firstDayOf);
           for (const asOf of [...days, ...firstDays]) {
             const { state } = await stateOn(store, asOf);
-            expect(figuresOf(state, asOf)).toEqual(truth(lines, asOf));
+            expect(figuresOf(state, asOf)).toEqual(figuresFromEveryLine(lines, asOf));
           }
         },
       ),
@@ -76,7 +67,7 @@ describe('the report from snapshots', () => {
     const report = await stateOn(store, exampleAsOf);
     expect(report.snapshot).toBe('2027-02');
     expect(report.monthsRead).toEqual(['2027-03']);
-    expect(figuresOf(report.state, exampleAsOf)).toEqual(truth(exampleLines, exampleAsOf));
+    expect(figuresOf(report.state, exampleAsOf)).toEqual(figuresFromEveryLine(exampleLines, exampleAsOf));
     // Every month from the first line's to February has a current snapshot, each built once.
     const entries = await store.index.months('2027-02');
     expect(validSnapshots(entries, '2027-03').map((s) => s.month)).toEqual([
@@ -108,19 +99,7 @@ describe('the report from snapshots', () => {
     expect(await keep()).toEqual([]);
 
     // A payment received on 2027-02-20, recorded only now: February's and March's snapshots no longer count.
-    const late: LedgerLine = {
-      kind: 'paid',
-      id: 'paid#BANK-late#L3',
-      installmentId: 'CT-2026-00001-L4',
-      contractId: 'CT-2026-00001',
-      owner: li,
-      on: '2027-02-20',
-      amount: 30_000_00,
-      dueDate: '2026-10-31',
-      reference: 'BANK-late',
-      closes: true,
-      installmentAmount: 30_000_00,
-    };
+    const late = paidLateToClosedMonth;
     store.put(late);
     const entries = await store.index.months('2027-03');
     expect(validSnapshots(entries, '2027-04').map((s) => s.month)[0]).toBe('2027-01');
@@ -128,7 +107,7 @@ describe('the report from snapshots', () => {
     expect(stale.snapshot).toBe('2027-01');
     expect(stale.monthsRead).toEqual(['2027-02', '2027-03']);
     const withLate = [...exampleLines, late];
-    expect(figuresOf(stale.state, '2027-04-01')).toEqual(truth(withLate, '2027-04-01'));
+    expect(figuresOf(stale.state, '2027-04-01')).toEqual(figuresFromEveryLine(withLate, '2027-04-01'));
     // li's L4 is paid: nothing over 90 days is left.
     expect(figuresOf(stale.state, '2027-04-01').aging.over90.amount).toBe(0);
 
@@ -136,7 +115,7 @@ describe('the report from snapshots', () => {
     expect(await keep()).toEqual(['2027-02', '2027-03']);
     const fresh = await stateOn(store, '2027-04-01');
     expect(fresh.snapshot).toBe('2027-03');
-    expect(figuresOf(fresh.state, '2027-04-01')).toEqual(truth(withLate, '2027-04-01'));
+    expect(figuresOf(fresh.state, '2027-04-01')).toEqual(figuresFromEveryLine(withLate, '2027-04-01'));
   });
 
   it('leaves a snapshot stale when a line lands while it is being built', async () => {
