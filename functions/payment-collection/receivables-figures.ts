@@ -174,8 +174,10 @@ export function figuresOf(state: FoldState, asOf: string): ReceivablesFigures {
     throw new RangeError(`the state is closed through ${state.closedThrough}; it cannot report on ${asOf}`);
   }
   const start = shiftMonths(asOf, -3);
-  if (state.flowsFrom !== null && start < state.flowsFrom) {
-    throw new RangeError(`the state keeps flows from ${state.flowsFrom}; ${asOf} looks back to ${start}`);
+  if (state.flowsFrom !== null && addDays(start, 1) < state.flowsFrom) {
+    throw new RangeError(
+      `the state keeps flows from ${state.flowsFrom}; ${asOf} looks back to ${addDays(start, 1)}`,
+    );
   }
   const aging: Record<Bucket, number> = { current: 0, days1To30: 0, days31To60: 0, days61To90: 0, over90: 0 };
   const salespeople: SalespersonFigures[] = [];
