@@ -126,7 +126,8 @@ class Slots {
 }
 
 /** The sandbox's environment is its own business: nothing the bench's in-process sandbox set leaks into it. */
-function childEnvironment(dir: string): NodeJS.ProcessEnv {
+/** The bench's environment without what a sandbox in this process set, for a sandbox in a child process. */
+export function childEnvironment(dir: string): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   const sandboxSet = new Set([
     'TABLE_NAME',

@@ -1,4 +1,7 @@
 // GET /receivables with 10,000 installments' ledger lines over 18 months in a sandbox: first call, then warm.
+import { fork } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { type Sandbox, startSandbox } from '#infra/local/sandbox.ts';
 import { SandboxClient } from '#infra/local/sandbox-client.ts';
 import { type LedgerLine, LedgerStore } from '#payment-collection/ledger.ts';
@@ -7,12 +10,17 @@ import { figuresOf } from '#payment-collection/receivables-figures.ts';
 import { stateOn } from '#payment-collection/receivables-state.ts';
 import { addDays, type Clock, localDate, startOfLocalDate } from '#shared/clock.ts';
 import { tableFromEnv } from '#shared/table.ts';
+import { repositoryRoot } from './lambda-build.ts';
+import { childEnvironment } from './load.ts';
+import type { ReceivablesChildMessage } from './receivables-child.ts';
 import { round, roundSummary, type Summary, summarize } from './stats.ts';
 
 export const installmentCount = 10_000;
 /** The ledger's days: billing starts this many days before the sandbox's today. */
 const spanDays = 540;
 const warmCalls = 100;
+/** Lines recorded at once, as that many collection steps would at the same moment. */
+const writersAtOnce = 32;
 const finance = 'qian.yu@example.com';
 /** The seeded reps keep their directory names; the others are nobody in the directory (named null). */
 const owners = [
@@ -32,6 +40,7 @@ export interface ReceivablesBenchResult {
   from: string;
   to: string;
   seedSeconds: number;
+  writersAtOnce: number;
   /** The first GET after seeding: the handler module loads, then one report. */
   firstCallMs: number;
   warm: Summary;
@@ -155,7 +164,7 @@ export function benchLedger(today: string): Written[] {
   return out.sort((a, b) => a.writtenOn.localeCompare(b.writtenOn));
 }
 
-/** Writes the lines day by day as the collection steps would, the ledger's clock on each day; a few at a time. */
+/** Writes the lines day by day as the collection steps would, the ledger's clock on each day, some at once. */
 async function seed(written: readonly Written[]): Promise<void> {
   let today = written[0]?.writtenOn ?? '2026-01-01';
   const clock: Clock = { now: () => new Date(startOfLocalDate(today).getTime() + 12 * 3_600_000) };
@@ -168,8 +177,8 @@ async function seed(written: readonly Written[]): Promise<void> {
   }
   for (const [day, lines] of byDay) {
     today = day;
-    for (let i = 0; i < lines.length; i += 16) {
-      await Promise.all(lines.slice(i, i + 16).map((line) => ledger.record(line)));
+    for (let i = 0; i < lines.length; i += writersAtOnce) {
+      await Promise.all(lines.slice(i, i + writersAtOnce).map((line) => ledger.record(line)));
     }
   }
 }
@@ -244,6 +253,7 @@ export async function measureReceivables(
       from: written.reduce((first, w) => (w.line.on < first ? w.line.on : first), today),
       to: today,
       seedSeconds: round(seedSeconds, 1),
+      writersAtOnce,
       firstCallMs: round(firstCallMs),
       warm: roundSummary(summarize(warm)),
       yearBack: roundSummary(summarize(yearBack)),
@@ -260,4 +270,34 @@ export async function measureReceivables(
   } finally {
     await sandbox.close();
   }
+}
+
+/**
+ * `measureReceivables` in a child process (`receivables-child.ts`): the handlers a sandbox runs in process keep the
+ * first DynamoDB client they make, so a second sandbox in the bench's process would find them talking to the first.
+ */
+export function measureReceivablesApart(
+  dir: string,
+  progress: (line: string) => void,
+): Promise<ReceivablesBenchResult> {
+  const child = fork(join(dirname(fileURLToPath(import.meta.url)), 'receivables-child.ts'), [], {
+    cwd: repositoryRoot,
+    execArgv: ['--import', 'tsx'],
+    env: childEnvironment(dir),
+    stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+  });
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => {
+    stderr = (stderr + chunk.toString('utf8')).slice(-4000);
+  });
+  return new Promise((resolve, reject) => {
+    child.on('message', (message: ReceivablesChildMessage) => {
+      if (message.kind === 'progress') progress(message.line);
+      else if (message.kind === 'result') resolve(message.result);
+      else reject(new Error(message.message));
+    });
+    child.once('exit', (code) =>
+      reject(new Error(`the receivables bench process exited (${code}): ${stderr}`)),
+    );
+  });
 }

@@ -574,13 +574,14 @@ function receivablesSection(rec: ReceivablesBenchResult): string[] {
       `to ${rec.to} (the sandbox's today), with what happened to each by then: paid on time, paid late after ` +
       'escalation levels, paid in two parts, promises kept and broken, unpaid and still climbing the ladder, ' +
       `written off: **${rec.lines.toLocaleString('en')} ledger lines** (${kinds}). They were written through ` +
-      "`LedgerStore.record` day by day, the ledger's clock on each day, 16 at a time, as the collection steps " +
-      `would write them; ${rec.writtenLate.toLocaleString('en')} payments were written up to a week after their ` +
-      'date, which makes closed months stale until the next lines rebuild them. Writing took ' +
-      `${round(rec.seedSeconds, 0)} s (${round((rec.seedSeconds * 1000) / rec.lines, 1)} ms a line, snapshot ` +
-      'upkeep included, 16 at a time against dynalite).',
+      `\`LedgerStore.record\` day by day, the ledger's clock on each day, ${rec.writersAtOnce} at a time, as the ` +
+      `collection steps would write them; ${rec.writtenLate.toLocaleString('en')} payments were written up to a ` +
+      'week after their date, which makes closed months stale until the next lines rebuild them. Writing took ' +
+      `${round(rec.seedSeconds, 0)} s, ${round(rec.lines / rec.seedSeconds, 0)} lines a second with the snapshots ` +
+      'kept on the way (three writes and one index Query a line, a month-end build now and then), against dynalite.',
     '',
-    'Then `GET /receivables` as finance over HTTP in the same in-process sandbox: the **first call** (the handler ' +
+    'Then `GET /receivables` as finance over HTTP in the same sandbox (alone in a process of its own): the ' +
+      '**first call** (the handler ' +
       'module loads, then one report), then ' +
       `${rec.warm.count} warm calls one after the other, and ${rec.yearBack.count} with \`asOf\` a year back ` +
       `(another month's snapshot). One warm call makes ${perCall} DynamoDB requests: the caller's directory entry, ` +

@@ -8,7 +8,7 @@ import { type BundleResult, measureBundles, type SdkProbeResult } from './bundle
 import { type LoadResult, measureLoad } from './load.ts';
 import { measurePaths, type PathResult } from './paths.ts';
 import { prices } from './prices.ts';
-import { measureReceivables, type ReceivablesBenchResult } from './receivables.ts';
+import { measureReceivablesApart, type ReceivablesBenchResult } from './receivables.ts';
 import { type BenchResults, checkTargets, renderMarkdown } from './report.ts';
 import { round } from './stats.ts';
 
@@ -77,7 +77,7 @@ try {
       errors['Sandbox under load (some claims)'] = `${load.failures.length} claims failed`;
   }
   receivables = await section('GET /receivables', () =>
-    measureReceivables(join(workDir, 'receivables-sandbox'), progress),
+    measureReceivablesApart(join(workDir, 'receivables-sandbox'), progress),
   );
   if (receivables) scans.receivables = receivables.scans;
   scans.total = (scans.paths ?? 0) + (scans.load ?? 0) + (scans.receivables ?? 0);
