@@ -1,7 +1,4 @@
 // GET /receivables with 10,000 installments' ledger lines over 18 months in a sandbox: first call, then warm.
-import { fork } from 'node:child_process';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { type Sandbox, startSandbox } from '#infra/local/sandbox.ts';
 import { SandboxClient } from '#infra/local/sandbox-client.ts';
 import { type LedgerLine, LedgerStore } from '#payment-collection/ledger.ts';
@@ -10,8 +7,7 @@ import { figuresOf } from '#payment-collection/receivables-figures.ts';
 import { stateOn } from '#payment-collection/receivables-state.ts';
 import { addDays, type Clock, localDate, startOfLocalDate } from '#shared/clock.ts';
 import { tableFromEnv } from '#shared/table.ts';
-import { repositoryRoot } from './lambda-build.ts';
-import { childEnvironment } from './load.ts';
+import { forkBenchChild } from './load.ts';
 import type { ReceivablesChildMessage } from './receivables-child.ts';
 import { round, roundSummary, type Summary, summarize } from './stats.ts';
 
@@ -280,16 +276,7 @@ export function measureReceivablesApart(
   dir: string,
   progress: (line: string) => void,
 ): Promise<ReceivablesBenchResult> {
-  const child = fork(join(dirname(fileURLToPath(import.meta.url)), 'receivables-child.ts'), [], {
-    cwd: repositoryRoot,
-    execArgv: ['--import', 'tsx'],
-    env: childEnvironment(dir),
-    stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
-  });
-  let stderr = '';
-  child.stderr?.on('data', (chunk: Buffer) => {
-    stderr = (stderr + chunk.toString('utf8')).slice(-4000);
-  });
+  const { child, stderr } = forkBenchChild('receivables-child.ts', dir);
   return new Promise((resolve, reject) => {
     child.on('message', (message: ReceivablesChildMessage) => {
       if (message.kind === 'progress') progress(message.line);
@@ -297,7 +284,7 @@ export function measureReceivablesApart(
       else reject(new Error(message.message));
     });
     child.once('exit', (code) =>
-      reject(new Error(`the receivables bench process exited (${code}): ${stderr}`)),
+      reject(new Error(`the receivables bench process exited (${code}): ${stderr()}`)),
     );
   });
 }
