@@ -147,24 +147,33 @@ function peakRssMb(pid: number | undefined): number {
   return kb ? round(Number(kb) / 1024) : Number.NaN;
 }
 
-export async function measureLoad(dir: string, progress: (line: string) => void): Promise<LoadResult> {
+/**
+ * Starts `bench/<script>` under tsx in a process of its own, its sandbox in `dir` (`BENCH_SANDBOX_DIR`), talking
+ * over IPC; `stderr()` is the tail of what it wrote there, for the error when it dies.
+ */
+export function forkBenchChild(script: string, dir: string): { child: ChildProcess; stderr: () => string } {
   const benchDir = dirname(fileURLToPath(import.meta.url));
-  const child: ChildProcess = fork(join(benchDir, 'load-sandbox.ts'), [], {
+  const child = fork(join(benchDir, script), [], {
     cwd: repositoryRoot,
     execArgv: ['--import', 'tsx'],
     env: childEnvironment(dir),
     stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
   });
-  let stderr = '';
+  let tail = '';
   child.stderr?.on('data', (chunk: Buffer) => {
-    stderr = (stderr + chunk.toString('utf8')).slice(-4000);
+    tail = (tail + chunk.toString('utf8')).slice(-4000);
   });
+  return { child, stderr: () => tail };
+}
+
+export async function measureLoad(dir: string, progress: (line: string) => void): Promise<LoadResult> {
+  const { child, stderr } = forkBenchChild('load-sandbox.ts', dir);
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const mails = new Arrivals<Arrival>();
   const ends = new Arrivals<{ status: string; at: number }>();
   const operations = new Arrivals<Record<string, number>>();
   const ready = new Promise<string>((resolve, reject) => {
-    child.once('exit', (code) => reject(new Error(`the load sandbox exited (${code}): ${stderr}`)));
+    child.once('exit', (code) => reject(new Error(`the load sandbox exited (${code}): ${stderr()}`)));
     child.on('message', (message: SandboxMessage) => {
       switch (message.kind) {
         case 'ready':

@@ -8,6 +8,7 @@ import { type BundleResult, measureBundles, type SdkProbeResult } from './bundle
 import { type LoadResult, measureLoad } from './load.ts';
 import { measurePaths, type PathResult } from './paths.ts';
 import { prices } from './prices.ts';
+import { measureReceivablesApart, type ReceivablesBenchResult } from './receivables.ts';
 import { type BenchResults, checkTargets, renderMarkdown } from './report.ts';
 import { round } from './stats.ts';
 
@@ -47,6 +48,7 @@ let paths: PathResult[] | undefined;
 let pathFailures: { name: string; error: string }[] | undefined;
 let workflows: string[] | undefined;
 let load: LoadResult | undefined;
+let receivables: ReceivablesBenchResult | undefined;
 const scans: BenchResults['scans'] = { total: 0 };
 try {
   progress(`working in ${workDir}`);
@@ -74,7 +76,11 @@ try {
     if (load.failures.length > 0)
       errors['Sandbox under load (some claims)'] = `${load.failures.length} claims failed`;
   }
-  scans.total = (scans.paths ?? 0) + (scans.load ?? 0);
+  receivables = await section('GET /receivables', () =>
+    measureReceivablesApart(join(workDir, 'receivables-sandbox'), progress),
+  );
+  if (receivables) scans.receivables = receivables.scans;
+  scans.total = (scans.paths ?? 0) + (scans.load ?? 0) + (scans.receivables ?? 0);
 
   const cpu = cpus();
   const partial = {
@@ -96,6 +102,7 @@ try {
     pathFailures,
     workflows,
     load,
+    receivables,
     scans,
     errors,
     prices,

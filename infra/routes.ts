@@ -199,6 +199,14 @@ export const routes: readonly RouteSpec[] = [
     // Closes the follow-ups of an installment it pays in full.
     uses: { table: 'read-write', closesTasks: true },
   },
+  {
+    method: 'GET',
+    path: '/receivables',
+    entry: 'functions/api/get-receivables.ts',
+    description: 'Receivables figures on a day: aging, per salesperson, DSO, CEI',
+    access: 'signed-in',
+    uses: reads,
+  },
 ];
 
 /**

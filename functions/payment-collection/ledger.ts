@@ -1,7 +1,14 @@
 // The receivables ledger: one line per thing that moves money owed or a collector's record, kept for the KPIs.
-import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import * as z from 'zod';
+import { type Clock, processClock } from '#shared/clock.ts';
+import { logger } from '#shared/logger.ts';
 import { queryAll } from '#shared/query-all.ts';
 import type { TableAccess } from '#shared/workflow-kit/workflow.ts';
+import { keepSnapshots } from './receivables-keeper.ts';
+import { linesPartition, monthIndexPartition } from './receivables-keys.ts';
+import { type MonthEntry, monthOf } from './receivables-months.ts';
+import { SnapshotStore } from './receivables-snapshots.ts';
 
 /** What every line says: which installment, whose (the salesperson who owns it), and the day it counts on. */
 interface LineBase {
@@ -39,31 +46,90 @@ export type LedgerLine =
 
 export type LedgerKind = LedgerLine['kind'];
 
+const date = z.iso.date({ error: 'must be a date as YYYY-MM-DD' });
+const fen = z.number().int().nonnegative();
+const positiveFen = z.number().int().positive();
+const base = {
+  id: z.string().min(1),
+  installmentId: z.string().min(1),
+  contractId: z.string().min(1),
+  owner: z.string().min(1),
+  on: date,
+};
+
+/**
+ * A line as the figures can rely on it, checked when written and when read: whole fen, real dates, and the
+ * installment's whole amount on the payment that closes it.
+ */
+export const ledgerLineSchema = z.discriminatedUnion('kind', [
+  z.object({ ...base, kind: z.literal('billed'), amount: fen, dueDate: date }),
+  z
+    .object({
+      ...base,
+      kind: z.literal('paid'),
+      amount: positiveFen,
+      dueDate: date,
+      reference: z.string().min(1),
+      closes: z.boolean(),
+      installmentAmount: positiveFen.optional(),
+    })
+    .refine((line) => !line.closes || line.installmentAmount !== undefined, {
+      path: ['installmentAmount'],
+      message: 'a payment that closes the installment carries its whole amount',
+    }),
+  z.object({ ...base, kind: z.literal('written-off'), amount: positiveFen, dueDate: date }),
+  z.object({ ...base, kind: z.literal('promised'), promisedDate: date, amount: positiveFen.optional() }),
+  z.object({ ...base, kind: z.literal('promise-broken'), promisedDate: date }),
+  z.object({ ...base, kind: z.literal('level'), level: z.literal([1, 2, 3, 4]) }),
+]);
+
+// The schema and the type the collection steps write must stay the same shape.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+true satisfies Same<z.infer<typeof ledgerLineSchema>, LedgerLine>;
+
 /** What the collection steps need of the ledger. */
 export interface Ledger {
   /** Writes the line unless a line with its id exists (a retried step writes nothing twice). */
   record(line: LedgerLine): Promise<void>;
 }
 
-const partition = (month: string) => `LEDGER#${month}`;
+const monthEntrySchema = z.object({
+  sk: z.string(),
+  version: z.number().int().nonnegative().optional(),
+  snapshotStamp: z.number().int().nonnegative().optional(),
+  snapshotParts: z.number().int().positive().optional(),
+});
 
 export class LedgerStore implements Ledger {
   readonly #table: TableAccess;
+  readonly #clock: Clock;
+  readonly #snapshots: SnapshotStore;
 
-  constructor(table: TableAccess) {
+  /** `clock` says which months are closed, for the snapshots kept after each line: the sandbox's clock by default. */
+  constructor(table: TableAccess, options: { clock?: Clock } = {}) {
     this.#table = table;
+    this.#clock = options.clock ?? processClock;
+    this.#snapshots = new SnapshotStore(table);
   }
 
+  /**
+   * Writes the line once, then brings the snapshots of closed months up to date. The month's version is bumped
+   * before and after the line is put, also when the line was already there (a retry): a snapshot built before the
+   * line landed carries an older version sum and is never taken for current (see `receivables-months.ts`).
+   */
   async record(line: LedgerLine): Promise<void> {
+    const checked = ledgerLineSchema.parse(line);
+    const month = monthOf(checked.on);
+    await this.#bump(month);
     try {
       await this.#table.db.send(
         new PutCommand({
           TableName: this.#table.tableName,
           Item: {
-            pk: partition(line.on.slice(0, 7)),
-            sk: `${line.on}#${line.id}`,
+            pk: linesPartition(month),
+            sk: `${checked.on}#${checked.id}`,
             entity: 'ledger-line',
-            ...line,
+            ...checked,
           },
           ConditionExpression: 'attribute_not_exists(pk)',
         }),
@@ -71,6 +137,24 @@ export class LedgerStore implements Ledger {
     } catch (error) {
       if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
     }
+    await this.#bump(month);
+    try {
+      await keepSnapshots({ index: this, lines: this, snapshots: this.#snapshots, clock: this.#clock });
+    } catch (error) {
+      // Snapshots only save the report work: the line is in, and the report folds what no snapshot covers.
+      logger.warn('Could not bring the receivables snapshots up to date', { error: error as Error });
+    }
+  }
+
+  async #bump(month: string): Promise<void> {
+    await this.#table.db.send(
+      new UpdateCommand({
+        TableName: this.#table.tableName,
+        Key: { pk: monthIndexPartition, sk: month },
+        UpdateExpression: 'SET entity = :entity ADD version :one',
+        ExpressionAttributeValues: { ':entity': 'ledger-month', ':one': 1 },
+      }),
+    );
   }
 
   /** Every line of a month (`2027-03`), in day order. */
@@ -78,8 +162,29 @@ export class LedgerStore implements Ledger {
     const items = await queryAll(this.#table.db, {
       TableName: this.#table.tableName,
       KeyConditionExpression: 'pk = :month',
-      ExpressionAttributeValues: { ':month': partition(month) },
+      ExpressionAttributeValues: { ':month': linesPartition(month) },
+      ConsistentRead: true,
     });
-    return items.map(({ pk: _pk, sk: _sk, entity: _entity, ...line }) => line as unknown as LedgerLine);
+    return items.map((item) => ledgerLineSchema.parse(item));
+  }
+
+  /** The month index up to `upTo` (a month), in month order: each month's version and snapshot. */
+  async months(upTo: string): Promise<MonthEntry[]> {
+    const items = await queryAll(this.#table.db, {
+      TableName: this.#table.tableName,
+      KeyConditionExpression: 'pk = :index AND sk <= :upTo',
+      ExpressionAttributeValues: { ':index': monthIndexPartition, ':upTo': upTo },
+      ConsistentRead: true,
+    });
+    return items.map((item) => {
+      const entry = monthEntrySchema.parse(item);
+      return {
+        month: entry.sk,
+        version: entry.version ?? 0,
+        ...(entry.snapshotStamp !== undefined && entry.snapshotParts !== undefined
+          ? { snapshot: { stamp: entry.snapshotStamp, parts: entry.snapshotParts } }
+          : {}),
+      };
+    });
   }
 }

@@ -9,6 +9,8 @@ import { ensureTable, startLocalDynamo } from '#infra/local/dynamodb.ts';
 export interface LocalTable {
   db: DynamoDBDocumentClient;
   tableName: string;
+  /** Requests received per DynamoDB operation (`Query`, `Scan` …). */
+  operations: ReadonlyMap<string, number>;
   close(): Promise<void>;
 }
 
@@ -24,6 +26,7 @@ export async function startLocalTable(tableName = 'test-business'): Promise<Loca
   return {
     db: DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } }),
     tableName,
+    operations: dynamo.operations,
     async close() {
       await dynamo.close();
       rmSync(dir, { recursive: true, force: true });
