@@ -1,5 +1,5 @@
 // The receivables ledger: one line per thing that moves money owed or a collector's record, kept for the KPIs.
-import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import { type Clock, processClock } from '#shared/clock.ts';
 import { logger } from '#shared/logger.ts';
@@ -120,24 +120,36 @@ export class LedgerStore implements Ledger {
   async record(line: LedgerLine): Promise<void> {
     const checked = ledgerLineSchema.parse(line);
     const month = monthOf(checked.on);
-    await this.#bump(month);
-    try {
-      await this.#table.db.send(
-        new PutCommand({
-          TableName: this.#table.tableName,
-          Item: {
-            pk: linesPartition(month),
-            sk: `${checked.on}#${checked.id}`,
-            entity: 'ledger-line',
-            ...checked,
-          },
-          ConditionExpression: 'attribute_not_exists(pk)',
-        }),
-      );
-    } catch (error) {
-      if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
+    const key = { pk: linesPartition(month), sk: `${checked.on}#${checked.id}` };
+    const { Item: found } = await this.#table.db.send(
+      new GetCommand({ TableName: this.#table.tableName, Key: key, ConsistentRead: true }),
+    );
+    // Written and its month bumped after it: a retried step changes nothing at all.
+    if (found?.settled === true) return;
+    if (!found) {
+      await this.#bump(month);
+      try {
+        await this.#table.db.send(
+          new PutCommand({
+            TableName: this.#table.tableName,
+            Item: { ...key, entity: 'ledger-line', ...checked },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          }),
+        );
+      } catch (error) {
+        if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
+      }
     }
+    // After the put (also when an earlier run stopped right after it): a snapshot built meanwhile goes stale.
     await this.#bump(month);
+    await this.#table.db.send(
+      new UpdateCommand({
+        TableName: this.#table.tableName,
+        Key: key,
+        UpdateExpression: 'SET settled = :yes',
+        ExpressionAttributeValues: { ':yes': true },
+      }),
+    );
     try {
       await keepSnapshots({ index: this, lines: this, snapshots: this.#snapshots, clock: this.#clock });
     } catch (error) {

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureTable, type LocalDynamo, startLocalDynamo } from '#infra/local/dynamodb.ts';
@@ -83,7 +83,7 @@ async function writeAsTheyHappen(table: TableAccess, lines: readonly LedgerLine[
 }
 
 describe('ledger lines', () => {
-  it('are written once, however often recorded, and bump the month’s version each time', async () => {
+  it('are written once, however often recorded, and a settled line bumps the month’s version no more', async () => {
     const table = await freshTable();
     const ledger = new LedgerStore(table, { clock: clockOn(() => '2027-03-31') });
     const line = exampleLines[0] as LedgerLine;
@@ -91,8 +91,27 @@ describe('ledger lines', () => {
     await ledger.record(line);
     expect(await ledger.linesOf(monthOf(line.on))).toEqual([line]);
     expect(await items(table, linesPartition(monthOf(line.on)))).toHaveLength(1);
-    // Before and after each put: a snapshot built from the first record is not current after the retry.
-    expect((await ledger.months(monthOf(line.on)))[0]?.version).toBe(4);
+    // Before and after the put, then never again: the retried step has no effect at all.
+    expect((await ledger.months(monthOf(line.on)))[0]?.version).toBe(2);
+  });
+
+  it('bump the month again when an earlier record stopped right after its put', async () => {
+    const table = await freshTable();
+    const ledger = new LedgerStore(table, { clock: clockOn(() => '2027-03-31') });
+    const line = exampleLines[0] as LedgerLine;
+    await ledger.record(line);
+    const [written] = await items(table, linesPartition(monthOf(line.on)));
+    await db.send(
+      new UpdateCommand({
+        TableName: table.tableName,
+        Key: { pk: written?.pk, sk: written?.sk },
+        UpdateExpression: 'REMOVE settled',
+      }),
+    );
+    await ledger.record(line);
+    // A snapshot built between that put and the crash must not stay current.
+    expect((await ledger.months(monthOf(line.on)))[0]?.version).toBe(3);
+    expect(await ledger.linesOf(monthOf(line.on))).toEqual([line]);
   });
 
   it('refuses a line the figures could not rely on, and writes nothing of it', async () => {
