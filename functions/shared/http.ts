@@ -9,6 +9,7 @@ import type {
 import type * as z from 'zod';
 import { DomainError, type FieldProblem, InvalidInput, unauthorized } from './errors.ts';
 import { logger } from './logger.ts';
+import { isTransient } from './transient.ts';
 
 export type ApiEvent = APIGatewayProxyEventV2WithJWTAuthorizer;
 export type ApiResult = APIGatewayProxyStructuredResultV2;
@@ -122,6 +123,16 @@ export function errorReply(error: unknown): ApiResult {
   }
   if (error instanceof DomainError) {
     return json(error.status, { error: error.code, message: error.message, ...error.details });
+  }
+  if (isTransient(error)) {
+    // Throttling or a service's 5xx outlived the SDK's retries: nothing is wrong with the request, so say when to
+    // ask again (a creating POST with its Idempotency-Key still creates once).
+    logger.warn('A passing fault reached the API', error as Error);
+    return json(
+      503,
+      { error: 'unavailable', message: 'A service we depend on is busy; try again shortly' },
+      { 'retry-after': '1' },
+    );
   }
   // Unknown errors are ours, not the caller's: log them whole, answer without internals.
   logger.error('Unhandled error', error as Error);

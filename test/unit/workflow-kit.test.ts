@@ -17,6 +17,7 @@ import {
   UnknownStep,
 } from '#shared/workflow-kit/steps.ts';
 import type { Subject } from '#shared/workflow-kit/subject.ts';
+import { SubjectChanged } from '#shared/workflow-kit/subject-items.ts';
 import type { Workflow } from '#shared/workflow-kit/workflow.ts';
 
 interface Request extends Subject {
@@ -438,5 +439,15 @@ describe('passing faults', () => {
     });
     await expect(handler({ id: 1 })).rejects.toMatchObject({ name: 'ZodError' });
     await expect(handler({ id: 'x' })).rejects.toMatchObject({ name: 'Transient' });
+  });
+
+  it('a step that finds its subject saved by another writer meanwhile throws Transient, to run again', async () => {
+    const handler = stepHandler(z.object({ id: z.string() }), async ({ id }) => {
+      throw new SubjectChanged(id);
+    });
+    await expect(handler({ id: 'CT-2026-00001' })).rejects.toMatchObject({
+      name: 'Transient',
+      cause: { code: 'conflict' },
+    });
   });
 });
