@@ -369,6 +369,42 @@ describe('order handoff', () => {
     expect(orders).toHaveLength(1);
   });
 
+  it('SES throttling a notice and a 5xx on SendTaskSuccess: the notice goes once, the decision is delivered', async () => {
+    const logistics = 'ma.chao@example.com';
+    const production = 'feng.lin@example.com';
+    const throttled = faults.arm({
+      service: 'ses',
+      command: 'SendEmailCommand',
+      when: (input) => JSON.stringify(input.Destination).includes(logistics),
+      fault: { error: sesThrottled },
+    });
+    const { contractId } = await signedContract(sandbox, `buyer${++costCenters}@east.example`);
+    const [order] = await orderOf(contractId);
+    const id = order?.id ?? '';
+    await eventually(async () => (throttled.hits === 1 ? true : undefined), 'the throttled notice');
+    const internal = faults.arm({
+      service: 'sfn',
+      command: 'SendTaskSuccessCommand',
+      fault: { error: () => sfnServerError('InternalFailure') },
+    });
+    expect(
+      await decide(production, id, 'confirm', {
+        plannedDate: new Date(Date.parse(today()) + 30 * 86_400_000).toISOString().slice(0, 10),
+      }),
+    ).toBe(202);
+    hit(internal);
+    // The sweep sends the kept notice and hands the decision over.
+    await advance(5 * 60 + 1);
+    await eventually(async () => {
+      const { currentStep } = await read<{ currentStep?: { step: string } }>(`/orders/${id}`);
+      return currentStep?.step === 'Production reports completion' ? true : undefined;
+    }, `${id} at production's completion report`);
+    const notices = (await sandbox.mails(logistics)).filter((m) => m.text.includes(id));
+    expect(notices).toHaveLength(1);
+    const view = await read<SubjectView>(`/orders/${id}`);
+    expect(decisions(view)).toEqual([`${production} confirm`]);
+  });
+
   it('a step that throws every time: the order ends in Needs attention, with the error named', async () => {
     stepFaults.push({ entry: 'order-handoff/steps/tell.ts', name: 'InjectedBug', times: Infinity, runs: 0 });
     const { contractId } = await signedContract(sandbox, `buyer${++costCenters}@east.example`);
@@ -381,7 +417,14 @@ describe('order handoff', () => {
 
 describe('payment collection', () => {
   interface Installments {
-    installments: { id: string; status: string; paid: number; payments: { reference: string }[] }[];
+    installments: {
+      id: string;
+      status: string;
+      dueDate?: string;
+      paid: number;
+      payments: { reference: string }[];
+      promises: { promisedDate: string; state: string }[];
+    }[];
     credit: { amount: number };
   }
   const installmentsOf = (contractId: string) =>
@@ -401,6 +444,50 @@ describe('payment collection', () => {
     }, 'the installments');
     expect(stepFaults[0]?.runs).toBe(1);
     expect(planned.map((i) => i.id)).toEqual([`${contractId}-I1`, `${contractId}-I2`, `${contractId}-I3`]);
+  });
+
+  it('a payment recorded while a step saves the installment: the step reads it again, the payment counts once', async () => {
+    const { contractId } = await signedContract(sandbox, `buyer${++costCenters}@east.example`, {
+      paymentTerms: [{ label: 'All', percent: 100, trigger: 'signing', dueDays: 0 }],
+    });
+    const installment = `${contractId}-I1`;
+    await eventually(async () => {
+      const { installments } = await installmentsOf(contractId);
+      return installments[0]?.dueDate ? true : undefined;
+    }, 'the installment');
+    await advance(2 * 86_400); // one day overdue: the owner's follow-up
+    const reference = `BANK-${installment}`;
+    const paid = { status: 0 };
+    const conflicted = faults.arm({
+      service: 'dynamodb',
+      command: 'PutItemCommand',
+      when: (input) => {
+        const item = input.Item as { pk?: string; sk?: string } | undefined;
+        return item?.pk === `CONTRACT#${contractId}` && item.sk?.startsWith('INSTALLMENT#') === true;
+      },
+      fault: {
+        before: async () => {
+          const reply = await sandbox.request('POST', '/payments', {
+            token: await as(finance),
+            json: { contractId, amount: cny(10_000), reference },
+          });
+          paid.status = reply.status;
+        },
+      },
+    });
+    const promisedDate = new Date(Date.parse(today()) + 5 * 86_400_000).toISOString().slice(0, 10);
+    expect(await decide(rep, installment, 'promised', { promisedDate, comment: 'End of the week' })).toBe(
+      200,
+    );
+    const settled = await eventually(async () => {
+      const { installments } = await installmentsOf(contractId);
+      const first = installments[0];
+      return first?.status === 'PROMISED' ? first : undefined;
+    }, `${installment} promised`);
+    hit(conflicted);
+    expect(paid.status).toBe(201);
+    expect(settled).toMatchObject({ paid: 10_000_00, payments: [{ reference }] });
+    expect(settled.promises).toMatchObject([{ promisedDate, state: 'open' }]);
   });
 
   it('DynamoDB throttling a payment halfway: 503; the retry finishes it, the installment paid and credit kept once', async () => {
