@@ -264,9 +264,9 @@ export async function decideTask(deps: TaskDeps, request: DecisionRequest): Prom
 
 /**
  * Hands a recorded decision to the waiting workflow; a passing failure leaves it for the sweeper to retry. A
- * redelivery that Step Functions answers with TaskTimedOut while the execution still runs and the deadline has not
- * passed means an earlier attempt got through and only its answer was lost (the process died, the call timed out):
- * the decision is in.
+ * redelivery that Step Functions answers with TaskTimedOut before the deadline, while the execution still runs or has
+ * since succeeded, means an earlier attempt got through and only its answer was lost (the process died, the call
+ * timed out): the decision is in; the workflow went on from the step that waited for it.
  */
 export async function deliver(deps: TaskDeps, task: StoredTask, redelivery = false): Promise<DecisionResult> {
   const decision = task.decision as Decision;
@@ -274,7 +274,7 @@ export async function deliver(deps: TaskDeps, task: StoredTask, redelivery = fal
   const now = deps.clock.now();
   const beforeDeadline = now.getTime() < Date.parse(task.deadlineAt);
   if (redelivery && outcome === 'timed-out' && beforeDeadline) {
-    if (await deps.workflow.isRunning(task.workflow.executionArn)) outcome = 'delivered';
+    if ((await deps.workflow.executionState(task.workflow.executionArn)) !== 'ended') outcome = 'delivered';
   }
   let next: StoredTask;
   let result: DecisionResult;

@@ -6,6 +6,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { localDate } from '#shared/clock.ts';
 import {
   type Armed,
+  connectionReset,
   dynamoThrottled,
   injectFaults,
   type SdkFaults,
@@ -184,6 +185,33 @@ describe('expense claim', () => {
     expect(await budgetOf(costCenter)).toMatchObject({
       committed: { amount: 0 },
       consumed: { amount: 40_000 },
+    });
+  });
+});
+
+describe('a decision whose SendTaskSuccess went through but whose answer was lost', () => {
+  it('is delivered once, the claim approved, and its task not called undeliverable afterwards', async () => {
+    const costCenter = await budget(10_000);
+    const id = await fileClaim(costCenter, 500);
+    expect(await decide(supervisor, id, 'approve')).toBe(200);
+    const lost = faults.arm({
+      service: 'sfn',
+      command: 'SendTaskSuccessCommand',
+      fault: { answerLost: connectionReset },
+    });
+    expect(await decide(finance, id, 'approve')).toBe(202);
+    hit(lost);
+    await statusIs(`/expenses/${id}`, 'APPROVED_FOR_PAYMENT');
+    // The sweep hands the decision over again and learns that it had arrived.
+    await advance(2 * 60);
+    const redelivered = faults.calls('sfn', 'SendTaskSuccessCommand');
+    await advance(10 * 60);
+    expect(faults.calls('sfn', 'SendTaskSuccessCommand')).toBe(redelivered);
+    const { trail } = await read<SubjectView>(`/expenses/${id}`);
+    expect(trail.map((e) => e.action)).not.toContain('decision-undeliverable');
+    expect(await budgetOf(costCenter)).toMatchObject({
+      committed: { amount: 0 },
+      consumed: { amount: 50_000 },
     });
   });
 });

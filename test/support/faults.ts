@@ -15,9 +15,10 @@ export type Service = 'dynamodb' | 'sfn' | 'ses';
 
 /**
  * What happens to a matching call: an error thrown instead of it (as the SDK hands one over once its own retries are
- * spent), or work done just before it goes (another writer's write, so that its condition really fails).
+ * spent); work done just before it goes (another writer's write, so that its condition really fails); or the call
+ * made but its answer lost (a connection reset or a timeout after the service acted).
  */
-export type Fault = { error: () => Error } | { before: () => Promise<void> };
+export type Fault = { error: () => Error } | { before: () => Promise<void> } | { answerLost: () => Error };
 
 export interface FaultPlan {
   service: Service;
@@ -92,6 +93,10 @@ export const dynamoThrottled = (
         message: 'The level of configured provisioned throughput for the table was exceeded.',
         $metadata: metadata(400),
       });
+
+/** The connection reset after the request went: the service acted, the caller does not know it. */
+export const connectionReset = (): Error =>
+  Object.assign(new Error('socket hang up'), { name: 'Error', code: 'ECONNRESET', $metadata: {} });
 
 /** What DynamoDB answers a write whose condition does not hold; use `before` instead where a writer can be named. */
 export const conditionFailed = (): Error =>
@@ -168,8 +173,10 @@ function addTo<I extends object, O extends object>(
     (next, context) => async (args) => {
       const fault = faults.meet(service, context.commandName ?? '', args.input as Record<string, unknown>);
       if (fault && 'error' in fault) throw fault.error();
-      if (fault) await fault.before();
-      return next(args);
+      if (fault && 'before' in fault) await fault.before();
+      const output = await next(args);
+      if (fault && 'answerLost' in fault) throw fault.answerLost();
+      return output;
     },
     { step: 'initialize', priority: 'high', name: 'injectedFaults' },
   );
