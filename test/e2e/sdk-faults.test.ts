@@ -129,6 +129,18 @@ const budgetOf = (costCenter: string) =>
     `/budgets/${costCenter}/${today().slice(0, 7)}`,
   );
 
+/** The claims filed on a cost center: a test-side scan, to count what was created. */
+async function claimsIn(costCenter: string): Promise<string[]> {
+  const { Items = [] } = await otherWriter.send(
+    new ScanCommand({
+      TableName: 'local-business',
+      FilterExpression: 'entity = :claim AND costCenter = :costCenter',
+      ExpressionAttributeValues: { ':claim': 'expense-claim', ':costCenter': costCenter },
+    }),
+  );
+  return Items.map((item) => String(item.id));
+}
+
 async function fileClaim(costCenter: string, yuan: number): Promise<string> {
   const reply = await sandbox.request('POST', '/expenses', {
     token: await as(rep),
@@ -166,6 +178,60 @@ describe('expense claim', () => {
       committed: { amount: 0 },
       consumed: { amount: 30_000 },
     });
+  });
+
+  it('DynamoDB throttling the claim’s save, then Step Functions its start: 503 each, the hold given back each time', async () => {
+    const costCenter = await budget(10_000);
+    const claimBody = {
+      title: 'Customer visit',
+      costCenter,
+      items: [{ category: 'travel', amount: cny(200), date: today(), description: 'Taxi', receipt: 'R-1' }],
+    };
+    const send = async () =>
+      sandbox.request('POST', '/expenses', {
+        token: await as(rep),
+        headers: { 'idempotency-key': `claim-${costCenter}` },
+        json: claimBody,
+      });
+    const saveThrottled = faults.arm({
+      service: 'dynamodb',
+      command: 'PutItemCommand',
+      when: (input) => (input.Item as { costCenter?: string } | undefined)?.costCenter === costCenter,
+      fault: { error: () => dynamoThrottled('ThrottlingException') },
+    });
+    expect((await send()).status).toBe(503);
+    hit(saveThrottled);
+    expect(await budgetOf(costCenter)).toMatchObject({ committed: { amount: 0 } });
+    const startThrottled = faults.arm({
+      service: 'sfn',
+      command: 'StartExecutionCommand',
+      fault: { error: sfnThrottled },
+    });
+    expect((await send()).status).toBe(503);
+    hit(startThrottled);
+    expect(await budgetOf(costCenter)).toMatchObject({ committed: { amount: 0 } });
+    const filed = await send();
+    expect(filed.status).toBe(201);
+    expect(await budgetOf(costCenter)).toMatchObject({ committed: { amount: 20_000 } });
+    expect(await claimsIn(costCenter)).toEqual([filed.json<{ id: string }>().id]);
+  });
+
+  it('DynamoDB throttling the trail’s write once the review has started: filed, answered 201, held once', async () => {
+    const costCenter = await budget(10_000);
+    const trailThrottled = faults.arm({
+      service: 'dynamodb',
+      command: 'PutItemCommand',
+      when: (input) => {
+        const item = input.Item as { pk?: string; action?: string } | undefined;
+        return item?.pk?.startsWith('AUDIT#EX-') === true && item.action === 'submitted';
+      },
+      fault: { error: () => dynamoThrottled('ProvisionedThroughputExceededException') },
+    });
+    const id = await fileClaim(costCenter, 250);
+    hit(trailThrottled);
+    expect(await claimsIn(costCenter)).toEqual([id]);
+    expect(await budgetOf(costCenter)).toMatchObject({ committed: { amount: 25_000 } });
+    expect(await decide(supervisor, id, 'approve')).toBe(200);
   });
 
   it('a 5xx on SendTaskSuccess: the decision is recorded, the sweep delivers it, the budget is consumed once', async () => {

@@ -7,7 +7,7 @@ import { MailRefused, type OutgoingMail } from '#shared/mailer.ts';
 import { asStepError, isTransient, Transient } from '#shared/transient.ts';
 import { stepHandler } from '#shared/workflow-kit/handlers.ts';
 import type { Review } from '#shared/workflow-kit/reviews.ts';
-import { startReview } from '#shared/workflow-kit/start.ts';
+import { recordStart, startReview } from '#shared/workflow-kit/start.ts';
 import {
   finishReview,
   type KitEndingDeps,
@@ -404,6 +404,28 @@ describe('starting a review', () => {
     };
     await startReview(starter, 'test-requests', ref, async () => {});
     expect(started).toEqual(['EX-2026-00001-r2']);
+  });
+
+  it('does not fail a request whose review has started when its trail entry cannot be written', async () => {
+    const entry = {
+      subjectId: ref.id,
+      at: '2026-03-02T09:00:00.000Z',
+      actor: 'a@example.com',
+      action: 'submitted',
+    };
+    const written: unknown[] = [];
+    await expect(
+      recordStart(
+        {
+          record: async () => {
+            throw Object.assign(new Error('throttled'), { name: 'ProvisionedThroughputExceededException' });
+          },
+        },
+        entry,
+      ),
+    ).resolves.toBeUndefined();
+    await recordStart({ record: async (e) => void written.push(e) }, entry);
+    expect(written).toEqual([entry]);
   });
 });
 
