@@ -244,21 +244,32 @@ export async function decideTask(deps: TaskDeps, request: DecisionRequest): Prom
     const current = await deps.tasks.get(task.id);
     return (current && closedState(current, now)) ?? { kind: 'invalid-link' };
   }
-  await deps.audit.record({
-    subjectId: task.subject.id,
-    at: decision.decidedAt,
-    actor: task.assignee,
-    action: 'task-decided',
-    detail: {
+  try {
+    await deps.audit.record({
+      subjectId: task.subject.id,
+      at: decision.decidedAt,
+      actor: task.assignee,
+      action: 'task-decided',
+      detail: {
+        taskId: task.id,
+        type: task.type,
+        outcome: decision.outcome,
+        comment: decision.comment,
+        via: request.via,
+      },
+      ip: request.ip,
+      userAgent: request.userAgent,
+    });
+  } catch (error) {
+    // The decision is taken (the task holds it, and its Record step keeps it with the subject): it must reach the
+    // workflow now, not fail the person's request over the trail.
+    logger.error('Could not add a decision to the trail', {
       taskId: task.id,
-      type: task.type,
+      subjectId: task.subject.id,
       outcome: decision.outcome,
-      comment: decision.comment,
-      via: request.via,
-    },
-    ip: request.ip,
-    userAgent: request.userAgent,
-  });
+      error: error as Error,
+    });
+  }
   return deliver(deps, { ...decided, version: task.version + 1 });
 }
 

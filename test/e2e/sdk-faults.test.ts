@@ -397,6 +397,25 @@ describe('contract review', () => {
     hit(conflicted);
   });
 
+  it('DynamoDB throttling the trail’s write of a decision: the decision stands and reaches the workflow at once', async () => {
+    const id = await submit();
+    const lawyer = await lawyerOf(id);
+    const throttled = faults.arm({
+      service: 'dynamodb',
+      command: 'PutItemCommand',
+      when: (input) => {
+        const item = input.Item as { pk?: string; action?: string } | undefined;
+        return item?.pk === `AUDIT#${id}` && item.action === 'task-decided';
+      },
+      fault: { error: () => dynamoThrottled('ThrottlingException') },
+    });
+    expect(await decide(lawyer, id, 'approve')).toBe(200);
+    hit(throttled);
+    // No sweep has run: the workflow moved on because the decision was handed over in the same request.
+    expect(await decide(salesManager, id, 'sign', signing())).toBe(200);
+    await statusIs(`/contracts/${id}`, 'SIGNED');
+  });
+
   it('DynamoDB throttling POST /contracts: 503, and the retry with the same Idempotency-Key files it once', async () => {
     const body = {
       customer: { name: 'West Tools Ltd.', email: 'buyer@west-tools.example' },
