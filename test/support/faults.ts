@@ -1,9 +1,5 @@
 // Faults injected into the very SDK clients the handlers use: one middleware per client, armed per command and call.
-import {
-  ConditionalCheckFailedException,
-  ProvisionedThroughputExceededException,
-  ThrottlingException,
-} from '@aws-sdk/client-dynamodb';
+import { ProvisionedThroughputExceededException, ThrottlingException } from '@aws-sdk/client-dynamodb';
 import { MessageRejected, TooManyRequestsException } from '@aws-sdk/client-sesv2';
 import { SFNServiceException } from '@aws-sdk/client-sfn';
 import type { MiddlewareStack } from '@smithy/types';
@@ -15,8 +11,9 @@ export type Service = 'dynamodb' | 'sfn' | 'ses';
 
 /**
  * What happens to a matching call: an error thrown instead of it (as the SDK hands one over once its own retries are
- * spent); work done just before it goes (another writer's write, so that its condition really fails); or the call
- * made but its answer lost (a connection reset or a timeout after the service acted).
+ * spent); work done just before it goes (another writer's write, so that a conditional write really fails, rather
+ * than a ConditionalCheckFailedException made up, which code rightly reads as "done already"); or the call made but
+ * its answer lost (a connection reset after the service acted).
  */
 export type Fault = { error: () => Error } | { before: () => Promise<void> } | { answerLost: () => Error };
 
@@ -97,13 +94,6 @@ export const dynamoThrottled = (
 /** The connection reset after the request went: the service acted, the caller does not know it. */
 export const connectionReset = (): Error =>
   Object.assign(new Error('socket hang up'), { name: 'Error', code: 'ECONNRESET', $metadata: {} });
-
-/** What DynamoDB answers a write whose condition does not hold; use `before` instead where a writer can be named. */
-export const conditionFailed = (): Error =>
-  new ConditionalCheckFailedException({
-    message: 'The conditional request failed',
-    $metadata: metadata(400),
-  });
 
 export class SdkFaults {
   readonly #plans = new Set<Plan>();
