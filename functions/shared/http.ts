@@ -67,8 +67,8 @@ const pageHeaders = {
     "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'",
 };
 
-export function page(status: number, html: string): ApiResult {
-  return { statusCode: status, headers: pageHeaders, body: html };
+export function page(status: number, html: string, headers: Record<string, string> = {}): ApiResult {
+  return { statusCode: status, headers: { ...headers, ...pageHeaders }, body: html };
 }
 
 export function fieldProblems(error: z.ZodError, prefix?: string): FieldProblem[] {
@@ -167,7 +167,7 @@ export function apiHandler<Body = undefined, Path = undefined, Query = undefined
         userAgent: event.requestContext.http.userAgent,
       };
       const reply = await run(request);
-      if (reply.html !== undefined) return page(reply.status ?? 200, reply.html);
+      if (reply.html !== undefined) return page(reply.status ?? 200, reply.html, reply.headers);
       if (reply.body === undefined) return { statusCode: reply.status ?? 204, headers: reply.headers ?? {} };
       return json(reply.status ?? 200, reply.body, reply.headers);
     });

@@ -15,7 +15,7 @@ import {
   sfnServerError,
   sfnThrottled,
 } from '../support/faults.ts';
-import { eventually, startTestSandbox, type TestSandbox } from './harness.ts';
+import { eventually, hiddenInputs, startTestSandbox, type TestSandbox, taskLinkIn } from './harness.ts';
 import { signedContract } from './signed-contract.ts';
 
 const rep = 'li.lei@example.com';
@@ -232,6 +232,35 @@ describe('expense claim', () => {
     expect(await claimsIn(costCenter)).toEqual([id]);
     expect(await budgetOf(costCenter)).toMatchObject({ committed: { amount: 25_000 } });
     expect(await decide(supervisor, id, 'approve')).toBe(200);
+  });
+
+  it('DynamoDB throttling the task page’s decision: a page asking to try again, in the reader’s words; the retry decides', async () => {
+    const costCenter = await budget(10_000);
+    const id = await fileClaim(costCenter, 100);
+    const mail = await eventually(
+      async () => (await sandbox.mails(supervisor)).find((m) => m.text.includes(id)),
+      `the task mail about ${id}`,
+    );
+    const link = taskLinkIn(mail);
+    const page = await sandbox.request('GET', `${link.pathname}${link.search}`);
+    expect(page.status).toBe(200);
+    const form = { ...hiddenInputs(page.text), outcome: 'approve' };
+    const throttled = faults.arm({
+      service: 'dynamodb',
+      command: 'GetItemCommand',
+      when: (input) => (input.Key as { pk?: string } | undefined)?.pk?.startsWith('TASK#') === true,
+      fault: { error: () => dynamoThrottled('ThrottlingException') },
+    });
+    const busy = await sandbox.request('POST', link.pathname, { form });
+    hit(throttled);
+    expect(busy.status).toBe(503);
+    expect(busy.headers.get('content-type')).toMatch(/text\/html/);
+    expect(busy.headers.get('retry-after')).toBe('1');
+    expect(busy.text).toContain('系统暂时繁忙');
+    expect((await sandbox.request('POST', link.pathname, { form })).status).toBe(200);
+    expect(await decide(finance, id, 'approve')).toBe(200);
+    const done = await statusIs(`/expenses/${id}`, 'APPROVED_FOR_PAYMENT');
+    expect(decisions(done)).toEqual([`${supervisor} approve`, `${finance} approve`]);
   });
 
   it('a 5xx on SendTaskSuccess: the decision is recorded, the sweep delivers it, the budget is consumed once', async () => {
