@@ -566,6 +566,7 @@ describe('payment collection', () => {
       paid: number;
       payments: { reference: string }[];
       promises: { promisedDate: string; state: string }[];
+      attention?: { at: string; error?: string };
     }[];
     credit: { amount: number };
   }
@@ -630,6 +631,25 @@ describe('payment collection', () => {
     expect(paid.status).toBe(201);
     expect(settled).toMatchObject({ paid: 10_000_00, payments: [{ reference }] });
     expect(settled.promises).toMatchObject([{ promisedDate, state: 'open' }]);
+  });
+
+  it('the ladder’s check throwing every time: the installment ends in Needs attention, its error shown to admins only', async () => {
+    stepFaults.push({
+      entry: 'payment-collection/steps/check.ts',
+      name: 'InjectedBug',
+      times: Infinity,
+      runs: 0,
+    });
+    const { contractId } = await signedContract(sandbox, `buyer${++costCenters}@east.example`, {
+      paymentTerms: [{ label: 'All', percent: 100, trigger: 'signing', dueDays: 30 }],
+    });
+    const marked = await eventually(async () => {
+      const { installments } = await read<Installments>(`/contracts/${contractId}/installments`, admin);
+      return installments[0]?.status === 'NEEDS_ATTENTION' ? installments[0] : undefined;
+    }, `the installment of ${contractId} to need attention`);
+    expect(marked.attention).toMatchObject({ error: 'InjectedBug' });
+    const { installments } = await installmentsOf(contractId);
+    expect(installments[0]?.attention).toEqual({ at: marked.attention?.at });
   });
 
   it('DynamoDB throttling a payment halfway: 503; the retry finishes it, the installment paid and credit kept once', async () => {
