@@ -8,6 +8,7 @@ const env = readEnv(envVars.table);
 let store: IdempotencyStore | undefined;
 
 export function idempotencyStore(): IdempotencyStore {
-  store ??= new IdempotencyStore(dynamo(), env.TABLE_NAME, processClock);
+  // A duplicate sent while the first is at work (a double click, a client's quick retry) answers as the first does.
+  store ??= new IdempotencyStore(dynamo(), env.TABLE_NAME, processClock, { waitForFirstMs: 5_000 });
   return store;
 }

@@ -8,6 +8,7 @@ import { forbidden, notFound } from '#shared/errors.ts';
 import { apiHandler } from '#shared/http.ts';
 import type { Role } from '#shared/people.ts';
 import { peopleFromEnv } from '#shared/table.ts';
+import { attentionFor } from '#shared/workflow-kit/subject-view.ts';
 
 /** Who follows the money besides the contract's salesperson. */
 const readers: readonly Role[] = [
@@ -37,8 +38,9 @@ export const handler = apiHandler(
       body: {
         contractId: path.id,
         installments: installments.map(
-          ({ revision: _r, endedMailAt: _m, told: _t, runs: _runs, ...installment }) => ({
+          ({ revision: _r, endedMailAt: _m, told: _t, runs: _runs, attention, ...installment }) => ({
             ...installment,
+            ...(attention ? { attention: attentionFor(person, attention) } : {}),
             outstanding: { amount: outstandingOf(installment), currency: 'CNY' },
             level: highestLevel(installment),
           }),

@@ -1,4 +1,4 @@
-// POST /payments: finance records a payment received; applied once per reference, oldest due first, the rest as credit.
+// POST /payments: finance records a payment received; once per reference (and per Idempotency-Key), oldest due first.
 import * as z from 'zod';
 import { collectionDeps } from '#payment-collection/collection-deps.ts';
 import { closeFollowUps } from '#payment-collection/follow-up-deps.ts';
@@ -8,9 +8,11 @@ import { receivePayment } from '#payment-collection/payments.ts';
 import { requireRole } from '#shared/access.ts';
 import { businessIdSchema } from '#shared/business-ids.ts';
 import { apiHandler } from '#shared/http.ts';
+import { idempotencyKeyOf, once, requestFingerprint } from '#shared/idempotency.ts';
 import { lazy } from '#shared/lazy.ts';
 import { moneySchema } from '#shared/money.ts';
 import { peopleFromEnv, tableFromEnv } from '#shared/table.ts';
+import { idempotencyStore } from './idempotency-store.ts';
 
 const paymentSchema = z
   .object({
@@ -34,17 +36,28 @@ const deps = lazy(() => ({
   sleep: (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)),
 }));
 
-export const handler = apiHandler({ access: 'signed-in', body: paymentSchema }, async ({ body, caller }) => {
-  const person = await requireRole(peopleFromEnv(), caller, ['finance']);
-  const result = await receivePayment(
-    deps(),
-    {
-      contractId: body.contractId,
-      amount: body.amount.amount,
-      reference: body.reference,
-      ...(body.receivedOn ? { receivedOn: body.receivedOn } : {}),
-    },
-    person.email,
-  );
-  return { status: 201, body: result };
-});
+export const handler = apiHandler(
+  { access: 'signed-in', body: paymentSchema },
+  async ({ body, caller, headers }) => {
+    const person = await requireRole(peopleFromEnv(), caller, ['finance']);
+    const request = {
+      caller: person.email,
+      key: idempotencyKeyOf(headers),
+      fingerprint: requestFingerprint('POST /payments', body),
+    };
+    // The reference alone already applies a payment once; the key also refuses another body sent under it.
+    return once(idempotencyStore(), request, async () => {
+      const result = await receivePayment(
+        deps(),
+        {
+          contractId: body.contractId,
+          amount: body.amount.amount,
+          reference: body.reference,
+          ...(body.receivedOn ? { receivedOn: body.receivedOn } : {}),
+        },
+        person.email,
+      );
+      return { status: 201, body: result };
+    });
+  },
+);

@@ -3,7 +3,7 @@ import type { AuditTrail } from '#shared/audit.ts';
 import type { IdPrefix } from '#shared/business-ids.ts';
 import { type Clock, localDate } from '#shared/clock.ts';
 import { DomainError, forbidden, InvalidInput, notFound } from '#shared/errors.ts';
-import { startReview } from '#shared/workflow-kit/start.ts';
+import { recordStart, startReview } from '#shared/workflow-kit/start.ts';
 import type { WorkflowStarter } from '#shared/workflow-starter.ts';
 import { capChanges, describeChanges } from './changes.ts';
 import { contentHash } from './content-hash.ts';
@@ -76,7 +76,7 @@ export async function submitContract(
     await deps.contracts.delete(contract);
     await deps.contracts.removeVersion(id, 1);
   });
-  await deps.audit.record({
+  await recordStart(deps.audit, {
     subjectId: id,
     at: version.submittedAt,
     actor: submitter,
@@ -119,7 +119,7 @@ export async function reviseContract(
     await deps.contracts.save({ ...current, revision: contract.revision });
     await deps.contracts.removeVersion(id, version.version);
   });
-  await deps.audit.record({
+  await recordStart(deps.audit, {
     subjectId: id,
     at: version.submittedAt,
     actor: caller,

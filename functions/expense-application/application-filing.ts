@@ -2,7 +2,7 @@
 import type { AuditTrail } from '#shared/audit.ts';
 import type { IdPrefix } from '#shared/business-ids.ts';
 import { type Clock, localDate } from '#shared/clock.ts';
-import { startReview } from '#shared/workflow-kit/start.ts';
+import { recordStart, startReview } from '#shared/workflow-kit/start.ts';
 import type { WorkflowStarter } from '#shared/workflow-starter.ts';
 import type { ApplicationRepository } from './application-repository.ts';
 import type { Application, ApplicationInput } from './model.ts';
@@ -36,6 +36,11 @@ export async function fileApplication(
   });
   const subject = { kind: expenseApplication.kind, id, version: 1 };
   await startReview(deps.starter, expenseApplication.slug, subject, () => deps.applications.delete(saved));
-  await deps.audit.record({ subjectId: id, at: now.toISOString(), actor: applicant, action: 'submitted' });
+  await recordStart(deps.audit, {
+    subjectId: id,
+    at: now.toISOString(),
+    actor: applicant,
+    action: 'submitted',
+  });
   return saved;
 }

@@ -4,7 +4,7 @@ import type { IdPrefix } from '#shared/business-ids.ts';
 import { type Clock, localDate } from '#shared/clock.ts';
 import { DomainError, forbidden, InvalidInput, notFound, unprocessable } from '#shared/errors.ts';
 import { formatMoney, type Money } from '#shared/money.ts';
-import { startReview } from '#shared/workflow-kit/start.ts';
+import { recordStart, startReview } from '#shared/workflow-kit/start.ts';
 import type { WorkflowStarter } from '#shared/workflow-starter.ts';
 import { budgetPeriodsFor, checkClaimItems, claimTotal } from './claim-rules.ts';
 import type { Claim, ClaimInput, Commitment } from './model.ts';
@@ -45,7 +45,7 @@ export async function fileClaim(deps: FilingDeps, submitter: string, input: Clai
     await releaseHolds(deps, saved);
     await deps.claims.delete(saved);
   });
-  await deps.audit.record({
+  await recordStart(deps.audit, {
     subjectId: id,
     at: now.toISOString(),
     actor: submitter,
@@ -98,7 +98,7 @@ export async function reviseClaim(
     await releaseHolds(deps, saved);
     await deps.claims.save({ ...current, revision: saved.revision });
   });
-  await deps.audit.record({
+  await recordStart(deps.audit, {
     subjectId: id,
     at: now.toISOString(),
     actor: caller,

@@ -2,7 +2,7 @@
 import * as z from 'zod';
 import { apiHandler } from '#shared/http.ts';
 import { taskDeps } from './task-deps.ts';
-import { formReply, pageLocale, resultReply } from './task-page-replies.ts';
+import { formReply, pageLocale, resultReply, unlessBusy } from './task-page-replies.ts';
 import { decideTask } from './task-service.ts';
 import { taskWords } from './words.ts';
 
@@ -13,36 +13,37 @@ export const handler = apiHandler(
     path: z.object({ taskId: z.string().max(64) }),
     body: z.record(z.string(), z.string()),
   },
-  async ({ path, body, sourceIp, userAgent, headers }) => {
-    const deps = taskDeps();
-    const { k = '', nonce = '', outcome = '', comment = '', ...fields } = body;
-    const result = await decideTask(deps, {
-      via: 'link',
-      taskId: path.taskId,
-      secret: k,
-      nonce,
-      outcome,
-      comment,
-      fields,
-      ip: sourceIp,
-      userAgent,
-    });
-    const locale = await pageLocale(
-      deps,
-      'task' in result ? result.task : undefined,
-      headers['accept-language'],
-    );
-    if (result.kind === 'invalid-input') {
-      return formReply(deps, result.task, k, locale, {
-        status: 400,
-        errors: result.errors,
-        values: { comment, fields },
+  async ({ path, body, sourceIp, userAgent, headers }) =>
+    unlessBusy(headers['accept-language'], async () => {
+      const deps = taskDeps();
+      const { k = '', nonce = '', outcome = '', comment = '', ...fields } = body;
+      const result = await decideTask(deps, {
+        via: 'link',
+        taskId: path.taskId,
+        secret: k,
+        nonce,
+        outcome,
+        comment,
+        fields,
+        ip: sourceIp,
+        userAgent,
       });
-    }
-    if (result.kind === 'stale-page') {
-      const errors = [{ field: 'nonce', message: taskWords(locale).page.staleForm }];
-      return formReply(deps, result.task, k, locale, { status: 409, errors, values: { comment, fields } });
-    }
-    return resultReply(deps, result, locale);
-  },
+      const locale = await pageLocale(
+        deps,
+        'task' in result ? result.task : undefined,
+        headers['accept-language'],
+      );
+      if (result.kind === 'invalid-input') {
+        return formReply(deps, result.task, k, locale, {
+          status: 400,
+          errors: result.errors,
+          values: { comment, fields },
+        });
+      }
+      if (result.kind === 'stale-page') {
+        const errors = [{ field: 'nonce', message: taskWords(locale).page.staleForm }];
+        return formReply(deps, result.task, k, locale, { status: 409, errors, values: { comment, fields } });
+      }
+      return resultReply(deps, result, locale);
+    }),
 );

@@ -1,7 +1,9 @@
 // Turns a task's state or a decision's result into the page a link holder sees, with a fitting HTTP status.
 import type { FieldProblem } from '#shared/errors.ts';
 import type { ApiReply } from '#shared/http.ts';
+import { logger } from '#shared/logger.ts';
 import type { Locale } from '#shared/people.ts';
+import { isTransient } from '#shared/transient.ts';
 import { pageNonce } from './links.ts';
 import type { OutcomeId } from './task-model.ts';
 import { renderTaskForm, renderTaskNotice, type TaskNoticeKind } from './task-page-html.ts';
@@ -20,6 +22,7 @@ const noticeStatus: Record<TaskNoticeKind, number> = {
   'no-longer-running': 410,
   'link-replaced': 410,
   'invalid-link': 404,
+  busy: 503,
 };
 
 /** A person's name for a notice; their email only if the directory does not know them. */
@@ -131,4 +134,26 @@ export async function pageLocale(
 ): Promise<Locale> {
   if (task) return (await deps.people.get(task.assignee))?.locale ?? 'zh-CN';
   return /^en\b/i.test(acceptLanguage ?? '') ? 'en' : 'zh-CN';
+}
+
+/**
+ * Runs a task page's work; a passing fault (a throttle or a service's 5xx that outlived the SDK's retries) becomes a
+ * page asking the person to try again shortly, in the browser's language, rather than an error in English.
+ */
+export async function unlessBusy(
+  acceptLanguage: string | undefined,
+  run: () => Promise<ApiReply>,
+): Promise<ApiReply> {
+  try {
+    return await run();
+  } catch (error) {
+    if (!isTransient(error)) throw error;
+    logger.warn('A passing fault reached a task page', error as Error);
+    const locale: Locale = /^en\b/i.test(acceptLanguage ?? '') ? 'en' : 'zh-CN';
+    return {
+      status: noticeStatus.busy,
+      html: renderTaskNotice({ kind: 'busy', locale }),
+      headers: { 'retry-after': '1' },
+    };
+  }
 }

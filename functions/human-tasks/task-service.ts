@@ -244,29 +244,40 @@ export async function decideTask(deps: TaskDeps, request: DecisionRequest): Prom
     const current = await deps.tasks.get(task.id);
     return (current && closedState(current, now)) ?? { kind: 'invalid-link' };
   }
-  await deps.audit.record({
-    subjectId: task.subject.id,
-    at: decision.decidedAt,
-    actor: task.assignee,
-    action: 'task-decided',
-    detail: {
+  try {
+    await deps.audit.record({
+      subjectId: task.subject.id,
+      at: decision.decidedAt,
+      actor: task.assignee,
+      action: 'task-decided',
+      detail: {
+        taskId: task.id,
+        type: task.type,
+        outcome: decision.outcome,
+        comment: decision.comment,
+        via: request.via,
+      },
+      ip: request.ip,
+      userAgent: request.userAgent,
+    });
+  } catch (error) {
+    // The decision is taken (the task holds it, and its Record step keeps it with the subject): it must reach the
+    // workflow now, not fail the person's request over the trail.
+    logger.error('Could not add a decision to the trail', {
       taskId: task.id,
-      type: task.type,
+      subjectId: task.subject.id,
       outcome: decision.outcome,
-      comment: decision.comment,
-      via: request.via,
-    },
-    ip: request.ip,
-    userAgent: request.userAgent,
-  });
+      error: error as Error,
+    });
+  }
   return deliver(deps, { ...decided, version: task.version + 1 });
 }
 
 /**
  * Hands a recorded decision to the waiting workflow; a passing failure leaves it for the sweeper to retry. A
- * redelivery that Step Functions answers with TaskTimedOut while the execution still runs and the deadline has not
- * passed means an earlier attempt got through and only its answer was lost (the process died, the call timed out):
- * the decision is in.
+ * redelivery that Step Functions answers with TaskTimedOut before the deadline, while the execution still runs or has
+ * since succeeded, means an earlier attempt got through and only its answer was lost (the process died, the call
+ * timed out): the decision is in; the workflow went on from the step that waited for it.
  */
 export async function deliver(deps: TaskDeps, task: StoredTask, redelivery = false): Promise<DecisionResult> {
   const decision = task.decision as Decision;
@@ -274,7 +285,7 @@ export async function deliver(deps: TaskDeps, task: StoredTask, redelivery = fal
   const now = deps.clock.now();
   const beforeDeadline = now.getTime() < Date.parse(task.deadlineAt);
   if (redelivery && outcome === 'timed-out' && beforeDeadline) {
-    if (await deps.workflow.isRunning(task.workflow.executionArn)) outcome = 'delivered';
+    if ((await deps.workflow.executionState(task.workflow.executionArn)) !== 'ended') outcome = 'delivered';
   }
   let next: StoredTask;
   let result: DecisionResult;

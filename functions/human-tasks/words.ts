@@ -23,7 +23,8 @@ export type TaskNoticeKind =
   | 'invalid-link'
   | 'no-longer-running'
   | 'too-late'
-  | 'recorded-pending-delivery';
+  | 'recorded-pending-delivery'
+  | 'busy';
 
 export type Severity = keyof typeof severityWords;
 
@@ -181,6 +182,7 @@ const zhCN: TaskWords = {
       'no-longer-running': '流程已不再运行',
       'too-late': '决定未被采纳',
       'recorded-pending-delivery': '决定已记录',
+      busy: '系统繁忙',
     },
     sentence: (kind, { by, at, to, outcome }) => {
       switch (kind) {
@@ -209,6 +211,8 @@ const zhCN: TaskWords = {
           return '您的决定在任务于截止时间关闭之后才到达，未被采纳。';
         case 'recorded-pending-delivery':
           return '您的决定已记录，稍后将转交流程继续处理。';
+        case 'busy':
+          return '系统暂时繁忙，请稍后重新打开邮件中的链接。若您的决定已经记录，页面会告诉您。';
       }
     },
     next: (progress) => {
@@ -292,6 +296,7 @@ const en: TaskWords = {
       'no-longer-running': 'Workflow not running',
       'too-late': 'Decision not applied',
       'recorded-pending-delivery': 'Decision recorded',
+      busy: 'Busy',
     },
     sentence: (kind, { by, at, to, outcome }) => {
       switch (kind) {
@@ -322,6 +327,8 @@ const en: TaskWords = {
           return 'Your decision arrived after the task had closed at its deadline; it was not applied.';
         case 'recorded-pending-delivery':
           return 'Your decision was recorded and will be passed on to the workflow shortly.';
+        case 'busy':
+          return 'The system is busy for a moment. Please open the link in the email again shortly; if your decision was already recorded, the page will say so.';
       }
     },
     next: (progress) => {

@@ -11,11 +11,18 @@ import type { TaskResult } from './task-model.ts';
 /** What became of a decision handed to the workflow. */
 export type Delivery = 'delivered' | 'timed-out' | 'gone' | 'retry';
 
+/**
+ * Where an execution stands: running, ended as its definition says (`succeeded`), or ended otherwise (failed,
+ * stopped, timed out, or unknown to Step Functions).
+ */
+export type ExecutionState = 'running' | 'succeeded' | 'ended';
+
 export interface WorkflowGateway {
   deliver(token: string, result: TaskResult): Promise<Delivery>;
   /** Ends a wait nobody will answer any more: the waiting state fails with `error` (its Catch says where to go). */
   release(token: string, error: string, cause: string): Promise<Delivery>;
   isRunning(executionArn: string): Promise<boolean>;
+  executionState(executionArn: string): Promise<ExecutionState>;
 }
 
 /** What a Step Functions error on a task token means for the waiting step. */
@@ -29,6 +36,16 @@ function deliveryAfter(error: unknown): Delivery {
 }
 
 export function stepFunctionsGateway(client: SFNClient): WorkflowGateway {
+  const executionState = async (executionArn: string): Promise<ExecutionState> => {
+    try {
+      const { status } = await client.send(new DescribeExecutionCommand({ executionArn }));
+      return status === 'RUNNING' ? 'running' : status === 'SUCCEEDED' ? 'succeeded' : 'ended';
+    } catch (error) {
+      if ((error as Error).name === 'ExecutionDoesNotExist') return 'ended';
+      // Unknown: do not tell a person their task is dead because of a passing fault.
+      return 'running';
+    }
+  };
   return {
     async deliver(token, result) {
       try {
@@ -49,15 +66,7 @@ export function stepFunctionsGateway(client: SFNClient): WorkflowGateway {
         return deliveryAfter(failure);
       }
     },
-    async isRunning(executionArn) {
-      try {
-        const execution = await client.send(new DescribeExecutionCommand({ executionArn }));
-        return execution.status === 'RUNNING';
-      } catch (error) {
-        if ((error as Error).name === 'ExecutionDoesNotExist') return false;
-        // Unknown: do not tell a person their task is dead because of a passing fault.
-        return true;
-      }
-    },
+    isRunning: async (executionArn) => (await executionState(executionArn)) === 'running',
+    executionState,
   };
 }

@@ -9,6 +9,7 @@ import type {
 import type * as z from 'zod';
 import { DomainError, type FieldProblem, InvalidInput, unauthorized } from './errors.ts';
 import { logger } from './logger.ts';
+import { isTransient } from './transient.ts';
 
 export type ApiEvent = APIGatewayProxyEventV2WithJWTAuthorizer;
 export type ApiResult = APIGatewayProxyStructuredResultV2;
@@ -66,8 +67,8 @@ const pageHeaders = {
     "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'",
 };
 
-export function page(status: number, html: string): ApiResult {
-  return { statusCode: status, headers: pageHeaders, body: html };
+export function page(status: number, html: string, headers: Record<string, string> = {}): ApiResult {
+  return { statusCode: status, headers: { ...headers, ...pageHeaders }, body: html };
 }
 
 export function fieldProblems(error: z.ZodError, prefix?: string): FieldProblem[] {
@@ -123,6 +124,16 @@ export function errorReply(error: unknown): ApiResult {
   if (error instanceof DomainError) {
     return json(error.status, { error: error.code, message: error.message, ...error.details });
   }
+  if (isTransient(error)) {
+    // Throttling or a service's 5xx outlived the SDK's retries: nothing is wrong with the request, so say when to
+    // ask again (a creating POST with its Idempotency-Key still creates once).
+    logger.warn('A passing fault reached the API', error as Error);
+    return json(
+      503,
+      { error: 'unavailable', message: 'A service we depend on is busy; try again shortly' },
+      { 'retry-after': '1' },
+    );
+  }
   // Unknown errors are ours, not the caller's: log them whole, answer without internals.
   logger.error('Unhandled error', error as Error);
   return json(500, { error: 'internal', message: 'Something went wrong on our side; it has been logged' });
@@ -156,7 +167,7 @@ export function apiHandler<Body = undefined, Path = undefined, Query = undefined
         userAgent: event.requestContext.http.userAgent,
       };
       const reply = await run(request);
-      if (reply.html !== undefined) return page(reply.status ?? 200, reply.html);
+      if (reply.html !== undefined) return page(reply.status ?? 200, reply.html, reply.headers);
       if (reply.body === undefined) return { statusCode: reply.status ?? 204, headers: reply.headers ?? {} };
       return json(reply.status ?? 200, reply.body, reply.headers);
     });

@@ -48,17 +48,32 @@ export const requestInProgress = () =>
     'the first request with this key is still running; retry shortly',
   );
 
+export interface IdempotencyOptions {
+  /** How long a stored reply is replayed. */
+  ttlHours?: number;
+  /**
+   * How long a repeat waits, in real time, for a first request that is still at work, to answer as it does; after
+   * that, 409 request-in-progress. Well inside the API's timeout.
+   */
+  waitForFirstMs?: number;
+}
+
+/** How often a waiting repeat looks at the first request's record. */
+const lookEveryMs = 50;
+
 export class IdempotencyStore {
   readonly #db: DynamoDBDocumentClient;
   readonly #table: string;
   readonly #clock: Clock;
   readonly #ttlMs: number;
+  readonly #waitForFirstMs: number;
 
-  constructor(db: DynamoDBDocumentClient, tableName: string, clock: Clock, ttlHours = 24) {
+  constructor(db: DynamoDBDocumentClient, tableName: string, clock: Clock, options: IdempotencyOptions = {}) {
     this.#db = db;
     this.#table = tableName;
     this.#clock = clock;
-    this.#ttlMs = ttlHours * 60 * 60 * 1000;
+    this.#ttlMs = (options.ttlHours ?? 24) * 60 * 60 * 1000;
+    this.#waitForFirstMs = options.waitForFirstMs ?? 0;
   }
 
   /**
@@ -66,7 +81,8 @@ export class IdempotencyStore {
    * The put may overwrite an expired record because the sandbox's DynamoDB never deletes them.
    */
   async claim(caller: string, key: string, fingerprint: string): Promise<Claim> {
-    for (let i = 0; i < maxClaimAttempts; i++) {
+    const giveUpAt = Date.now() + this.#waitForFirstMs;
+    for (let i = 0; i < maxClaimAttempts; ) {
       const now = this.#clock.now();
       const attempt = randomUUID();
       try {
@@ -91,10 +107,17 @@ export class IdempotencyStore {
         if (!isConditionFailure(error)) throw error;
       }
       const existing = await this.#read(caller, key);
-      if (!existing) continue;
+      if (!existing) {
+        i++;
+        continue;
+      }
       if (existing.fingerprint !== fingerprint) throw keyReused();
-      if (existing.status === 'IN_PROGRESS') throw requestInProgress();
-      return { outcome: 'replay', reply: JSON.parse(existing.reply ?? '{}') as ApiReply };
+      if (existing.status === 'COMPLETED') {
+        return { outcome: 'replay', reply: JSON.parse(existing.reply ?? '{}') as ApiReply };
+      }
+      // The first request is still at work: its reply (or its failure, which frees the key) is usually moments away.
+      if (Date.now() >= giveUpAt) throw requestInProgress();
+      await new Promise((resolve) => setTimeout(resolve, lookEveryMs));
     }
     throw requestInProgress();
   }

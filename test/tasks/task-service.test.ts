@@ -32,6 +32,8 @@ let delivered: { token: string; output: TaskResult }[];
 /** Waits ended with SendTaskFailure, in order. */
 const released: { token: string; error: string }[] = [];
 let running: boolean;
+/** A stopped execution ended as its definition says. */
+let succeeded: boolean;
 /** An execution whose DescribeExecution fails, to make one task's sweep fail. */
 let broken: string | undefined;
 let n = 0;
@@ -84,6 +86,10 @@ beforeAll(async () => {
         if (arn === broken) throw new Error('AccessDeniedException: not authorized to DescribeExecution');
         return running;
       },
+      executionState: async (arn) => {
+        if (arn === broken) throw new Error('AccessDeniedException: not authorized to DescribeExecution');
+        return running ? 'running' : succeeded ? 'succeeded' : 'ended';
+      },
       release: async (token, error) => {
         released.push({ token, error });
         return 'delivered';
@@ -108,6 +114,7 @@ beforeEach(() => {
   answers = [];
   delivered = [];
   running = true;
+  succeeded = false;
   broken = undefined;
 });
 
@@ -184,6 +191,23 @@ describe('a decision the workflow no longer waits for', () => {
     (deps.clock as VirtualClock).advance(61);
     answers = ['timed-out'];
     running = true;
+    expect((await sweepTasks(deps)).redelivered).toBe(1);
+    expect(await deps.tasks.get(task.id)).toMatchObject({ status: 'DECIDED', delivery: 'delivered' });
+    expect((await deps.audit.of(task.subject.id)).map((e) => e.action)).not.toContain(
+      'decision-undeliverable',
+    );
+  });
+
+  it('was delivered after all when its redelivery gets TaskTimedOut and the workflow has since succeeded', async () => {
+    // The last step's decision reached the workflow, which ended, but the answer to SendTaskSuccess was lost.
+    const task = await openTask(deps, request());
+    answers = ['retry'];
+    const decision = { via: 'api' as const, taskId: task.id, caller: task.assignee, fields: {}, comment: '' };
+    await decideTask(deps, { ...decision, outcome: 'approve' });
+    (deps.clock as VirtualClock).advance(61);
+    answers = ['timed-out'];
+    running = false;
+    succeeded = true;
     expect((await sweepTasks(deps)).redelivered).toBe(1);
     expect(await deps.tasks.get(task.id)).toMatchObject({ status: 'DECIDED', delivery: 'delivered' });
     expect((await deps.audit.of(task.subject.id)).map((e) => e.action)).not.toContain(

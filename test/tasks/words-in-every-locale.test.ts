@@ -330,6 +330,7 @@ const noticeKinds: TaskNoticeKind[] = [
   'no-longer-running',
   'too-late',
   'recorded-pending-delivery',
+  'busy',
 ];
 
 /** Every task mail, page and notice of every step of `workflow`, and every mail about its reviews, for `subject`. */

@@ -1,4 +1,4 @@
-// The HTTP edge: every kind of bad input gets a clear JSON 4xx naming the field, unknown errors a bare 500.
+// The HTTP edge: every kind of bad input gets a clear JSON 4xx naming the field, passing faults a 503, unknown errors a bare 500.
 import type { Context } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import * as z from 'zod';
@@ -42,6 +42,11 @@ const thing = apiHandler(
   async ({ body, path, caller }) => {
     if (body.name === 'taken') throw conflict('That name is taken', { name: body.name });
     if (body.name === 'boom') throw new Error('secret internals');
+    if (body.name === 'busy')
+      throw Object.assign(new Error('table throughput internals'), {
+        name: 'ProvisionedThroughputExceededException',
+        $metadata: { httpStatusCode: 400 },
+      });
     return { status: 201, body: { id: path.id, name: body.name, by: caller?.email } };
   },
 );
@@ -112,6 +117,15 @@ describe('apiHandler', () => {
     );
     expect(res.status).toBe(500);
     expect(JSON.stringify(res.body)).not.toContain('secret internals');
+  });
+
+  it('answers a throttle or a service 5xx that outlived the SDK retries with a 503 and when to retry', async () => {
+    const res = await call(
+      event({ email: 'a@example.com', body: JSON.stringify({ name: 'busy', amount: 1 }) }),
+    );
+    expect(res).toMatchObject({ status: 503, body: { error: 'unavailable' } });
+    expect(res.headers?.['retry-after']).toBe('1');
+    expect(JSON.stringify(res.body)).not.toContain('internals');
   });
 });
 

@@ -174,6 +174,56 @@ describe('once', () => {
     await first;
   });
 
+  it('lets a repeat wait for the first request still at work, and answer with its reply', async () => {
+    const waiting = new IdempotencyStore(db, table, clock, { waitForFirstMs: 5_000 });
+    const key = freshKey();
+    const release = deferred<void>();
+    const request = { caller: alice, key, fingerprint: fingerprint({ w: 1 }) };
+    const first = once(waiting, request, async () => {
+      await release.promise;
+      return { status: 201, body: { id: 'EX-W' } };
+    });
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    const second = counted();
+    const repeat = once(waiting, request, second);
+    setTimeout(() => release.resolve(), 100);
+    expect(await repeat).toEqual({
+      status: 201,
+      body: { id: 'EX-W' },
+      headers: { 'idempotent-replay': 'true' },
+    });
+    expect(second.runs).toBe(0);
+    await first;
+  });
+
+  it('lets a waiting repeat run the work itself when the first request fails, and gives up after its wait', async () => {
+    const waiting = new IdempotencyStore(db, table, clock, { waitForFirstMs: 300 });
+    const key = freshKey();
+    const request = { caller: alice, key, fingerprint: fingerprint({ w: 2 }) };
+    const failing = deferred<void>();
+    const first = once(waiting, request, async () => {
+      await failing.promise;
+      throw new DomainError(409, 'budget-exceeded', 'no budget left');
+    }).catch((e: unknown) => e);
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    const second = counted({ status: 201, body: { id: 'EX-SECOND' } });
+    const repeat = once(waiting, request, second);
+    setTimeout(() => failing.resolve(), 50);
+    expect(await repeat).toEqual({ status: 201, body: { id: 'EX-SECOND' } });
+    expect(second.runs).toBe(1);
+    expect(await first).toMatchObject({ code: 'budget-exceeded' });
+
+    const stuck = deferred<ApiReply>();
+    const other = { ...request, key: freshKey() };
+    const running = once(waiting, other, () => stuck.promise);
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    const began = Date.now();
+    await expect(once(waiting, other, counted())).rejects.toMatchObject({ status: 409 });
+    expect(Date.now() - began).toBeGreaterThanOrEqual(250);
+    stuck.resolve({ status: 201 });
+    await running;
+  });
+
   it('removes the record when the work throws, passes the DomainError on unchanged, and lets a retry run', async () => {
     const key = freshKey();
     const request = { caller: alice, key, fingerprint: fingerprint({ f: 1 }) };

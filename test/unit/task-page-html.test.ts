@@ -536,6 +536,10 @@ const expectedSentences: Record<TaskNoticeKind, { 'zh-CN': RegExp; en: RegExp }>
     'zh-CN': /您的决定已记录，稍后将转交流程继续处理。/,
     en: /Your decision was recorded and will be passed on to the workflow shortly\./,
   },
+  busy: {
+    'zh-CN': /系统暂时繁忙，请稍后重新打开邮件中的链接。若您的决定已经记录，页面会告诉您。/,
+    en: /The system is busy for a moment\. Please open the link in the email again shortly; if your decision was already recorded, the page will say so\./,
+  },
 };
 
 const notice = (kind: TaskNoticeKind, locale: Locale, extra: { task?: Task; progress?: Progress } = {}) =>

@@ -7,7 +7,7 @@ import { MailRefused, type OutgoingMail } from '#shared/mailer.ts';
 import { asStepError, isTransient, Transient } from '#shared/transient.ts';
 import { stepHandler } from '#shared/workflow-kit/handlers.ts';
 import type { Review } from '#shared/workflow-kit/reviews.ts';
-import { startReview } from '#shared/workflow-kit/start.ts';
+import { recordStart, startReview } from '#shared/workflow-kit/start.ts';
 import {
   finishReview,
   type KitEndingDeps,
@@ -17,6 +17,7 @@ import {
   UnknownStep,
 } from '#shared/workflow-kit/steps.ts';
 import type { Subject } from '#shared/workflow-kit/subject.ts';
+import { SubjectChanged } from '#shared/workflow-kit/subject-items.ts';
 import type { Workflow } from '#shared/workflow-kit/workflow.ts';
 
 interface Request extends Subject {
@@ -404,6 +405,28 @@ describe('starting a review', () => {
     await startReview(starter, 'test-requests', ref, async () => {});
     expect(started).toEqual(['EX-2026-00001-r2']);
   });
+
+  it('does not fail a request whose review has started when its trail entry cannot be written', async () => {
+    const entry = {
+      subjectId: ref.id,
+      at: '2026-03-02T09:00:00.000Z',
+      actor: 'a@example.com',
+      action: 'submitted',
+    };
+    const written: unknown[] = [];
+    await expect(
+      recordStart(
+        {
+          record: async () => {
+            throw Object.assign(new Error('throttled'), { name: 'ProvisionedThroughputExceededException' });
+          },
+        },
+        entry,
+      ),
+    ).resolves.toBeUndefined();
+    await recordStart({ record: async (e) => void written.push(e) }, entry);
+    expect(written).toEqual([entry]);
+  });
 });
 
 describe('passing faults', () => {
@@ -438,5 +461,15 @@ describe('passing faults', () => {
     });
     await expect(handler({ id: 1 })).rejects.toMatchObject({ name: 'ZodError' });
     await expect(handler({ id: 'x' })).rejects.toMatchObject({ name: 'Transient' });
+  });
+
+  it('a step that finds its subject saved by another writer meanwhile throws Transient, to run again', async () => {
+    const handler = stepHandler(z.object({ id: z.string() }), async ({ id }) => {
+      throw new SubjectChanged(id);
+    });
+    await expect(handler({ id: 'CT-2026-00001' })).rejects.toMatchObject({
+      name: 'Transient',
+      cause: { code: 'conflict' },
+    });
   });
 });

@@ -3,7 +3,7 @@ import * as z from 'zod';
 import { taskResultSchema } from '#human-tasks/task-model.ts';
 import { lazy } from '../lazy.ts';
 import { tableFromEnv } from '../table.ts';
-import { asStepError } from '../transient.ts';
+import { asStepError, Transient } from '../transient.ts';
 import { kitDeps, kitEndingDeps } from './kit-deps.ts';
 import {
   closeExpiredStep,
@@ -14,11 +14,13 @@ import {
 } from './steps.ts';
 import type { Subject } from './subject.ts';
 import { subjectRefSchema } from './subject.ts';
+import { SubjectChanged } from './subject-items.ts';
 import type { Workflow } from './workflow.ts';
 
 /**
  * A workflow step's handler: its input parsed with zod (a malformed input is a bug in the definition and fails loudly,
- * to the Needs attention path), and a passing fault thrown as `Transient`, which the state's Retry takes again.
+ * to the Needs attention path), and a passing fault thrown as `Transient`, which the state's Retry takes again. A
+ * subject another writer saved meanwhile is one too: the step's next run reads it afresh (steps are safe to repeat).
  */
 export function stepHandler<I, O>(schema: z.ZodType<I>, run: (input: I) => Promise<O>) {
   return async (event: unknown): Promise<O> => {
@@ -26,6 +28,7 @@ export function stepHandler<I, O>(schema: z.ZodType<I>, run: (input: I) => Promi
     try {
       return await run(input);
     } catch (error) {
+      if (error instanceof SubjectChanged) throw new Transient(error.message, { cause: error });
       throw asStepError(error);
     }
   };

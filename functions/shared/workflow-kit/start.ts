@@ -1,4 +1,5 @@
 // Starting a subject's review: the execution is named by the subject's version, and a failed start undoes the write.
+import type { AuditEntry, AuditTrail } from '../audit.ts';
 import { logger } from '../logger.ts';
 import type { WorkflowStarter } from '../workflow-starter.ts';
 import { executionName, type SubjectRef } from './subject.ts';
@@ -25,5 +26,23 @@ export async function startReview(
       });
     }
     throw error;
+  }
+}
+
+/**
+ * The trail's entry for a review that has started. By now the subject is in review, so the request has done its work
+ * whatever becomes of this write: failing the request would have the client send it again and file a second one. A
+ * write that fails (a throttle that outlived the SDK's retries) is logged for ops instead.
+ */
+export async function recordStart(audit: Pick<AuditTrail, 'record'>, entry: AuditEntry): Promise<void> {
+  try {
+    await audit.record(entry);
+  } catch (error) {
+    logger.error('Could not add the start of a review to its trail', {
+      subject: entry.subjectId,
+      action: entry.action,
+      at: entry.at,
+      error: error as Error,
+    });
   }
 }

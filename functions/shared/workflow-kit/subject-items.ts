@@ -1,9 +1,19 @@
 // A workflow's subjects as items of the business table: one item each, every write checked against the revision read.
 import { DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { conflict } from '../errors.ts';
+import { DomainError } from '../errors.ts';
 import { attentionKeys } from './attention-index.ts';
 import type { Subject } from './subject.ts';
 import type { SubjectStore, TableAccess } from './workflow.ts';
+
+/**
+ * Another writer saved the subject between this one's read and its write (a payment on an installment, a revision):
+ * a 409 `conflict` at the API; a workflow step that meets it runs again on what is there now.
+ */
+export class SubjectChanged extends DomainError {
+  constructor(id: string) {
+    super(409, 'conflict', `${id} was changed at the same time; read it again and retry`);
+  }
+}
 
 export interface SubjectItemSpec<S extends Subject> {
   /** The item's `entity` attribute, e.g. `expense-claim`. */
@@ -56,7 +66,7 @@ export class SubjectItems<S extends Subject> implements SubjectStore<S> {
       );
     } catch (error) {
       if ((error as Error).name === 'ConditionalCheckFailedException') {
-        throw conflict(`${subject.id} was changed at the same time; read it again and retry`);
+        throw new SubjectChanged(subject.id);
       }
       throw error;
     }

@@ -50,9 +50,17 @@ export async function viewSubject<S extends Subject, D>(
   };
   return {
     ...view,
-    ...(attention ? { attention: reader.roles.includes('admin') ? attention : { at: attention.at } } : {}),
+    ...(attention ? { attention: attentionFor(reader, attention) } : {}),
     currentStep,
     reviews: reviews.map(({ subjectId: _s, taskId: _t, ...review }) => review),
     trail: await kit.audit.of(id),
   };
+}
+
+/** Why a subject needs attention is for admins (the error, its cause, the execution); others see since when. */
+export function attentionFor(
+  reader: Pick<StoredPerson, 'roles'>,
+  attention: Attention,
+): Attention | Pick<Attention, 'at'> {
+  return reader.roles.includes('admin') ? attention : { at: attention.at };
 }
