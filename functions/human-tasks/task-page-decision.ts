@@ -1,5 +1,5 @@
 // POST /t/{taskId}: the decision from the task page's form; every refusal is a page saying what happened.
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { apiHandler } from '#shared/http.ts';
 import { taskDeps } from './task-deps.ts';
 import { formReply, pageLocale, resultReply } from './task-page-replies.ts';
@@ -10,7 +10,7 @@ export const handler = apiHandler(
   {
     access: 'public',
     bodyFormat: 'form',
-    path: z.object({ taskId: z.string().max(64) }),
+    path: z.object({ taskId: z.string().check(z.maxLength(64)) }),
     body: z.record(z.string(), z.string()),
   },
   async ({ path, body, sourceIp, userAgent, headers }) => {
