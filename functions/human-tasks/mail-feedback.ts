@@ -7,7 +7,7 @@ import { mailFromEnv } from '#shared/ses-mail.ts';
 import { tableFromEnv } from '#shared/table.ts';
 import { stepHandler } from '#shared/workflow-kit/handlers.ts';
 import { type BounceReport, handleComplaint, handleHardBounce } from './bounced-addresses.ts';
-import { taskDeps } from './task-deps.ts';
+import { taskOpeningDeps } from './task-deps.ts';
 
 const recipients = z
   .array(z.looseObject({ emailAddress: z.string().check(z.minLength(3)) }))
@@ -79,7 +79,7 @@ const handledOnce = lazy(() => {
 });
 
 export async function handleSesEvent(event: SesEvent, report: FeedbackReport): Promise<void> {
-  const deps = taskDeps(mailFromEnv());
+  const deps = taskOpeningDeps(mailFromEnv());
   const feedbackId = event.eventType === 'Bounce' ? event.bounce.feedbackId : event.complaint.feedbackId;
   if (!(await handledOnce().isNew(feedbackId))) {
     report.repeated++;
