@@ -2,7 +2,7 @@
 import { contractReview } from '#contract-review/workflow.ts';
 import { expenseApplication } from '#expense-application/workflow.ts';
 import { expenseApproval } from '#expense-approval/workflow.ts';
-import { orderHandoff } from '#order-handoff/workflow.ts';
+import { orderHandoffTasks } from '#order-handoff/tasks.ts';
 import { paymentCollectionTasks } from '#payment-collection/tasks.ts';
 import type { Locale } from '#shared/people.ts';
 import { tableFromEnv } from '#shared/table.ts';
@@ -75,7 +75,7 @@ export function registerWorkflow<S extends Subject, D>(workflow: WorkflowTasks<S
 registerWorkflow(expenseApproval);
 registerWorkflow(expenseApplication);
 registerWorkflow(contractReview);
-registerWorkflow(orderHandoff);
+registerWorkflow(orderHandoffTasks);
 registerWorkflow(paymentCollectionTasks);
 
 /** The slugs of every registered workflow: the gauges report each, zero included, so its alarms always have data. */
