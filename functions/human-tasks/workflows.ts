@@ -1,7 +1,7 @@
 // The workflows whose steps are human tasks, by subject kind: how a task's step is declared and its subject summarised.
 import { contractReview } from '#contract-review/workflow.ts';
 import { expenseApplication } from '#expense-application/workflow.ts';
-import { expenseApproval } from '#expense-approval/workflow.ts';
+import { expenseApprovalTasks } from '#expense-approval/tasks.ts';
 import { orderHandoffTasks } from '#order-handoff/tasks.ts';
 import { paymentCollectionTasks } from '#payment-collection/tasks.ts';
 import type { Locale } from '#shared/people.ts';
@@ -72,7 +72,7 @@ export function registerWorkflow<S extends Subject, D>(workflow: WorkflowTasks<S
   });
 }
 
-registerWorkflow(expenseApproval);
+registerWorkflow(expenseApprovalTasks);
 registerWorkflow(expenseApplication);
 registerWorkflow(contractReview);
 registerWorkflow(orderHandoffTasks);
