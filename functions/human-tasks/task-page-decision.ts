@@ -1,10 +1,10 @@
 // POST /t/{taskId}: the decision from the task page's form; every refusal is a page saying what happened.
 import * as z from 'zod/mini';
 import { apiHandler } from '#shared/http.ts';
+import { pageWords } from './page-words.ts';
 import { taskDeps } from './task-deps.ts';
 import { formReply, pageLocale, resultReply } from './task-page-replies.ts';
 import { decideTask } from './task-service.ts';
-import { taskWords } from './words.ts';
 
 export const handler = apiHandler(
   {
@@ -40,7 +40,7 @@ export const handler = apiHandler(
       });
     }
     if (result.kind === 'stale-page') {
-      const errors = [{ field: 'nonce', message: taskWords(locale).page.staleForm }];
+      const errors = [{ field: 'nonce', message: pageWords(locale).page.staleForm }];
       return formReply(deps, result.task, k, locale, { status: 409, errors, values: { comment, fields } });
     }
     return resultReply(deps, result, locale);

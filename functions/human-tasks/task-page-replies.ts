@@ -3,11 +3,11 @@ import type { FieldProblem } from '#shared/errors.ts';
 import type { ApiReply } from '#shared/http.ts';
 import type { Locale } from '#shared/people.ts';
 import { pageNonce } from './links.ts';
+import type { Progress } from './page-words.ts';
 import type { OutcomeId } from './task-model.ts';
 import { renderTaskForm, renderTaskNotice, type TaskNoticeKind } from './task-page-html.ts';
 import type { StoredTask } from './task-repository.ts';
 import type { DecisionResult, TaskDeps } from './task-service.ts';
-import type { Progress } from './words.ts';
 
 type PageDeps = Pick<TaskDeps, 'clock' | 'subjects' | 'people'>;
 
