@@ -72,6 +72,8 @@ export function registerWorkflow<S extends Subject, D>(workflow: WorkflowTasks<S
   });
 }
 
+// A workflow whose hooks need more than its human steps do (a ledger, budgets, routing rules) registers its task side,
+// tasks.ts, so the handlers here leave the hooks out of their bundles; the others register the workflow itself.
 registerWorkflow(expenseApprovalTasks);
 registerWorkflow(expenseApplication);
 registerWorkflow(contractReview);
