@@ -117,7 +117,7 @@ export interface BundleResult {
   bytesOnTopOfSdk: number;
   /** The same, by package: the handler's bytes per package minus the probe's (`(project)` is our own code). */
   onTopOfSdk: PackageBytes[];
-  /** Bytes of zod's locale message files: the `z` namespace of `zod/v4/classic` keeps every locale alive. */
+  /** Bytes of zod's locale message files: English only (#shared/schema-parse.ts), unless an import brings them all. */
   zodLocaleBytes: number;
   /** Biggest contributors to the bundle, by package. */
   topPackages: PackageBytes[];

@@ -8,8 +8,8 @@ export { repositoryRoot };
 
 /**
  * What `NodejsFunction` passes to esbuild for our `bundling` props (aws-cdk-lib's bundling.ts): ESM, node24, minified,
- * linked source map with sources, `module` before `main`, the repository tsconfig, the createRequire banner, and no
- * externals because `bundleAwsSDK` is true. Importing CDK here would pull the whole construct library into the bench
+ * linked source map with sources, `module` before `main`, the repository tsconfig, the createRequire banner, UTF-8
+ * output, and no externals because `bundleAwsSDK` is true. Importing CDK here would pull the whole construct library into the bench
  * for one argument list; keep this in step with business-function.ts instead.
  */
 export const stackBundling = {
@@ -20,6 +20,7 @@ export const stackBundling = {
   sourcemap: true,
   mainFields: ['module', 'main'],
   banner: requireBanner,
+  charset: 'utf8',
 } as const;
 
 /** The runtime environment the stack gives every function (business-function.ts). */
@@ -42,6 +43,7 @@ export function lambdaBuildOptions(entryPath: string, outfile: string): BuildOpt
     mainFields: [...stackBundling.mainFields],
     tsconfig: join(repositoryRoot, 'tsconfig.json'),
     banner: { js: stackBundling.banner },
+    charset: stackBundling.charset,
     alias: { ...bundledSdkAliases },
     metafile: true,
     logLevel: 'error',

@@ -111,8 +111,8 @@ function sizeWhy(r: Pick<BenchResults, 'sdkProbes'>, over: readonly BundleResult
   const zodFirst = over.filter((b) => b.onTopOfSdk[0]?.name === 'zod').length;
   if (zodFirst > 0) {
     parts.push(
-      `zod is the largest part on top of the SDK in ${zodFirst} of these ${over.length}: its classic API ` +
-        '(`z.object(…)` and its methods) comes whole, whatever a handler uses of it',
+      `zod is the largest part on top of the SDK in ${zodFirst} of these ${over.length}: the schemas use zod/mini, ` +
+        'so what is left of it is the schema kinds and checks the bundled schemas use',
     );
   }
   return `${parts.join('. ')}.`;
@@ -320,9 +320,9 @@ export function renderMarkdown(r: BenchResults): string {
         'watcher, the function placeholders of `workflows/registry.ts`), built with esbuild exactly as ' +
         '`infra/constructs/business-function.ts` has CDK build it (settings shared through `infra/lambda-bundling.ts`): ' +
         `format ${stackBundling.format}, target ${stackBundling.target}, minified, linked source map, main fields ` +
-        `${stackBundling.mainFields.join(',')}, the createRequire banner, the AWS SDK bundled with the environment ` +
-        'credential provider in place of the default chain. Sizes are of `index.mjs` alone (the source map ships ' +
-        'beside it); gzip at the default level; KB = 1,024 bytes.',
+        `${stackBundling.mainFields.join(',')}, the createRequire banner, charset ${stackBundling.charset}, the AWS SDK ` +
+        'bundled with the environment credential provider in place of the default chain. Sizes are of `index.mjs` ' +
+        'alone (the source map ships beside it); gzip at the default level; KB = 1,024 bytes.',
       '',
       `**Cold load** is timed inside a fresh Node process (\`process.execPath\`, ${coldLoadRuns} runs per build): from ` +
         'just before `import()` of the bundle to just after its SDK clients exist. The handlers build their clients ' +

@@ -1,21 +1,23 @@
 // POST /tasks/{id}/decision: the assignee decides through the API instead of the mailed link.
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { taskDeps } from '#human-tasks/task-deps.ts';
 import { decideTask } from '#human-tasks/task-service.ts';
 import { taskView } from '#human-tasks/task-view.ts';
 import { DomainError, forbidden, InvalidInput, notFound } from '#shared/errors.ts';
 import { apiHandler } from '#shared/http.ts';
 
-const bodySchema = z
-  .object({
-    outcome: z.string().min(1),
-    fields: z.record(z.string(), z.unknown()).default({}),
-    comment: z.string().max(4000).default(''),
-  })
-  .strict();
+const bodySchema = z.strictObject({
+  outcome: z.string().check(z.minLength(1)),
+  fields: z._default(z.record(z.string(), z.unknown()), {}),
+  comment: z._default(z.string().check(z.maxLength(4000)), ''),
+});
 
 export const handler = apiHandler(
-  { access: 'signed-in', path: z.object({ id: z.string().min(1).max(64) }), body: bodySchema },
+  {
+    access: 'signed-in',
+    path: z.object({ id: z.string().check(z.minLength(1), z.maxLength(64)) }),
+    body: bodySchema,
+  },
   async ({ path, body, caller, sourceIp, userAgent }) => {
     const result = await decideTask(taskDeps(), {
       via: 'api',

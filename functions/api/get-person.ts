@@ -1,5 +1,5 @@
 // GET /people/{email}: anyone in the directory may read a person (name, roles, manager, locale, delegate).
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { requireRole } from '#shared/access.ts';
 import { dynamo } from '#shared/clients/dynamodb.ts';
 import { envVars, readEnv } from '#shared/env.ts';

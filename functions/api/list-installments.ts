@@ -1,5 +1,5 @@
 // GET /contracts/{id}/installments: the contract's installments, what is owed and paid, levels, promises, its credit.
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { collectionDeps } from '#payment-collection/collection-deps.ts';
 import { highestLevel, outstandingOf } from '#payment-collection/model.ts';
 import { requireRole } from '#shared/access.ts';

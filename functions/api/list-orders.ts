@@ -1,5 +1,5 @@
 // GET /orders?contractId=: the orders a contract became (one, once signed), for the staff who follow orders.
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { orderHandoff } from '#order-handoff/workflow.ts';
 import { requireRole } from '#shared/access.ts';
 import { businessIdSchema } from '#shared/business-ids.ts';
@@ -22,7 +22,7 @@ export const orderReaders: readonly Role[] = [
 const deps = workflowDepsFromEnv(orderHandoff);
 
 export const handler = apiHandler(
-  { access: 'signed-in', query: z.object({ contractId: businessIdSchema('CT') }).strict() },
+  { access: 'signed-in', query: z.strictObject({ contractId: businessIdSchema('CT') }) },
   async ({ query, caller }) => {
     await requireRole(peopleFromEnv(), caller, orderReaders);
     const orders = await deps().orders.ofContract(query.contractId);

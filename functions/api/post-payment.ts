@@ -1,5 +1,5 @@
-// POST /payments: finance records a payment received; once per reference (and per Idempotency-Key), oldest due first.
-import * as z from 'zod';
+// POST /payments: finance records a payment received; once per reference (and per Idempotency-Key), oldest due first, the rest as credit.
+import * as z from 'zod/mini';
 import { collectionDeps } from '#payment-collection/collection-deps.ts';
 import { closeFollowUps } from '#payment-collection/follow-up-deps.ts';
 import type { Installment } from '#payment-collection/model.ts';
@@ -14,20 +14,20 @@ import { moneySchema } from '#shared/money.ts';
 import { peopleFromEnv, tableFromEnv } from '#shared/table.ts';
 import { idempotencyStore } from './idempotency-store.ts';
 
-const paymentSchema = z
-  .object({
-    contractId: businessIdSchema('CT'),
-    amount: moneySchema
-      .extend({ currency: z.literal('CNY', { error: 'contracts are in CNY' }) })
-      .refine((m) => m.amount > 0, { error: 'amount must be more than zero' }),
-    /** The bank's or the customer's reference: one payment per reference, ever. */
-    reference: z
-      .string()
-      .trim()
-      .regex(/^[A-Za-z0-9][A-Za-z0-9._:/-]{0,63}$/, 'a reference is 1–64 letters, digits and . _ : / -'),
-    receivedOn: z.iso.date('use YYYY-MM-DD').optional(),
-  })
-  .strict();
+const paymentSchema = z.strictObject({
+  contractId: businessIdSchema('CT'),
+  amount: z
+    .extend(moneySchema, { currency: z.literal('CNY', { error: 'contracts are in CNY' }) })
+    .check(z.refine((m) => m.amount > 0, { error: 'amount must be more than zero' })),
+  /** The bank's or the customer's reference: one payment per reference, ever. */
+  reference: z
+    .string()
+    .check(
+      z.trim(),
+      z.regex(/^[A-Za-z0-9][A-Za-z0-9._:/-]{0,63}$/, 'a reference is 1–64 letters, digits and . _ : / -'),
+    ),
+  receivedOn: z.optional(z.iso.date('use YYYY-MM-DD')),
+});
 
 const deps = lazy(() => ({
   ...collectionDeps(),

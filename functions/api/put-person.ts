@@ -1,5 +1,5 @@
 // PUT /people/{email}: an admin creates or updates a person in the directory.
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { requireRole } from '#shared/access.ts';
 import { dynamo } from '#shared/clients/dynamodb.ts';
 import { processClock } from '#shared/clock.ts';

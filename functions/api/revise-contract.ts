@@ -1,5 +1,5 @@
 // POST /contracts/{id}/revisions: the submitter's next version after legal asked for changes. Idempotency-Key honoured.
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { reviseContract } from '#contract-review/contract-filing.ts';
 import { contractInputSchema } from '#contract-review/model.ts';
 import { requireRole } from '#shared/access.ts';

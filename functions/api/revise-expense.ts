@@ -1,5 +1,5 @@
 // PUT /expenses/{id}: the submitter's new version of a claim returned for changes; review starts again at level 1.
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { reviseClaim } from '#expense-approval/claim-filing.ts';
 import { claimInputSchema } from '#expense-approval/model.ts';
 import { expenseApproval } from '#expense-approval/workflow.ts';

@@ -1,5 +1,5 @@
 // PUT /budgets/{costCenter}/{period}: finance (or an admin) sets a budget's limit; holds and spending stay.
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { BudgetRepository } from '#expense-approval/budgets.ts';
 import { budgetPathSchema } from '#expense-approval/model.ts';
 import { requireRole } from '#shared/access.ts';
@@ -9,9 +9,9 @@ import { lazy } from '#shared/lazy.ts';
 import { moneySchema } from '#shared/money.ts';
 import { auditFromEnv, peopleFromEnv, tableFromEnv } from '#shared/table.ts';
 
-const bodySchema = z
-  .object({ limit: moneySchema.extend({ currency: z.literal('CNY', { error: 'budgets are in CNY' }) }) })
-  .strict();
+const bodySchema = z.strictObject({
+  limit: z.extend(moneySchema, { currency: z.literal('CNY', { error: 'budgets are in CNY' }) }),
+});
 
 const budgets = lazy(() => new BudgetRepository(tableFromEnv().db, tableFromEnv().tableName));
 

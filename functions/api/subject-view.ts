@@ -1,5 +1,5 @@
 // GET /<subjects>/{id} for any workflow's subjects: who may read it, and the kit's view of it, written once.
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { TaskRepository } from '#human-tasks/task-repository.ts';
 import { requireRole } from '#shared/access.ts';
 import { businessIdSchema, type IdPrefix } from '#shared/business-ids.ts';

@@ -1,5 +1,5 @@
 // Contracts under review: what sales submits, the stored versions with findings and hashes, and the statuses.
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { type Money, moneySchema } from '#shared/money.ts';
 import { emailSchema } from '#shared/people.ts';
 import type { Subject } from '#shared/workflow-kit/subject.ts';
@@ -20,42 +20,41 @@ export const contractLimits = {
   changes: 60,
 } as const;
 
-export const paymentTermSchema = z
-  .object({
-    label: z.string().trim().min(1).max(100),
-    percent: z.number().gt(0, 'must be more than 0').max(100),
-    trigger: z.enum(paymentTriggers),
-    dueDays: z.number().int().min(0).max(3650),
-  })
-  .strict();
+export const paymentTermSchema = z.strictObject({
+  label: z.string().check(z.trim(), z.minLength(1), z.maxLength(100)),
+  percent: z.number().check(z.gt(0, 'must be more than 0'), z.lte(100)),
+  trigger: z.enum(paymentTriggers),
+  dueDays: z.int().check(z.gte(0), z.lte(3650)),
+});
 export type PaymentTerm = z.infer<typeof paymentTermSchema>;
 
-export const contractItemSchema = z
-  .object({
-    sku: z.string().trim().min(1).max(64),
-    description: z.string().trim().min(1).max(contractLimits.description),
-    quantity: z.number().int().positive().max(1_000_000_000),
-    qualityStandard: z.string().trim().min(1).max(contractLimits.qualityStandard),
-  })
-  .strict();
+export const contractItemSchema = z.strictObject({
+  sku: z.string().check(z.trim(), z.minLength(1), z.maxLength(64)),
+  description: z.string().check(z.trim(), z.minLength(1), z.maxLength(contractLimits.description)),
+  quantity: z.int().check(z.positive(), z.lte(1_000_000_000)),
+  qualityStandard: z.string().check(z.trim(), z.minLength(1), z.maxLength(contractLimits.qualityStandard)),
+});
 export type ContractItem = z.infer<typeof contractItemSchema>;
 
 /** What sales submits (POST /contracts) and revises (POST /contracts/{id}/revisions). */
-export const contractInputSchema = z
-  .object({
-    customer: z.object({ name: z.string().trim().min(1).max(200), email: emailSchema }).strict(),
-    title: z.string().trim().min(1).max(200),
-    amount: moneySchema
-      .extend({ currency: z.literal('CNY', { error: 'contracts are in CNY' }) })
-      .refine((m) => m.amount > 0, { error: 'amount must be more than zero' }),
-    paymentTerms: z.array(paymentTermSchema).min(1).max(contractLimits.terms),
-    deliveryDate: z.iso.date('use YYYY-MM-DD'),
-    /** Where the goods go, as logistics should read it on the delivery plan. */
-    deliveryAddress: z.string().trim().min(1).max(300).optional(),
-    items: z.array(contractItemSchema).min(1, 'a contract needs at least one item').max(contractLimits.items),
-    documentUrl: z.url().max(2000).optional(),
-  })
-  .strict();
+export const contractInputSchema = z.strictObject({
+  customer: z.strictObject({
+    name: z.string().check(z.trim(), z.minLength(1), z.maxLength(200)),
+    email: emailSchema,
+  }),
+  title: z.string().check(z.trim(), z.minLength(1), z.maxLength(200)),
+  amount: z
+    .extend(moneySchema, { currency: z.literal('CNY', { error: 'contracts are in CNY' }) })
+    .check(z.refine((m) => m.amount > 0, { error: 'amount must be more than zero' })),
+  paymentTerms: z.array(paymentTermSchema).check(z.minLength(1), z.maxLength(contractLimits.terms)),
+  deliveryDate: z.iso.date('use YYYY-MM-DD'),
+  /** Where the goods go, as logistics should read it on the delivery plan. */
+  deliveryAddress: z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(300))),
+  items: z
+    .array(contractItemSchema)
+    .check(z.minLength(1, 'a contract needs at least one item'), z.maxLength(contractLimits.items)),
+  documentUrl: z.optional(z.url().check(z.maxLength(2000))),
+});
 export type ContractContent = z.infer<typeof contractInputSchema>;
 
 export type Severity = 'info' | 'warning' | 'high';

@@ -1,16 +1,16 @@
 // Advance applications (事前申请): spending over budget applied for beforehand, and the statuses they move through.
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { costCenterSchema, positiveCnySchema } from '#expense-approval/model.ts';
 import type { Money } from '#shared/money.ts';
 import type { Subject } from '#shared/workflow-kit/subject.ts';
 
-export const applicationInputSchema = z
-  .object({
-    costCenter: costCenterSchema,
-    amount: positiveCnySchema,
-    reason: z.string().trim().min(10, 'explain the spending in at least 10 characters').max(2000),
-  })
-  .strict();
+export const applicationInputSchema = z.strictObject({
+  costCenter: costCenterSchema,
+  amount: positiveCnySchema,
+  reason: z
+    .string()
+    .check(z.trim(), z.minLength(10, 'explain the spending in at least 10 characters'), z.maxLength(2000)),
+});
 export type ApplicationInput = z.infer<typeof applicationInputSchema>;
 
 /** `USED` once a claim drew on it: an application covers one claim. */

@@ -1,13 +1,11 @@
 // The advance application policy: the reviewers' SLA; defaults here, overridable by configuration.
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { slaInBusinessDays } from '#human-tasks/task-model.ts';
 import { readPolicy } from '#shared/policy-config.ts';
 
-export const applicationPolicySchema = z
-  .object({
-    reviewSla: slaInBusinessDays(2, 3),
-  })
-  .strict();
+export const applicationPolicySchema = z.strictObject({
+  reviewSla: slaInBusinessDays(2, 3),
+});
 
 export type ApplicationPolicy = z.infer<typeof applicationPolicySchema>;
 

@@ -1,5 +1,5 @@
 // Expense claims: what a salesperson files, what is stored, and the statuses a claim moves through.
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { businessIdSchema } from '#shared/business-ids.ts';
 import { type Money, moneySchema } from '#shared/money.ts';
 import type { Subject } from '#shared/workflow-kit/subject.ts';
@@ -10,14 +10,20 @@ export type ExpenseCategory = (typeof expenseCategories)[number];
 /** Cost centers look like `SALES-EAST`; they key budgets, so the format is strict. */
 export const costCenterSchema = z
   .string()
-  .trim()
-  .regex(/^[A-Z][A-Z0-9-]{1,31}$/, 'use upper-case letters, digits and dashes, e.g. SALES-EAST');
+  .check(
+    z.trim(),
+    z.regex(/^[A-Z][A-Z0-9-]{1,31}$/, 'use upper-case letters, digits and dashes, e.g. SALES-EAST'),
+  );
 
 /** Claims are in CNY: budgets are kept in CNY and totals across currencies would need rates. */
-export const cnySchema = moneySchema.extend({ currency: z.literal('CNY', { error: 'amounts are in CNY' }) });
-export const positiveCnySchema = cnySchema.refine((m) => m.amount > 0, {
-  error: 'amount must be more than zero',
+export const cnySchema = z.extend(moneySchema, {
+  currency: z.literal('CNY', { error: 'amounts are in CNY' }),
 });
+export const positiveCnySchema = cnySchema.check(
+  z.refine((m) => m.amount > 0, {
+    error: 'amount must be more than zero',
+  }),
+);
 
 /**
  * Limits keep the largest claim item (100 items of 500-character descriptions in Chinese, 3 bytes a character)
@@ -25,26 +31,24 @@ export const positiveCnySchema = cnySchema.refine((m) => m.amount > 0, {
  */
 export const claimLimits = { items: 100, description: 500, receipt: 200, title: 200 } as const;
 
-export const claimItemSchema = z
-  .object({
-    category: z.enum(expenseCategories),
-    amount: positiveCnySchema,
-    date: z.iso.date('use YYYY-MM-DD'),
-    description: z.string().trim().min(1).max(claimLimits.description),
-    receipt: z.string().trim().min(1).max(claimLimits.receipt).optional(),
-  })
-  .strict();
+export const claimItemSchema = z.strictObject({
+  category: z.enum(expenseCategories),
+  amount: positiveCnySchema,
+  date: z.iso.date('use YYYY-MM-DD'),
+  description: z.string().check(z.trim(), z.minLength(1), z.maxLength(claimLimits.description)),
+  receipt: z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(claimLimits.receipt))),
+});
 export type ClaimItem = z.infer<typeof claimItemSchema>;
 
 /** What a salesperson files (POST /expenses) or re-files after a return (PUT /expenses/{id}). */
-export const claimInputSchema = z
-  .object({
-    title: z.string().trim().min(1).max(claimLimits.title),
-    costCenter: costCenterSchema,
-    items: z.array(claimItemSchema).min(1, 'a claim needs at least one item').max(claimLimits.items),
-    applicationId: businessIdSchema('PA').optional(),
-  })
-  .strict();
+export const claimInputSchema = z.strictObject({
+  title: z.string().check(z.trim(), z.minLength(1), z.maxLength(claimLimits.title)),
+  costCenter: costCenterSchema,
+  items: z
+    .array(claimItemSchema)
+    .check(z.minLength(1, 'a claim needs at least one item'), z.maxLength(claimLimits.items)),
+  applicationId: z.optional(businessIdSchema('PA')),
+});
 export type ClaimInput = z.infer<typeof claimInputSchema>;
 
 export type ClaimStatus =
@@ -80,5 +84,5 @@ export interface Claim extends Subject {
 /** `/budgets/{costCenter}/{period}`: a month (`2026-11`) or a year (`2026`). */
 export const budgetPathSchema = z.object({
   costCenter: costCenterSchema,
-  period: z.string().regex(/^\d{4}(-(0[1-9]|1[0-2]))?$/, 'a month (2026-11) or a year (2026)'),
+  period: z.string().check(z.regex(/^\d{4}(-(0[1-9]|1[0-2]))?$/, 'a month (2026-11) or a year (2026)')),
 });

@@ -1,7 +1,7 @@
 // A hard bounce or a complaint: the address marked undeliverable, its open tasks moved to the manager (audited), ops told.
 import { findAssignee } from './assignee-lookup.ts';
 import { TaskConflict } from './task-repository.ts';
-import { issueLink, type TaskDeps } from './task-service.ts';
+import { issueLink, type OpeningDeps, type TaskDeps } from './task-service.ts';
 
 export interface Reassignment {
   taskId: string;
@@ -22,7 +22,11 @@ export interface BounceReport {
  * A permanent bounce: the person gets nothing more by mail, so their open tasks go to their manager now rather than
  * waiting for an SLA to notice. Safe to repeat: a marked person stays marked, and reassigned tasks are no longer theirs.
  */
-export async function handleHardBounce(deps: TaskDeps, email: string, reason: string): Promise<BounceReport> {
+export async function handleHardBounce(
+  deps: OpeningDeps,
+  email: string,
+  reason: string,
+): Promise<BounceReport> {
   const address = email.toLowerCase();
   const marked = await deps.people.markUndeliverable(address, reason, deps.clock.now());
   const known = marked !== 'unknown';
@@ -49,7 +53,7 @@ export function handleComplaint(deps: Pick<TaskDeps, 'ops'>, email: string, feed
  * admin, who routes it by hand. Each move is a fresh link to the new assignee and an audit item on its subject.
  */
 export async function reassignOpenTasks(
-  deps: TaskDeps,
+  deps: OpeningDeps,
   from: string,
   reason: string,
 ): Promise<Reassignment[]> {

@@ -1,8 +1,9 @@
 // Checks a decision against its task: an allowed outcome, the fields that outcome needs, a reason where required.
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import type { FieldProblem } from '#shared/errors.ts';
 import { fieldProblems } from '#shared/http.ts';
 import { moneySchema } from '#shared/money.ts';
+import { inEnglish } from '#shared/schema-parse.ts';
 import {
   type FieldSpec,
   type OutcomeId,
@@ -24,29 +25,35 @@ export interface ValidDecision {
 }
 
 /** Yuan as typed in a form (`1234.5`) → fen, exactly; the API may also send `{amount, currency}`. */
-const yuanText = z
-  .string()
-  .trim()
-  .regex(/^\d{1,13}(\.\d{1,2})?$/, 'enter an amount in yuan with at most two decimals, e.g. 1234.50')
-  .transform((text) => {
+const yuanText = z.pipe(
+  z
+    .string()
+    .check(
+      z.trim(),
+      z.regex(/^\d{1,13}(\.\d{1,2})?$/, 'enter an amount in yuan with at most two decimals, e.g. 1234.50'),
+    ),
+  z.transform((text) => {
     const [whole, fraction = ''] = text.split('.');
     return { amount: Number(whole) * 100 + Number(fraction.padEnd(2, '0')), currency: 'CNY' as const };
-  });
+  }),
+);
 
-function fieldSchema(field: FieldSpec): z.ZodType {
+function fieldSchema(field: FieldSpec): z.ZodMiniType {
   switch (field.type) {
     case 'text':
-      return z.string().trim().min(1, 'required').max(field.maxLength);
+      return z.string().check(z.trim(), z.minLength(1, 'required'), z.maxLength(field.maxLength));
     case 'date':
       return z.iso.date('enter a date as YYYY-MM-DD');
     case 'url':
       return z.url('enter a full link, starting with https://');
     case 'money': {
       const max = field.max;
-      const amount = z.union([yuanText, moneySchema.extend({ currency: z.literal(field.currency) })]);
+      const amount = z.union([yuanText, z.extend(moneySchema, { currency: z.literal(field.currency) })]);
       return max === undefined
         ? amount
-        : amount.refine((m) => m.amount <= max, `at most ${(max / 100).toFixed(2)} ${field.currency}`);
+        : amount.check(
+            z.refine((m) => m.amount <= max, `at most ${(max / 100).toFixed(2)} ${field.currency}`),
+          );
     }
     case 'choice':
       return z.enum(field.options as [string, ...string[]]);
@@ -82,7 +89,7 @@ export function validateDecision(
         errors.push({ field: `fields.${field.name}`, message: `${field.label.en} is required` });
       continue;
     }
-    const parsed = fieldSchema(field).safeParse(value);
+    const parsed = fieldSchema(field).safeParse(value, inEnglish);
     if (parsed.success) fields[field.name] = parsed.data;
     else errors.push(...fieldProblems(parsed.error, `fields.${field.name}`));
     if (field.needsReason && !comment) {

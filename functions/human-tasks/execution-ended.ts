@@ -1,5 +1,5 @@
 // Step Functions execution status change (EventBridge): an execution stopped, failed or timed out leaves no open task.
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { processClock } from '#shared/clock.ts';
 import { lazy } from '#shared/lazy.ts';
 import { auditFromEnv, tableFromEnv } from '#shared/table.ts';
@@ -10,9 +10,9 @@ import { TaskRepository } from './task-repository.ts';
 /** The part of EventBridge's "Step Functions Execution Status Change" event this needs. */
 const statusChange = z.object({
   detail: z.object({
-    executionArn: z.string().min(1),
+    executionArn: z.string().check(z.minLength(1)),
     status: z.string(),
-    input: z.string().nullish(),
+    input: z.nullish(z.string()),
   }),
 });
 

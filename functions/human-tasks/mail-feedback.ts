@@ -1,50 +1,47 @@
 // SES configuration-set events through the mail-events topic (SNS): hard bounces and complaints, each handled once.
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { lazy } from '#shared/lazy.ts';
 import { logger } from '#shared/logger.ts';
 import { mailFromEnv } from '#shared/ses-mail.ts';
 import { tableFromEnv } from '#shared/table.ts';
 import { stepHandler } from '#shared/workflow-kit/handlers.ts';
 import { type BounceReport, handleComplaint, handleHardBounce } from './bounced-addresses.ts';
-import { taskDeps } from './task-deps.ts';
+import { taskOpeningDeps } from './task-deps.ts';
 
-const recipients = z.array(z.object({ emailAddress: z.string().min(3) }).loose()).min(1);
+const recipients = z
+  .array(z.looseObject({ emailAddress: z.string().check(z.minLength(3)) }))
+  .check(z.minLength(1));
 
 /** The parts of SES's event-publishing record this reads (other event types pass the topic's filter only in tests). */
 export const sesEvent = z.discriminatedUnion('eventType', [
-  z
-    .object({
-      eventType: z.literal('Bounce'),
-      bounce: z
-        .object({
-          bounceType: z.string(),
-          bounceSubType: z.string().optional(),
-          feedbackId: z.string().min(1),
-          bouncedRecipients: z.array(
-            z.object({ emailAddress: z.string().min(3), diagnosticCode: z.string().optional() }).loose(),
-          ),
-        })
-        .loose(),
-    })
-    .loose(),
-  z
-    .object({
-      eventType: z.literal('Complaint'),
-      complaint: z
-        .object({
-          feedbackId: z.string().min(1),
-          complaintFeedbackType: z.string().optional(),
-          complainedRecipients: recipients,
-        })
-        .loose(),
-    })
-    .loose(),
+  z.looseObject({
+    eventType: z.literal('Bounce'),
+    bounce: z.looseObject({
+      bounceType: z.string(),
+      bounceSubType: z.optional(z.string()),
+      feedbackId: z.string().check(z.minLength(1)),
+      bouncedRecipients: z.array(
+        z.looseObject({
+          emailAddress: z.string().check(z.minLength(3)),
+          diagnosticCode: z.optional(z.string()),
+        }),
+      ),
+    }),
+  }),
+  z.looseObject({
+    eventType: z.literal('Complaint'),
+    complaint: z.looseObject({
+      feedbackId: z.string().check(z.minLength(1)),
+      complaintFeedbackType: z.optional(z.string()),
+      complainedRecipients: recipients,
+    }),
+  }),
 ]);
 export type SesEvent = z.infer<typeof sesEvent>;
 
 const snsDelivery = z.object({
-  Records: z.array(z.object({ Sns: z.object({ Message: z.string() }).loose() }).loose()).min(1),
+  Records: z.array(z.looseObject({ Sns: z.looseObject({ Message: z.string() }) })).check(z.minLength(1)),
 });
 
 export interface FeedbackReport {
@@ -82,7 +79,7 @@ const handledOnce = lazy(() => {
 });
 
 export async function handleSesEvent(event: SesEvent, report: FeedbackReport): Promise<void> {
-  const deps = taskDeps(mailFromEnv());
+  const deps = taskOpeningDeps(mailFromEnv());
   const feedbackId = event.eventType === 'Bounce' ? event.bounce.feedbackId : event.complaint.feedbackId;
   if (!(await handledOnce().isNew(feedbackId))) {
     report.repeated++;

@@ -5,7 +5,7 @@ import { mailFromEnv } from '#shared/ses-mail.ts';
 import { tableFromEnv } from '#shared/table.ts';
 import { stepHandler } from '#shared/workflow-kit/handlers.ts';
 import { ReviewStore } from '#shared/workflow-kit/reviews.ts';
-import { taskDeps } from './task-deps.ts';
+import { taskOpeningDeps } from './task-deps.ts';
 import { openTaskRequestSchema } from './task-model.ts';
 import { openTask } from './task-service.ts';
 import { prepareTaskFor } from './workflows.ts';
@@ -13,7 +13,10 @@ import { prepareTaskFor } from './workflows.ts';
 const reviews = lazy(() => new ReviewStore(tableFromEnv().db, tableFromEnv().tableName));
 
 export const handler = stepHandler(openTaskRequestSchema, async (request) => {
-  const task = await openTask(taskDeps(mailFromEnv()), await prepareTaskFor(request, { reviews: reviews() }));
+  const task = await openTask(
+    taskOpeningDeps(mailFromEnv()),
+    await prepareTaskFor(request, { reviews: reviews() }),
+  );
   logger.info('Task opened', { taskId: task.id, type: task.type, subject: task.subject.id });
   return { taskId: task.id, assignee: task.assignee };
 });

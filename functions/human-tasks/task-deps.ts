@@ -8,8 +8,8 @@ import { PeopleRepository } from '#shared/people-repository.ts';
 import { tableFromEnv } from '#shared/table.ts';
 import { ReviewStore } from '#shared/workflow-kit/reviews.ts';
 import { TaskRepository } from './task-repository.ts';
-import type { TaskDeps } from './task-service.ts';
-import { stepFunctionsGateway } from './workflow-gateway.ts';
+import type { OpeningDeps, TaskDeps } from './task-service.ts';
+import { stepFunctionsGateway, type WorkflowGateway } from './workflow-gateway.ts';
 import { workflowSubjects } from './workflows.ts';
 
 /** What reading tasks and their pages needs: the table, no workflow actions. */
@@ -36,18 +36,28 @@ export function taskReadDeps(): TaskReadDeps {
 }
 
 // Made once; the mail part is added per call, since in the sandbox every handler shares this module.
-let deciding: Omit<TaskDeps, 'mailer' | 'baseUrl'> | undefined;
+let opening: Omit<OpeningDeps, 'mailer' | 'baseUrl'> | undefined;
 
 /**
- * For handlers that decide tasks or open them: they also write the trail and answer the workflow. Handlers that send
- * mail pass `mailFromEnv()`; the others leave SES out of their bundle and their grants.
+ * For handlers that open tasks or move them and mail about it, but never answer a workflow (open-task, mail-feedback):
+ * no Step Functions client, so their bundles and grants hold none.
  */
-export function taskDeps(mail: MailAccess = mailNotGranted): TaskDeps {
-  deciding ??= {
+export function taskOpeningDeps(mail: MailAccess): OpeningDeps {
+  opening ??= {
     ...taskReadDeps(),
     audit: new AuditTrail(tableFromEnv().db, tableFromEnv().tableName),
-    workflow: stepFunctionsGateway(stepFunctions()),
     ops: emfOps,
   };
-  return { ...deciding, mailer: mail.mailer, baseUrl: mail.baseUrl };
+  return { ...opening, mailer: mail.mailer, baseUrl: mail.baseUrl };
+}
+
+let workflow: WorkflowGateway | undefined;
+
+/**
+ * For handlers that decide tasks or hand decisions to the workflow: they also answer it. Handlers that send mail pass
+ * `mailFromEnv()`; the others leave SES out of their bundle and their grants.
+ */
+export function taskDeps(mail: MailAccess = mailNotGranted): TaskDeps {
+  workflow ??= stepFunctionsGateway(stepFunctions());
+  return { ...taskOpeningDeps(mail), workflow };
 }

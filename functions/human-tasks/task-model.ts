@@ -1,5 +1,5 @@
 // What a human task is: the request a workflow sends to open one, the stored task, outcomes, fields and decision.
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { roles } from '#shared/people.ts';
 import { outcomeWords, type ShownValue } from '#shared/words.ts';
 import { type SubjectRef, subjectRefSchema } from '#shared/workflow-kit/subject.ts';
@@ -21,56 +21,48 @@ export const outcomesNeedingReason: ReadonlySet<OutcomeId> = new Set<OutcomeId>(
 ]);
 
 const durationSchema = z.union([
-  z.object({ businessDays: z.number().int().min(0).max(60) }).strict(),
-  z
-    .object({
-      hours: z
-        .number()
-        .int()
-        .min(0)
-        .max(24 * 60),
-    })
-    .strict(),
-  z.object({ days: z.number().int().min(0).max(90) }).strict(),
+  z.strictObject({ businessDays: z.int().check(z.gte(0), z.lte(60)) }),
+  z.strictObject({
+    hours: z.int().check(z.gte(0), z.lte(24 * 60)),
+  }),
+  z.strictObject({ days: z.int().check(z.gte(0), z.lte(90)) }),
 ]);
 
-export const slaSchema = z
-  .object({
-    reminderAfter: durationSchema,
-    escalateAfter: durationSchema,
-    /** Who takes over at escalation; by default the assignee's manager. */
-    escalateTo: z.enum(roles).optional(),
-    /**
-     * A date the step is due by (a planned completion): reminders and escalation count from the day after it, when
-     * the assignee is reminded…
-     */
-    dueOn: z.iso.date().optional(),
-    /** …and these people are alerted, once per task. */
-    alertAtDue: z.array(z.email()).optional(),
-  })
-  .strict();
+export const slaSchema = z.strictObject({
+  reminderAfter: durationSchema,
+  escalateAfter: durationSchema,
+  /** Who takes over at escalation; by default the assignee's manager. */
+  escalateTo: z.optional(z.enum(roles)),
+  /**
+   * A date the step is due by (a planned completion): reminders and escalation count from the day after it, when
+   * the assignee is reminded…
+   */
+  dueOn: z.optional(z.iso.date()),
+  /** …and these people are alerted, once per task. */
+  alertAtDue: z.optional(z.array(z.email())),
+});
 export type Sla = z.infer<typeof slaSchema>;
 
 /** A policy's SLA field: remind after `reminderDays` business days, escalate after `escalateDays`, unless configured. */
 export const slaInBusinessDays = (reminderDays: number, escalateDays: number) =>
-  slaSchema.default({
+  z._default(slaSchema, {
     reminderAfter: { businessDays: reminderDays },
     escalateAfter: { businessDays: escalateDays },
   });
 
 const fieldBase = {
   // The task form's own inputs use these names.
-  name: z
-    .string()
-    .regex(/^[a-z][a-zA-Z0-9]*$/)
-    .refine((name) => !['comment', 'k', 'nonce', 'outcome'].includes(name), 'is reserved by the task form'),
+  name: z.string().check(
+    z.regex(/^[a-z][a-zA-Z0-9]*$/),
+    z.refine((name) => !['comment', 'k', 'nonce', 'outcome'].includes(name), 'is reserved by the task form'),
+  ),
   /** What the field is called on the page, in both locales. */
-  label: z.object({ 'zh-CN': z.string().min(1), en: z.string().min(1) }).strict(),
+  label: z.strictObject({ 'zh-CN': z.string().check(z.minLength(1)), en: z.string().check(z.minLength(1)) }),
   required: z.boolean(),
   /** The outcomes this field belongs to (e.g. the signing details only for `sign`); all outcomes when absent. */
-  forOutcomes: z.array(z.enum(outcomeIds)).optional(),
+  forOutcomes: z.optional(z.array(z.enum(outcomeIds))),
   /** Filling this field in needs a reason in the comment (e.g. approving less than claimed). */
-  needsReason: z.boolean().optional(),
+  needsReason: z.optional(z.boolean()),
 };
 
 /** A field the decider fills in, per outcome or for all; validated with zod when the decision arrives. */
@@ -78,18 +70,22 @@ export const fieldSpecSchema = z.discriminatedUnion('type', [
   z.object({
     ...fieldBase,
     type: z.literal('text'),
-    maxLength: z.number().int().positive().max(5000).default(1000),
+    maxLength: z._default(z.int().check(z.positive(), z.lte(5000)), 1000),
   }),
   z.object({ ...fieldBase, type: z.literal('date') }),
   z.object({ ...fieldBase, type: z.literal('url') }),
   z.object({
     ...fieldBase,
     type: z.literal('money'),
-    currency: z.literal('CNY').default('CNY'),
+    currency: z._default(z.literal('CNY'), 'CNY'),
     /** The most that may be entered, in minor units (e.g. the amount claimed). */
-    max: z.number().int().nonnegative().optional(),
+    max: z.optional(z.int().check(z.nonnegative())),
   }),
-  z.object({ ...fieldBase, type: z.literal('choice'), options: z.array(z.string().min(1)).min(1) }),
+  z.object({
+    ...fieldBase,
+    type: z.literal('choice'),
+    options: z.array(z.string().check(z.minLength(1))).check(z.minLength(1)),
+  }),
 ]);
 export type FieldSpec = z.infer<typeof fieldSpecSchema>;
 
@@ -109,17 +105,15 @@ export type SummaryValue = ShownValue;
  * What the workflow's human-task state sends to open-task: which step, about which subject, and the deadline. The
  * rest (who, outcomes, fields, SLA) the step's declaration says; the execution carries no documents.
  */
-export const openTaskRequestSchema = z
-  .object({
-    taskToken: z.string().min(1),
-    executionArn: z.string().min(1),
-    /** The state's name, which is the step's name (`Supervisor review`). */
-    stateName: z.string().min(1),
-    subject: subjectRefSchema,
-    /** The state's TimeoutSeconds: the hard deadline, also the link's expiry (the ASL rules check they agree). */
-    deadlineSeconds: z.number().int().positive(),
-  })
-  .strict();
+export const openTaskRequestSchema = z.strictObject({
+  taskToken: z.string().check(z.minLength(1)),
+  executionArn: z.string().check(z.minLength(1)),
+  /** The state's name, which is the step's name (`Supervisor review`). */
+  stateName: z.string().check(z.minLength(1)),
+  subject: subjectRefSchema,
+  /** The state's TimeoutSeconds: the hard deadline, also the link's expiry (the ASL rules check they agree). */
+  deadlineSeconds: z.int().check(z.positive()),
+});
 export type OpenTaskRequest = z.infer<typeof openTaskRequestSchema>;
 
 export type AssigneeRequest = { person: string } | { role: (typeof roles)[number] };
@@ -163,7 +157,10 @@ export interface Decision {
  * The task's result as its workflow receives it (the SendTaskSuccess output): which task and the outcome its Choice
  * reads. The fields and the comment stay in the table, where the step that records the decision reads them.
  */
-export const taskResultSchema = z.object({ taskId: z.string().min(1), outcome: z.enum(outcomeIds) }).strict();
+export const taskResultSchema = z.strictObject({
+  taskId: z.string().check(z.minLength(1)),
+  outcome: z.enum(outcomeIds),
+});
 export type TaskResult = z.infer<typeof taskResultSchema>;
 
 /** How the decision reached the workflow: pending until SendTaskSuccess answers. */

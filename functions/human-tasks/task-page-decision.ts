@@ -1,16 +1,16 @@
 // POST /t/{taskId}: the decision from the task page's form; every refusal is a page saying what happened.
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { apiHandler } from '#shared/http.ts';
+import { pageWords } from './page-words.ts';
 import { taskDeps } from './task-deps.ts';
 import { formReply, pageLocale, resultReply, unlessBusy } from './task-page-replies.ts';
 import { decideTask } from './task-service.ts';
-import { taskWords } from './words.ts';
 
 export const handler = apiHandler(
   {
     access: 'public',
     bodyFormat: 'form',
-    path: z.object({ taskId: z.string().max(64) }),
+    path: z.object({ taskId: z.string().check(z.maxLength(64)) }),
     body: z.record(z.string(), z.string()),
   },
   async ({ path, body, sourceIp, userAgent, headers }) =>
@@ -41,7 +41,7 @@ export const handler = apiHandler(
         });
       }
       if (result.kind === 'stale-page') {
-        const errors = [{ field: 'nonce', message: taskWords(locale).page.staleForm }];
+        const errors = [{ field: 'nonce', message: pageWords(locale).page.staleForm }];
         return formReply(deps, result.task, k, locale, { status: 409, errors, values: { comment, fields } });
       }
       return resultReply(deps, result, locale);

@@ -3,6 +3,7 @@ import type { FieldProblem } from '#shared/errors.ts';
 import { html, type SafeHtml, unsafeRawHtml } from '#shared/html.ts';
 import type { Locale } from '#shared/people.ts';
 import { shortHash } from '#shared/words.ts';
+import { type PageWords, type Progress, pageWords, type TaskNoticeKind } from './page-words.ts';
 import { isWebAddress, outcomeTone } from './task-mail.ts';
 import {
   type FieldSpec,
@@ -13,7 +14,6 @@ import {
   type TaskSummary,
 } from './task-model.ts';
 import type { SubjectNames } from './task-subjects.ts';
-import { type Progress, type TaskNoticeKind, type TaskWords, taskWords } from './words.ts';
 
 export type { TaskNoticeKind };
 
@@ -81,7 +81,7 @@ ${content}
 }
 
 /** A value on the page: a hash short with the whole in its tooltip, a link shortened but whole in its href. */
-function valueHtml(value: SummaryValue, w: TaskWords): SafeHtml {
+function valueHtml(value: SummaryValue, w: PageWords): SafeHtml {
   if (typeof value === 'object' && 'hash' in value) {
     return html`<span class="hash" title="${value.hash}">${shortHash(value.hash)}</span>`;
   }
@@ -92,7 +92,7 @@ function valueHtml(value: SummaryValue, w: TaskWords): SafeHtml {
   return html`${w.value(value)}`;
 }
 
-function summarySection(summary: TaskSummary, w: TaskWords): SafeHtml {
+function summarySection(summary: TaskSummary, w: PageWords): SafeHtml {
   const { facts, lines, findings, history } = summary;
   return html`${
     facts.length > 0 &&
@@ -138,7 +138,7 @@ const ownValue = (values: Record<string, string> | undefined, name: string): str
 /** Text fields up to this length get a one-line input; longer ones a textarea. */
 const singleLineLimit = 200;
 
-function fieldInput(field: FieldSpec, value: string | undefined, invalid: boolean, w: TaskWords): SafeHtml {
+function fieldInput(field: FieldSpec, value: string | undefined, invalid: boolean, w: PageWords): SafeHtml {
   const id = `field-${field.name}`;
   const aria = invalid ? html` aria-invalid="true" aria-describedby="error-${field.name}"` : '';
   const required = field.required ? html` required` : '';
@@ -168,7 +168,7 @@ function fieldBlock(
   field: FieldSpec,
   errors: readonly FieldProblem[],
   value: string | undefined,
-  w: TaskWords,
+  w: PageWords,
 ) {
   const problems = problemsFor(errors, field.name);
   const note = [
@@ -215,7 +215,7 @@ export function renderTaskForm(input: {
   values?: { comment?: string; fields?: Record<string, string> };
 }): string {
   const { task, names, secret, nonce, locale } = input;
-  const w = taskWords(locale);
+  const w = pageWords(locale);
   const errors = input.errors ?? [];
   const preselected =
     input.preselected !== undefined && task.outcomes.includes(input.preselected)
@@ -285,7 +285,7 @@ export function renderTaskNotice(input: {
   progress?: Progress;
 }): string {
   const { kind, locale } = input;
-  const w = taskWords(locale);
+  const w = pageWords(locale);
   // Whoever holds an invalid link may have guessed it: they learn nothing about any task.
   const task = kind === 'invalid-link' ? undefined : input.task;
   const detail = kind === 'invalid-link' ? {} : (input.detail ?? {});

@@ -5,11 +5,11 @@ import { logger } from '#shared/logger.ts';
 import type { Locale } from '#shared/people.ts';
 import { isTransient } from '#shared/transient.ts';
 import { pageNonce } from './links.ts';
+import type { Progress } from './page-words.ts';
 import type { OutcomeId } from './task-model.ts';
 import { renderTaskForm, renderTaskNotice, type TaskNoticeKind } from './task-page-html.ts';
 import type { StoredTask } from './task-repository.ts';
 import type { DecisionResult, TaskDeps } from './task-service.ts';
-import type { Progress } from './words.ts';
 
 type PageDeps = Pick<TaskDeps, 'clock' | 'subjects' | 'people'>;
 

@@ -1,5 +1,5 @@
 // GET/HEAD /t/{taskId}?k=…: shows the task and its decision form. Only reads: mail scanners fetch links too.
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { apiHandler } from '#shared/http.ts';
 import { taskReadDeps } from './task-deps.ts';
 import { outcomeIds } from './task-model.ts';
@@ -10,7 +10,7 @@ export const handler = apiHandler(
   {
     access: 'public',
     path: z.object({ taskId: z.string() }),
-    query: z.object({ k: z.string().default(''), o: z.string().optional() }),
+    query: z.object({ k: z._default(z.string(), ''), o: z.optional(z.string()) }),
   },
   async ({ path, query, headers }) =>
     unlessBusy(headers['accept-language'], async () => {

@@ -35,6 +35,12 @@ export interface TaskDeps {
   ops: Ops;
 }
 
+/**
+ * What opening a task, issuing its link and mailing about it need: everything but the workflow gateway, so handlers
+ * that only open and mail (open-task, mail-feedback) leave the Step Functions client out of their bundle and grants.
+ */
+export type OpeningDeps = Omit<TaskDeps, 'workflow'>;
+
 /** Who asks and from where; recorded with every decision. */
 export interface Origin {
   ip?: string;
@@ -54,7 +60,7 @@ const retryCapMs = 60 * 60_000;
  * Lambda may run this twice for one state (a retry after a timeout): the task found for the same token is kept, and
  * only if its mail's fate is unknown (the first run stopped before SES answered) does a fresh link go out.
  */
-export async function openTask(deps: TaskDeps, input: OpenTaskInput): Promise<StoredTask> {
+export async function openTask(deps: OpeningDeps, input: OpenTaskInput): Promise<StoredTask> {
   const ofSubject = await deps.tasks.ofSubject(input.subject.id);
   const existing = ofSubject.find((t) => t.token === input.taskToken);
   if (existing) {
@@ -139,7 +145,7 @@ export async function openTask(deps: TaskDeps, input: OpenTaskInput): Promise<St
 }
 
 async function assign(
-  deps: TaskDeps,
+  deps: OpeningDeps,
   input: Pick<OpenTaskInput, 'assignee' | 'requester' | 'requesterMayDecide' | 'excluded'>,
   subjectId: string,
 ): Promise<Extract<Assignment, { ok: true }>> {
@@ -357,7 +363,7 @@ const linkActions: Record<RetiredLink['reason'], string> = {
  * Sends the assignee a fresh link (the old one dies: the table keeps hashes only, so no mail can repeat an old
  * secret) and records it. Used for reminders, escalations, reassignments and mails SES did not take before.
  */
-export async function issueLink(deps: TaskDeps, task: StoredTask, how: LinkIssue): Promise<StoredTask> {
+export async function issueLink(deps: OpeningDeps, task: StoredTask, how: LinkIssue): Promise<StoredTask> {
   const now = deps.clock.now();
   const { secret, hash } = newLinkSecret();
   const assignee = how.assignee ?? task.assignee;
@@ -414,7 +420,7 @@ export async function issueLink(deps: TaskDeps, task: StoredTask, how: LinkIssue
  * The step's due date passed with the task still open: the assignee gets a reminder (a fresh link) and the people the
  * step names are alerted, once; the task stays open.
  */
-export async function alertOverdue(deps: TaskDeps, task: StoredTask): Promise<void> {
+export async function alertOverdue(deps: OpeningDeps, task: StoredTask): Promise<void> {
   const reminded = await issueLink(deps, task, { kind: 'reminder', retireAs: 'reminded', dueAlerted: true });
   const alertAtDue = task.sla.alertAtDue ?? [];
   const [assignee, ...alerted] = await Promise.all(
@@ -444,7 +450,11 @@ export async function alertOverdue(deps: TaskDeps, task: StoredTask): Promise<vo
 }
 
 /** Tells whoever had the task that it moved to someone else; a mail that does not go must not undo the escalation. */
-async function tellFormerAssignee(deps: TaskDeps, task: StoredTask, formerAssignee: string): Promise<void> {
+async function tellFormerAssignee(
+  deps: OpeningDeps,
+  task: StoredTask,
+  formerAssignee: string,
+): Promise<void> {
   const [former, current] = await Promise.all([
     deps.people.get(formerAssignee),
     deps.people.get(task.assignee),
@@ -478,7 +488,7 @@ export function taskLink(baseUrl: string, task: Pick<Task, 'id'>, secret: string
  * exists only in this mail, so a resend always means a new link.
  */
 async function mailAssignee(
-  deps: TaskDeps,
+  deps: OpeningDeps,
   task: StoredTask,
   secret: string,
   kind: TaskMailKind,
@@ -540,7 +550,7 @@ async function mailAssignee(
  * Records what became of a mail. Losing the race to a decision or a close is fine: the task moved on, and the
  * mail's record matters only while it is open.
  */
-async function saveQuietly(deps: TaskDeps, task: StoredTask, next: StoredTask): Promise<StoredTask> {
+async function saveQuietly(deps: OpeningDeps, task: StoredTask, next: StoredTask): Promise<StoredTask> {
   try {
     await deps.tasks.replace(task, next);
     return { ...next, version: task.version + 1 };

@@ -1,15 +1,15 @@
 // The workflows whose steps are human tasks, by subject kind: how a task's step is declared and its subject summarised.
 import { contractReview } from '#contract-review/workflow.ts';
 import { expenseApplication } from '#expense-application/workflow.ts';
-import { expenseApproval } from '#expense-approval/workflow.ts';
-import { orderHandoff } from '#order-handoff/workflow.ts';
-import { paymentCollection } from '#payment-collection/workflow.ts';
+import { expenseApprovalTasks } from '#expense-approval/tasks.ts';
+import { orderHandoffTasks } from '#order-handoff/tasks.ts';
+import { paymentCollectionTasks } from '#payment-collection/tasks.ts';
 import type { Locale } from '#shared/people.ts';
 import { tableFromEnv } from '#shared/table.ts';
 import { subjectNames } from '#shared/workflow-kit/kit-mail.ts';
 import { type KitDeps, prepareTask, summarizeForTask } from '#shared/workflow-kit/steps.ts';
 import type { Subject } from '#shared/workflow-kit/subject.ts';
-import type { TableAccess, Workflow } from '#shared/workflow-kit/workflow.ts';
+import type { TableAccess, WorkflowTasks } from '#shared/workflow-kit/workflow.ts';
 import type { OpenTaskInput, OpenTaskRequest, Task, TaskSummary } from './task-model.ts';
 import type { TaskRepository } from './task-repository.ts';
 import type { SubjectNames, TaskSubjects, WorkflowProgress } from './task-subjects.ts';
@@ -37,7 +37,7 @@ interface RegisteredWorkflow {
 const byKind = new Map<string, RegisteredWorkflow>();
 
 /** Adds a workflow; its subject kind must be new. Tests register their fixture workflows the same way. */
-export function registerWorkflow<S extends Subject, D>(workflow: Workflow<S, D>): void {
+export function registerWorkflow<S extends Subject, D>(workflow: WorkflowTasks<S, D>): void {
   if (byKind.has(workflow.kind)) throw new Error(`A workflow for ${workflow.kind} is registered already`);
   const depsByTable = new WeakMap<TableAccess, D>();
   const depsFor = (table: TableAccess): D => {
@@ -72,11 +72,13 @@ export function registerWorkflow<S extends Subject, D>(workflow: Workflow<S, D>)
   });
 }
 
-registerWorkflow(expenseApproval);
+// A workflow whose hooks need more than its human steps do (a ledger, budgets, routing rules) registers its task side,
+// tasks.ts, so the handlers here leave the hooks out of their bundles; the others register the workflow itself.
+registerWorkflow(expenseApprovalTasks);
 registerWorkflow(expenseApplication);
 registerWorkflow(contractReview);
-registerWorkflow(orderHandoff);
-registerWorkflow(paymentCollection);
+registerWorkflow(orderHandoffTasks);
+registerWorkflow(paymentCollectionTasks);
 
 /** The slugs of every registered workflow: the gauges report each, zero included, so its alarms always have data. */
 export const registeredWorkflowSlugs = (): string[] => [...byKind.values()].map((workflow) => workflow.slug);

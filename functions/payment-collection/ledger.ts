@@ -1,9 +1,10 @@
 // The receivables ledger: one line per thing that moves money owed or a collector's record, kept for the KPIs.
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { type Clock, processClock } from '#shared/clock.ts';
 import { logger } from '#shared/logger.ts';
 import { queryAll } from '#shared/query-all.ts';
+import { parseOrThrow } from '#shared/schema-parse.ts';
 import type { TableAccess } from '#shared/workflow-kit/workflow.ts';
 import { keepSnapshots } from './receivables-keeper.ts';
 import { linesPartition, monthIndexPartition } from './receivables-keys.ts';
@@ -47,13 +48,13 @@ export type LedgerLine =
 export type LedgerKind = LedgerLine['kind'];
 
 const date = z.iso.date({ error: 'must be a date as YYYY-MM-DD' });
-const fen = z.number().int().nonnegative();
-const positiveFen = z.number().int().positive();
+const fen = z.int().check(z.nonnegative());
+const positiveFen = z.int().check(z.positive());
 const base = {
-  id: z.string().min(1),
-  installmentId: z.string().min(1),
-  contractId: z.string().min(1),
-  owner: z.string().min(1),
+  id: z.string().check(z.minLength(1)),
+  installmentId: z.string().check(z.minLength(1)),
+  contractId: z.string().check(z.minLength(1)),
+  owner: z.string().check(z.minLength(1)),
   on: date,
 };
 
@@ -69,16 +70,18 @@ export const ledgerLineSchema = z.discriminatedUnion('kind', [
       kind: z.literal('paid'),
       amount: positiveFen,
       dueDate: date,
-      reference: z.string().min(1),
+      reference: z.string().check(z.minLength(1)),
       closes: z.boolean(),
-      installmentAmount: positiveFen.optional(),
+      installmentAmount: z.optional(positiveFen),
     })
-    .refine((line) => !line.closes || line.installmentAmount !== undefined, {
-      path: ['installmentAmount'],
-      message: 'a payment that closes the installment carries its whole amount',
-    }),
+    .check(
+      z.refine((line) => !line.closes || line.installmentAmount !== undefined, {
+        path: ['installmentAmount'],
+        message: 'a payment that closes the installment carries its whole amount',
+      }),
+    ),
   z.object({ ...base, kind: z.literal('written-off'), amount: positiveFen, dueDate: date }),
-  z.object({ ...base, kind: z.literal('promised'), promisedDate: date, amount: positiveFen.optional() }),
+  z.object({ ...base, kind: z.literal('promised'), promisedDate: date, amount: z.optional(positiveFen) }),
   z.object({ ...base, kind: z.literal('promise-broken'), promisedDate: date }),
   z.object({ ...base, kind: z.literal('level'), level: z.literal([1, 2, 3, 4]) }),
 ]);
@@ -95,9 +98,9 @@ export interface Ledger {
 
 const monthEntrySchema = z.object({
   sk: z.string(),
-  version: z.number().int().nonnegative().optional(),
-  snapshotStamp: z.number().int().nonnegative().optional(),
-  snapshotParts: z.number().int().positive().optional(),
+  version: z.optional(z.int().check(z.nonnegative())),
+  snapshotStamp: z.optional(z.int().check(z.nonnegative())),
+  snapshotParts: z.optional(z.int().check(z.positive())),
 });
 
 export class LedgerStore implements Ledger {
@@ -118,7 +121,7 @@ export class LedgerStore implements Ledger {
    * line landed carries an older version sum and is never taken for current (see `receivables-months.ts`).
    */
   async record(line: LedgerLine): Promise<void> {
-    const checked = ledgerLineSchema.parse(line);
+    const checked = parseOrThrow(ledgerLineSchema, line);
     const month = monthOf(checked.on);
     const key = { pk: linesPartition(month), sk: `${checked.on}#${checked.id}` };
     const { Item: found } = await this.#table.db.send(
@@ -177,7 +180,7 @@ export class LedgerStore implements Ledger {
       ExpressionAttributeValues: { ':month': linesPartition(month) },
       ConsistentRead: true,
     });
-    return items.map((item) => ledgerLineSchema.parse(item));
+    return items.map((item) => parseOrThrow(ledgerLineSchema, item));
   }
 
   /** The month index up to `upTo` (a month), in month order: each month's version and snapshot. */
@@ -189,7 +192,7 @@ export class LedgerStore implements Ledger {
       ConsistentRead: true,
     });
     return items.map((item) => {
-      const entry = monthEntrySchema.parse(item);
+      const entry = parseOrThrow(monthEntrySchema, item);
       return {
         month: entry.sk,
         version: entry.version ?? 0,

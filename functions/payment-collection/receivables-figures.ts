@@ -1,13 +1,13 @@
 // The receivables figures of one day from a fold state: aging, per salesperson, DSO, best DSO, ADD and CEI.
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { addDays, daysBetween } from '#shared/clock.ts';
 import { money } from '#shared/money.ts';
 import type { FoldState, OwnerState } from './receivables-fold.ts';
 import { shiftMonths } from './receivables-months.ts';
 
 const date = z.iso.date();
-const cny = z.object({ amount: z.number().int(), currency: z.literal('CNY') });
-const count = z.number().int().nonnegative();
+const cny = z.object({ amount: z.int(), currency: z.literal('CNY') });
+const count = z.int().check(z.nonnegative());
 
 /** DSO, best possible DSO and ADD: days, or none without credit sales in the period. */
 const countBackDays = z.union([
@@ -34,7 +34,7 @@ export const salespersonFiguresSchema = z.object({
   ]),
   promises: z.object({ made: count, broken: count }),
   /** 1–4, null when none of their installments reached a level. */
-  highestLevel: z.number().int().min(1).max(4).nullable(),
+  highestLevel: z.nullable(z.int().check(z.gte(1), z.lte(4))),
 });
 
 const periodMonthSchema = z.object({ from: date, to: date, days: count, creditSales: cny });

@@ -1,12 +1,12 @@
 // The receivables state and the pure fold that builds it from ledger lines; closing a month keeps it small.
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { addDays, daysBetween } from '#shared/clock.ts';
 import type { LedgerLine } from './ledger.ts';
 import { addMonths, firstDayOf, lastDayOf, monthOf } from './receivables-months.ts';
 
 const date = z.iso.date();
-const fen = z.number().int();
-const count = z.number().int().nonnegative();
+const fen = z.int();
+const count = z.int().check(z.nonnegative());
 
 const duesSchema = z.object({ billed: count, onTime: count });
 
@@ -25,7 +25,7 @@ export const ownerStateSchema = z.object({
   promisesMade: count,
   promisesBroken: count,
   /** 0 when no installment of theirs reached a level. */
-  highestLevel: z.number().int().min(0).max(4),
+  highestLevel: z.int().check(z.gte(0), z.lte(4)),
 });
 export type OwnerState = z.infer<typeof ownerStateSchema>;
 
@@ -38,10 +38,10 @@ const flowSchema = z.object({ billed: fen, reduced: fen });
  */
 export const foldStateSchema = z.object({
   /** The last day of the last closed month (null: never closed, every day can be reported). */
-  closedThrough: date.nullable(),
-  longOverdueBefore: date.nullable(),
+  closedThrough: z.nullable(date),
+  longOverdueBefore: z.nullable(date),
   /** Daily flows before this day were dropped: the figures look back three months at most. */
-  flowsFrom: date.nullable(),
+  flowsFrom: z.nullable(date),
   flows: z.record(date, flowSchema),
   owners: z.record(z.string(), ownerStateSchema),
 });

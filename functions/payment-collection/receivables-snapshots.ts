@@ -1,14 +1,15 @@
 // Month-end snapshots of the receivables state as items: written in parts under their stamp, read back whole.
 import { DeleteCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { queryAll } from '#shared/query-all.ts';
+import { parseOrThrow } from '#shared/schema-parse.ts';
 import type { TableAccess } from '#shared/workflow-kit/workflow.ts';
 import { type FoldState, foldStateSchema, ownerStateSchema } from './receivables-fold.ts';
 import { monthIndexPartition, snapshotPartition, snapshotPartPrefix } from './receivables-keys.ts';
 import type { ValidSnapshot } from './receivables-months.ts';
 
 /** One part per salesperson and one for the company, each far below DynamoDB's 400 KB per item. */
-const companyPartSchema = foldStateSchema.omit({ owners: true });
+const companyPartSchema = z.omit(foldStateSchema, { owners: true });
 const ownerPartSchema = z.object({ email: z.string(), state: ownerStateSchema });
 
 const ownerPart = 'OWNER#';
@@ -35,9 +36,9 @@ export class SnapshotStore {
     if (!company) return undefined;
     const owners = items
       .filter((item) => item !== company)
-      .map((item) => ownerPartSchema.parse(item.part))
+      .map((item) => parseOrThrow(ownerPartSchema, item.part))
       .map(({ email, state }) => [email, state] as const);
-    return { ...companyPartSchema.parse(company.part), owners: Object.fromEntries(owners) };
+    return { ...parseOrThrow(companyPartSchema, company.part), owners: Object.fromEntries(owners) };
   }
 
   /**

@@ -1,5 +1,5 @@
 // GET /receivables' core: the figures on a day (today by default, never later), with the salespeople's names.
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { type Clock, localDate } from '#shared/clock.ts';
 import { InvalidInput } from '#shared/errors.ts';
 import type { Role } from '#shared/people.ts';
@@ -13,13 +13,13 @@ import { type StateSources, stateOn } from './receivables-state.ts';
 /** Finance and the managers who answer for collection. */
 export const receivablesReaders: readonly Role[] = ['finance', 'sales-manager', 'sales-director', 'admin'];
 
-export const receivablesQuerySchema = z
-  .object({ asOf: z.iso.date({ error: 'asOf must be a date as YYYY-MM-DD' }).optional() })
-  .strict();
+export const receivablesQuerySchema = z.strictObject({
+  asOf: z.optional(z.iso.date({ error: 'asOf must be a date as YYYY-MM-DD' })),
+});
 
 /** The figures, each salesperson named as the directory has them (null for someone no longer in it). */
-export const receivablesReportSchema = figuresSchema.extend({
-  salespeople: z.array(salespersonFiguresSchema.extend({ name: z.string().nullable() })),
+export const receivablesReportSchema = z.extend(figuresSchema, {
+  salespeople: z.array(z.extend(salespersonFiguresSchema, { name: z.nullable(z.string()) })),
 });
 export type ReceivablesReport = z.infer<typeof receivablesReportSchema>;
 

@@ -1,7 +1,7 @@
 // Ids people read, numbered per year: CT-2026-00042, OR-…, EX-…, PA-…; one atomic counter item per prefix and year.
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 
 /** Contract, order, expense claim, advance application (事前申请). */
 export const idPrefixes = ['CT', 'OR', 'EX', 'PA'] as const;
@@ -24,7 +24,7 @@ export const subjectIdPattern = new RegExp(`^(${idPrefixes.join('|')})-\\d{4}-\\
 /** A path or body field holding one of these ids; the message shows what one looks like. */
 export function businessIdSchema(...prefixes: [IdPrefix, ...IdPrefix[]]) {
   const shown = prefixes.map((prefix) => examples[prefix]).join(' or ');
-  return z.string().regex(businessIdPattern(...prefixes), `an id looks like ${shown}`);
+  return z.string().check(z.regex(businessIdPattern(...prefixes), `an id looks like ${shown}`));
 }
 
 /** The next id for `prefix` in `year`; numbers are never reused, gaps (a failed request) are accepted. */

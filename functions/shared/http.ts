@@ -5,11 +5,11 @@ import type {
   APIGatewayProxyStructuredResultV2,
   Context,
 } from 'aws-lambda';
-// A namespace import: `import { z }` would drag every zod locale into each Lambda bundle (about 370 KB).
-import type * as z from 'zod';
+import type * as z from 'zod/mini';
 import { DomainError, type FieldProblem, InvalidInput, unauthorized } from './errors.ts';
 import { logger } from './logger.ts';
 import { isTransient } from './transient.ts';
+import { inEnglish } from './schema-parse.ts';
 
 export type ApiEvent = APIGatewayProxyEventV2WithJWTAuthorizer;
 export type ApiResult = APIGatewayProxyStructuredResultV2;
@@ -43,9 +43,9 @@ interface RouteSpec<Body, Path, Query> {
   access: 'public' | 'signed-in';
   /** `form`: an HTML form post (`application/x-www-form-urlencoded`), read as a record of strings. */
   bodyFormat?: 'json' | 'form';
-  body?: z.ZodType<Body>;
-  path?: z.ZodType<Path>;
-  query?: z.ZodType<Query>;
+  body?: z.ZodMiniType<Body>;
+  path?: z.ZodMiniType<Path>;
+  query?: z.ZodMiniType<Query>;
 }
 
 const jsonHeaders = { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' };
@@ -71,16 +71,16 @@ export function page(status: number, html: string, headers: Record<string, strin
   return { statusCode: status, headers: { ...headers, ...pageHeaders }, body: html };
 }
 
-export function fieldProblems(error: z.ZodError, prefix?: string): FieldProblem[] {
+export function fieldProblems(error: z.core.$ZodError, prefix?: string): FieldProblem[] {
   return error.issues.map((issue) => ({
     field: [prefix, ...issue.path.map(String)].filter(Boolean).join('.') || '(body)',
     message: issue.message,
   }));
 }
 
-function parsePart<T>(schema: z.ZodType<T> | undefined, value: unknown, part: string): T {
+function parsePart<T>(schema: z.ZodMiniType<T> | undefined, value: unknown, part: string): T {
   if (!schema) return undefined as T;
-  const parsed = schema.safeParse(value);
+  const parsed = schema.safeParse(value, inEnglish);
   if (!parsed.success)
     throw new InvalidInput(fieldProblems(parsed.error, part === 'body' ? undefined : part));
   return parsed.data;

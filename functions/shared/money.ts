@@ -1,5 +1,5 @@
 // Money as integer minor units plus an ISO 4217 currency: schemas, exact arithmetic, allocation and formatting (incl. 大写).
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { DomainError, unprocessable } from './errors.ts';
 import type { Locale } from './people.ts';
 
@@ -33,20 +33,24 @@ const signedAmountSchema = z
       return WHOLE_MINOR_UNITS;
     },
   })
-  .refine(Number.isInteger, { error: WHOLE_MINOR_UNITS, abort: true })
-  .refine(Number.isSafeInteger, {
-    error: `amount must be between -${Number.MAX_SAFE_INTEGER} and ${Number.MAX_SAFE_INTEGER} minor units`,
-    abort: true,
-  });
+  .check(
+    z.refine(Number.isInteger, { error: WHOLE_MINOR_UNITS, abort: true }),
+    z.refine(Number.isSafeInteger, {
+      error: `amount must be between -${Number.MAX_SAFE_INTEGER} and ${Number.MAX_SAFE_INTEGER} minor units`,
+      abort: true,
+    }),
+  );
 
 /** Money that may be negative (refunds, balances, differences). */
 export const signedMoneySchema = z.object({ amount: signedAmountSchema, currency: currencySchema });
 
 /** Money that must not be negative: prices, payments, claims. The default for input. */
 export const moneySchema = z.object({
-  amount: signedAmountSchema.refine((amount) => amount >= 0, {
-    error: 'amount must not be negative (minor units, e.g. 12345 for 123.45)',
-  }),
+  amount: signedAmountSchema.check(
+    z.refine((amount) => amount >= 0, {
+      error: 'amount must not be negative (minor units, e.g. 12345 for 123.45)',
+    }),
+  ),
   currency: currencySchema,
 });
 

@@ -12,6 +12,7 @@ import {
 import { conflict } from './errors.ts';
 import { type Person, personSchema, type Role } from './people.ts';
 import { queryAll } from './query-all.ts';
+import { parseOrThrow } from './schema-parse.ts';
 
 export interface StoredPerson extends Person {
   version: number;
@@ -149,7 +150,7 @@ export class PeopleRepository {
 }
 
 function toStored(item: Record<string, unknown>): StoredPerson {
-  const person = personSchema.parse({
+  const person = parseOrThrow(personSchema, {
     email: item.email,
     name: item.name,
     roles: item.roles,

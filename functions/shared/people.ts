@@ -1,5 +1,5 @@
 // The people directory's model: who someone is, their roles, manager, locale and delegate while away.
-import * as z from 'zod';
+import * as z from 'zod/mini';
 
 export const roles = [
   'admin',
@@ -19,35 +19,36 @@ export type Role = (typeof roles)[number];
 export const locales = ['zh-CN', 'en'] as const;
 export type Locale = (typeof locales)[number];
 
-export const emailSchema = z.email().transform((email) => email.toLowerCase());
+export const emailSchema = z.pipe(
+  z.email(),
+  z.transform((email) => email.toLowerCase()),
+);
 
 /** A calendar date, `2026-11-22`. */
 export const isoDateSchema = z.iso.date();
 
 export const delegateSchema = z
   .object({ email: emailSchema, from: isoDateSchema, until: isoDateSchema })
-  .refine((d) => d.from <= d.until, { message: 'from must not be after until', path: ['until'] });
+  .check(z.refine((d) => d.from <= d.until, { message: 'from must not be after until', path: ['until'] }));
 
 /** What an admin sends to create or update a person (the email comes from the path). */
-export const personInputSchema = z
-  .object({
-    name: z.string().trim().min(1).max(200),
-    roles: z.array(z.enum(roles)).min(1).max(roles.length),
-    manager: emailSchema.optional(),
-    locale: z.enum(locales).default('zh-CN'),
-    delegate: delegateSchema.optional(),
-  })
-  .strict();
+export const personInputSchema = z.strictObject({
+  name: z.string().check(z.trim(), z.minLength(1), z.maxLength(200)),
+  roles: z.array(z.enum(roles)).check(z.minLength(1), z.maxLength(roles.length)),
+  manager: z.optional(emailSchema),
+  locale: z._default(z.enum(locales), 'zh-CN'),
+  delegate: z.optional(delegateSchema),
+});
 
 /**
  * Set when mail to the person hard-bounced: nothing is assigned to them until an admin saves the person again
  * (`PUT /people/{email}`), which clears it once their mailbox works.
  */
-export const undeliverableSchema = z.object({ since: z.string(), reason: z.string() }).strict();
+export const undeliverableSchema = z.strictObject({ since: z.string(), reason: z.string() });
 
-export const personSchema = personInputSchema.extend({
+export const personSchema = z.extend(personInputSchema, {
   email: emailSchema,
-  undeliverable: undeliverableSchema.optional(),
+  undeliverable: z.optional(undeliverableSchema),
 });
 export type Person = z.infer<typeof personSchema>;
 export type PersonInput = z.input<typeof personInputSchema>;

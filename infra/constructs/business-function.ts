@@ -4,7 +4,7 @@ import { ArnFormat, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { Charset, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import type { Uses } from '#workflows/registry.ts';
@@ -68,6 +68,8 @@ export class BusinessFunction extends Construct {
         mainFields: ['module', 'main'],
         tsconfig: join(repositoryRoot, 'tsconfig.json'),
         banner: requireBanner,
+        // The words people read are half Chinese: escaped as ASCII each character takes 6 bytes (\uXXXX), in UTF-8 3.
+        charset: Charset.UTF8,
         esbuildArgs: Object.fromEntries(
           Object.entries(bundledSdkAliases).map(([module, replacement]) => [
             `--alias:${module}`,

@@ -3,7 +3,8 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { errors, jwtVerify, SignJWT } from 'jose';
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import { inEnglish } from '#shared/schema-parse.ts';
 
 const issuer = 'sales-ops-sandbox';
 const audience = 'sales-ops-api';
@@ -11,8 +12,8 @@ const audience = 'sales-ops-api';
 export const tokenLifetimeSeconds = 12 * 60 * 60;
 
 const claimsSchema = z.object({
-  sub: z.string().min(1),
-  email: z.string().min(1),
+  sub: z.string().check(z.minLength(1)),
+  email: z.string().check(z.minLength(1)),
   iss: z.literal(issuer),
 });
 export type BearerClaims = z.infer<typeof claimsSchema>;
@@ -61,7 +62,7 @@ export class BearerTokens {
         algorithms: ['HS256'],
         currentDate: new Date(this.#now()),
       });
-      const claims = claimsSchema.safeParse(payload);
+      const claims = claimsSchema.safeParse(payload, inEnglish);
       return claims.success ? { ok: true, claims: claims.data } : { ok: false, problem: 'invalid' };
     } catch (error) {
       return { ok: false, problem: error instanceof errors.JWTExpired ? 'expired' : 'invalid' };

@@ -1,6 +1,6 @@
 // `npm run demo`: drives each workflow end to end against a running sandbox, as people would, one line per step.
 
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import type { Change } from '#contract-review/changes.ts';
 import { describeChange } from '#contract-review/words.ts';
 import { addDays, localDate } from '#shared/clock.ts';
@@ -8,7 +8,7 @@ import { readEnv } from '#shared/env.ts';
 import { formatMoney } from '#shared/money.ts';
 import { eventually, SandboxClient } from './sandbox-client.ts';
 
-const env = readEnv({ DEMO_URL: z.url().default(`http://127.0.0.1:${process.env.PORT ?? 3000}`) });
+const env = readEnv({ DEMO_URL: z._default(z.url(), `http://127.0.0.1:${process.env.PORT ?? 3000}`) });
 const sandbox = new SandboxClient(env.DEMO_URL);
 
 const people = {

@@ -1,9 +1,10 @@
 // Sandbox-only endpoints under /_local/: sign in as a person, read or advance the clock, captured mail, the ops console and its actions.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import type { TaskRepository } from '#human-tasks/task-repository.ts';
 import { emailSchema } from '#shared/people.ts';
 import type { PeopleRepository } from '#shared/people-repository.ts';
+import { inEnglish } from '#shared/schema-parse.ts';
 import type { BearerTokens } from './bearer-tokens.ts';
 import { type ConsoleDeps, consoleStatuses, gatherExecution, gatherOverview } from './console/data.ts';
 import { renderGraph } from './console/graph.ts';
@@ -28,17 +29,12 @@ export interface LocalEndpointDeps {
   mailFeedback?: (event: unknown) => Promise<unknown>;
 }
 
-const loginSchema = z.object({ email: emailSchema }).strict();
-const sesEventSchema = z.object({ type: z.enum(['bounce', 'complaint']), email: emailSchema }).strict();
+const loginSchema = z.strictObject({ email: emailSchema });
+const sesEventSchema = z.strictObject({ type: z.enum(['bounce', 'complaint']), email: emailSchema });
 /** Ten years is plenty for any SLA or Wait, and keeps a typo from throwing the sandbox into the next century. */
-const advanceSchema = z
-  .object({
-    advanceSeconds: z
-      .number()
-      .min(0)
-      .max(10 * 365 * 24 * 3600),
-  })
-  .strict();
+const advanceSchema = z.strictObject({
+  advanceSeconds: z.number().check(z.gte(0), z.lte(10 * 365 * 24 * 3600)),
+});
 
 function parseJson(body: Buffer): unknown {
   try {
@@ -49,7 +45,7 @@ function parseJson(body: Buffer): unknown {
 }
 
 /** Answers 400 naming the bad fields; returns true (handled) so callers can `return badRequest(…)`. */
-function badRequest(response: ServerResponse, error: z.ZodError | undefined): true {
+function badRequest(response: ServerResponse, error: z.core.$ZodError | undefined): true {
   const fields = error
     ? error.issues.map((i) => ({ field: i.path.join('.') || '(body)', message: i.message }))
     : [{ field: '(body)', message: 'The body is not valid JSON' }];
@@ -74,7 +70,7 @@ export function localEndpoints(deps: LocalEndpointDeps) {
       case 'POST /_local/login': {
         const json = parseJson(body);
         if (json === undefined) return badRequest(response, undefined);
-        const parsed = loginSchema.safeParse(json);
+        const parsed = loginSchema.safeParse(json, inEnglish);
         if (!parsed.success) return badRequest(response, parsed.error);
         const person = await deps.people.get(parsed.data.email);
         if (!person) {
@@ -93,7 +89,7 @@ export function localEndpoints(deps: LocalEndpointDeps) {
       case 'POST /_local/clock': {
         const json = parseJson(body);
         if (json === undefined) return badRequest(response, undefined);
-        const parsed = advanceSchema.safeParse(json);
+        const parsed = advanceSchema.safeParse(json, inEnglish);
         if (!parsed.success) return badRequest(response, parsed.error);
         const now = await deps.advance(parsed.data.advanceSeconds);
         sendJson(response, 200, { now: now.toISOString() });
@@ -108,7 +104,7 @@ export function localEndpoints(deps: LocalEndpointDeps) {
         if (!deps.mailFeedback) return false;
         const json = parseJson(body);
         if (json === undefined) return badRequest(response, undefined);
-        const parsed = sesEventSchema.safeParse(json);
+        const parsed = sesEventSchema.safeParse(json, inEnglish);
         if (!parsed.success) return badRequest(response, parsed.error);
         const event = simulatedSesEvent(parsed.data.type, parsed.data.email, deps.clock.now());
         sendJson(response, 200, await deps.mailFeedback(event));
@@ -120,7 +116,7 @@ export function localEndpoints(deps: LocalEndpointDeps) {
         return true;
       }
       case 'GET /_local/console': {
-        const parsed = filterSchema.safeParse(Object.fromEntries(url.searchParams));
+        const parsed = filterSchema.safeParse(Object.fromEntries(url.searchParams), inEnglish);
         if (!parsed.success) return badRequest(response, parsed.error);
         sendHtml(response, 200, renderOverview(await gatherOverview(consoleDeps(deps), parsed.data)));
         return true;
@@ -134,20 +130,21 @@ export function localEndpoints(deps: LocalEndpointDeps) {
   };
 }
 
-const filterSchema = z
-  .object({
-    workflow: z.string().max(80).optional(),
-    status: z.enum(consoleStatuses).or(z.literal('')).optional(),
-    businessId: z.string().max(80).optional(),
-  })
-  .transform((filter) => ({
+const filterSchema = z.pipe(
+  z.object({
+    workflow: z.optional(z.string().check(z.maxLength(80))),
+    status: z.optional(z.union([z.enum(consoleStatuses), z.literal('')])),
+    businessId: z.optional(z.string().check(z.maxLength(80))),
+  }),
+  z.transform((filter) => ({
     workflow: filter.workflow || undefined,
     status: filter.status || undefined,
     businessId: filter.businessId?.trim() || undefined,
-  }));
+  })),
+);
 
-const stopSchema = z.object({ cause: z.string().max(2000).optional() });
-const noticeSchema = z.enum(['stopped', 'redriven']).optional();
+const stopSchema = z.object({ cause: z.optional(z.string().check(z.maxLength(2000))) });
+const noticeSchema = z.optional(z.enum(['stopped', 'redriven']));
 const notices = {
   stopped: 'Stopped. Its open tasks close; a redrive continues it from where it stood.',
   redriven: 'Redriven: it continues from the states that had not succeeded.',
@@ -188,7 +185,7 @@ async function executionRoute(
     .catch(() => false);
   if (!exists) return notFound(response);
   if (request.method === 'GET' && !action) {
-    const notice = noticeSchema.safeParse(url.searchParams.get('notice') ?? undefined);
+    const notice = noticeSchema.safeParse(url.searchParams.get('notice') ?? undefined, inEnglish);
     const error = url.searchParams.get('error');
     const shown = error
       ? { text: error.slice(0, 500), bad: true }
@@ -217,7 +214,10 @@ async function executionRoute(
   const page = executionPath(executionArn);
   try {
     if (action[2] === 'stop') {
-      const form = stopSchema.safeParse(Object.fromEntries(new URLSearchParams(body.toString('utf8'))));
+      const form = stopSchema.safeParse(
+        Object.fromEntries(new URLSearchParams(body.toString('utf8'))),
+        inEnglish,
+      );
       if (!form.success) return badRequest(response, form.error);
       await deps.stepFunctions.stopExecution({
         executionArn,

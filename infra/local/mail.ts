@@ -3,7 +3,7 @@ import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import * as sesLocal from 'aws-ses-v2-local';
 import * as sesStore from 'aws-ses-v2-local/dist/store.js';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import type { Listening } from './listen.ts';
 
 export interface CapturedMail {
@@ -22,16 +22,14 @@ export interface LocalMail extends Listening {
 }
 
 /** What aws-ses-v2-local keeps per mail (the fields we read; the rest is kept as it is). */
-const sesEmail = z
-  .object({
-    messageId: z.string(),
-    at: z.number(),
-    from: z.string(),
-    destination: z.object({ to: z.array(z.string()), cc: z.array(z.string()), bcc: z.array(z.string()) }),
-    subject: z.string(),
-    body: z.object({ html: z.string().optional(), text: z.string().optional() }),
-  })
-  .loose();
+const sesEmail = z.looseObject({
+  messageId: z.string(),
+  at: z.number(),
+  from: z.string(),
+  destination: z.object({ to: z.array(z.string()), cc: z.array(z.string()), bcc: z.array(z.string()) }),
+  subject: z.string(),
+  body: z.object({ html: z.optional(z.string()), text: z.optional(z.string()) }),
+});
 type SesEmail = z.infer<typeof sesEmail>;
 
 type StartSesServer = (config: { host: string; port: number }) => Promise<Server>;

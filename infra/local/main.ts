@@ -1,17 +1,17 @@
 // `npm start`: runs the sandbox until Ctrl-C, printing every URL and the seeded people; a start that cannot proceed says why in one line.
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { readEnv } from '#shared/env.ts';
 import { type Sandbox, startSandbox } from './sandbox.ts';
 import { demoPeople, seedAdmin } from './seed.ts';
 import { StartupError } from './startup.ts';
 
-const port = z.coerce.number().int().min(0).max(65535);
+const port = z.coerce.number().check(z.int(), z.gte(0), z.lte(65535));
 const env = readEnv({
-  PORT: port.default(3000),
-  SANDBOX_DIR: z.string().min(1).default('.sandbox'),
-  DYNAMODB_PORT: port.default(0),
-  SES_PORT: port.default(0),
-  SFN_PORT: port.default(0),
+  PORT: z._default(port, 3000),
+  SANDBOX_DIR: z._default(z.string().check(z.minLength(1)), '.sandbox'),
+  DYNAMODB_PORT: z._default(port, 0),
+  SES_PORT: z._default(port, 0),
+  SFN_PORT: z._default(port, 0),
 });
 
 let sandbox: Sandbox;

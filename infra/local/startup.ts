@@ -1,7 +1,7 @@
 // Why a sandbox cannot start, said in one line with the fix: a port in use, a data folder held by another sandbox.
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 
 /** A start-up problem a person fixes themselves; `npm start` prints its message alone, without a stack trace. */
 export class StartupError extends Error {
@@ -35,7 +35,7 @@ export function portProblem(error: unknown, port: number, setting: PortSetting):
   return error;
 }
 
-const lockSchema = z.object({ pid: z.number().int(), url: z.string(), startedAt: z.string() });
+const lockSchema = z.object({ pid: z.int(), url: z.string(), startedAt: z.string() });
 const LOCK_FILE = 'sandbox.lock';
 
 function isAlive(pid: number): boolean {

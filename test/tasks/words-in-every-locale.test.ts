@@ -4,6 +4,7 @@ import { contractReview } from '#contract-review/workflow.ts';
 import { ApplicationRepository } from '#expense-application/application-repository.ts';
 import { expenseApplication } from '#expense-application/workflow.ts';
 import { expenseApproval } from '#expense-approval/workflow.ts';
+import type { TaskNoticeKind } from '#human-tasks/page-words.ts';
 import {
   renderExpiryNotice,
   renderMovedNotice,
@@ -13,7 +14,6 @@ import {
 import type { Task, TaskSummary } from '#human-tasks/task-model.ts';
 import { renderTaskForm, renderTaskNotice } from '#human-tasks/task-page-html.ts';
 import type { TaskRepository } from '#human-tasks/task-repository.ts';
-import type { TaskNoticeKind } from '#human-tasks/words.ts';
 import { workflowSubjects } from '#human-tasks/workflows.ts';
 import { orderNoticeMails, orderNotices } from '#order-handoff/order-notices.ts';
 import { orderHandoff } from '#order-handoff/workflow.ts';

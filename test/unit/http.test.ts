@@ -1,7 +1,7 @@
 // The HTTP edge: every kind of bad input gets a clear JSON 4xx naming the field, passing faults a 503, unknown errors a bare 500.
 import type { Context } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { conflict } from '#shared/errors.ts';
 import { type ApiEvent, type ApiResult, apiHandler } from '#shared/http.ts';
 import { addEmailClaim, handler as signInClaims } from '../../functions/api/sign-in-claims.ts';
@@ -36,8 +36,8 @@ const context = {} as Context;
 const thing = apiHandler(
   {
     access: 'signed-in',
-    path: z.object({ id: z.string().regex(/^\d+$/) }),
-    body: z.object({ name: z.string().min(1), amount: z.number().int() }),
+    path: z.object({ id: z.string().check(z.regex(/^\d+$/)) }),
+    body: z.object({ name: z.string().check(z.minLength(1)), amount: z.int() }),
   },
   async ({ body, path, caller }) => {
     if (body.name === 'taken') throw conflict('That name is taken', { name: body.name });

@@ -1,9 +1,9 @@
 // The task page: document headers, what is decided, the one POST form with its decision bar, notices with what comes next, escaping.
 import { describe, expect, it } from 'vitest';
+import type { Progress } from '#human-tasks/page-words.ts';
 import type { FieldSpec, Task, TaskSummary } from '#human-tasks/task-model.ts';
 import { renderTaskForm, renderTaskNotice, type TaskNoticeKind } from '#human-tasks/task-page-html.ts';
 import type { SubjectNames } from '#human-tasks/task-subjects.ts';
-import type { Progress } from '#human-tasks/words.ts';
 import { escapeHtml, html, unsafeRawHtml } from '#shared/html.ts';
 import type { Locale } from '#shared/people.ts';
 import { pendingTask } from '../fixtures/task.ts';

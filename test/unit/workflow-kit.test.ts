@@ -1,6 +1,6 @@
 // The workflow kit's steps with in-memory fakes: recording once at the right version, endings, needs attention, starts.
 import { beforeEach, describe, expect, it } from 'vitest';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import type { Task } from '#human-tasks/task-model.ts';
 import { type KeptMail, subjectMailer } from '#shared/mail-outbox.ts';
 import { MailRefused, type OutgoingMail } from '#shared/mailer.ts';

@@ -1,5 +1,5 @@
 // Workflow step (contract review, after signing): the signed contract becomes its order; returns the order's id.
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { processClock } from '#shared/clock.ts';
 import { lazy } from '#shared/lazy.ts';
 import { auditFromEnv, nextIdFromEnv } from '#shared/table.ts';
@@ -16,10 +16,7 @@ const deps = lazy(() => ({
   nextId: nextIdFromEnv(),
 }));
 
-export const handler = stepHandler(
-  z.object({ contract: subjectRefSchema }).strict(),
-  async ({ contract }) => {
-    const order = await createOrder(deps(), contract.id);
-    return { order: { kind: orderHandoff.kind, id: order.id, version: order.version } };
-  },
-);
+export const handler = stepHandler(z.strictObject({ contract: subjectRefSchema }), async ({ contract }) => {
+  const order = await createOrder(deps(), contract.id);
+  return { order: { kind: orderHandoff.kind, id: order.id, version: order.version } };
+});

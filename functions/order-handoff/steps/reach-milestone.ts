@@ -1,5 +1,5 @@
 // Workflow step: the order was delivered (or accepted): the installments due on it get their dates and start.
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { reach } from '#payment-collection/collection-start.ts';
 import { startDeps } from '#payment-collection/start-deps.ts';
 import { stepHandler, workflowDepsFromEnv } from '#shared/workflow-kit/handlers.ts';
@@ -10,7 +10,7 @@ import { orderHandoff } from '../workflow.ts';
 const deps = workflowDepsFromEnv(orderHandoff);
 
 export const handler = stepHandler(
-  z.object({ subject: subjectRefSchema, milestone: z.enum(['delivery', 'acceptance']) }).strict(),
+  z.strictObject({ subject: subjectRefSchema, milestone: z.enum(['delivery', 'acceptance']) }),
   async ({ subject, milestone }) => {
     const order = await loadSubject(orderHandoff, deps(), subject);
     const on = milestone === 'delivery' ? order.delivery?.deliveredOn : order.acceptance?.acceptedOn;

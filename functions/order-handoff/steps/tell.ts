@@ -1,5 +1,5 @@
 // Workflow step: an order's mail outside its tasks (delivery plan, new date, shipment, dispute), each sent once.
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { stepHandler, workflowDepsFromEnv } from '#shared/workflow-kit/handlers.ts';
 import { kitEndingDeps } from '#shared/workflow-kit/kit-deps.ts';
 import { tellOnce } from '#shared/workflow-kit/notices.ts';
@@ -11,7 +11,7 @@ import { orderHandoff } from '../workflow.ts';
 const deps = workflowDepsFromEnv(orderHandoff);
 
 export const handler = stepHandler(
-  z.object({ subject: subjectRefSchema, notice: z.enum(orderNotices) }).strict(),
+  z.strictObject({ subject: subjectRefSchema, notice: z.enum(orderNotices) }),
   async ({ subject, notice }) => {
     const order = await loadSubject(orderHandoff, deps(), subject);
     const reviews = await deps().reviews.of(order.id);

@@ -1,7 +1,8 @@
 // Lambda handlers for the kit's steps: a workflow's step file is one line, `export const handler = finishHandler(x)`.
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { taskResultSchema } from '#human-tasks/task-model.ts';
 import { lazy } from '../lazy.ts';
+import { parseOrThrow } from '../schema-parse.ts';
 import { tableFromEnv } from '../table.ts';
 import { asStepError, Transient } from '../transient.ts';
 import { kitDeps, kitEndingDeps } from './kit-deps.ts';
@@ -22,9 +23,9 @@ import type { Workflow } from './workflow.ts';
  * to the Needs attention path), and a passing fault thrown as `Transient`, which the state's Retry takes again. A
  * subject another writer saved meanwhile is one too: the step's next run reads it afresh (steps are safe to repeat).
  */
-export function stepHandler<I, O>(schema: z.ZodType<I>, run: (input: I) => Promise<O>) {
+export function stepHandler<I, O>(schema: z.ZodMiniType<I>, run: (input: I) => Promise<O>) {
   return async (event: unknown): Promise<O> => {
-    const input = schema.parse(event);
+    const input = parseOrThrow(schema, event);
     try {
       return await run(input);
     } catch (error) {
@@ -39,7 +40,7 @@ export function workflowDepsFromEnv<S extends Subject, D>(workflow: Workflow<S, 
   return lazy(() => workflow.deps(tableFromEnv()));
 }
 
-const recordInput = z.object({ subject: subjectRefSchema, decision: taskResultSchema }).strict();
+const recordInput = z.strictObject({ subject: subjectRefSchema, decision: taskResultSchema });
 
 export function recordDecisionHandler<S extends Subject, D>(workflow: Workflow<S, D>) {
   const deps = workflowDepsFromEnv(workflow);
@@ -49,13 +50,11 @@ export function recordDecisionHandler<S extends Subject, D>(workflow: Workflow<S
   );
 }
 
-const finishInput = z
-  .object({
-    subject: subjectRefSchema,
-    ending: z.string().min(1),
-    executionArn: z.string().min(1).optional(),
-  })
-  .strict();
+const finishInput = z.strictObject({
+  subject: subjectRefSchema,
+  ending: z.string().check(z.minLength(1)),
+  executionArn: z.optional(z.string().check(z.minLength(1))),
+});
 
 export function finishHandler<S extends Subject, D>(workflow: Workflow<S, D>) {
   const deps = workflowDepsFromEnv(workflow);
@@ -65,7 +64,10 @@ export function finishHandler<S extends Subject, D>(workflow: Workflow<S, D>) {
   });
 }
 
-const expiredInput = z.object({ subject: subjectRefSchema, executionArn: z.string().min(1) }).strict();
+const expiredInput = z.strictObject({
+  subject: subjectRefSchema,
+  executionArn: z.string().check(z.minLength(1)),
+});
 
 /** A step past its deadline that leaves the subject as it is: its tasks close as expired. */
 export function expiredStepHandler<S extends Subject, D>(workflow: Workflow<S, D>) {
@@ -75,13 +77,11 @@ export function expiredStepHandler<S extends Subject, D>(workflow: Workflow<S, D
   });
 }
 
-const needsAttentionInput = z
-  .object({
-    subject: subjectRefSchema,
-    executionArn: z.string().min(1),
-    failure: z.object({ Error: z.string(), Cause: z.string().optional() }),
-  })
-  .strict();
+const needsAttentionInput = z.strictObject({
+  subject: subjectRefSchema,
+  executionArn: z.string().check(z.minLength(1)),
+  failure: z.object({ Error: z.string(), Cause: z.optional(z.string()) }),
+});
 
 export function needsAttentionHandler<S extends Subject, D>(workflow: Workflow<S, D>) {
   const deps = workflowDepsFromEnv(workflow);

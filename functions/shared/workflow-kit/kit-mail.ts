@@ -8,7 +8,7 @@ import type { PeopleRepository } from '../people-repository.ts';
 import type { Bilingual } from '../words.ts';
 import type { Review } from './reviews.ts';
 import type { Subject } from './subject.ts';
-import type { Ending, Workflow } from './workflow.ts';
+import type { Ending, Workflow, WorkflowTasks } from './workflow.ts';
 
 const needsAttention: { outcome: Bilingual; next: Bilingual } = {
   outcome: { 'zh-CN': '需人工处理', en: 'needs attention' },
@@ -87,7 +87,7 @@ export async function describeEarlierComments<S extends Subject, D>(
 
 /** What a workflow's subject and one of its steps are called, for a reader. */
 export function subjectNames<S extends Subject, D>(
-  workflow: Workflow<S, D>,
+  workflow: WorkflowTasks<S, D>,
   step: string,
   locale: Locale,
 ): SubjectNames {

@@ -22,7 +22,7 @@ import {
 } from './kit-mail.ts';
 import { approversOf, type Review, type ReviewStore, reviewsOf } from './reviews.ts';
 import { type Attention, MissingSubject, StaleSubject, type Subject, type SubjectRef } from './subject.ts';
-import type { Workflow } from './workflow.ts';
+import type { Workflow, WorkflowTasks } from './workflow.ts';
 
 /** What the kit's steps read and write besides the workflow's own subjects. */
 export interface KitDeps {
@@ -54,7 +54,11 @@ export interface KitEndingDeps extends KitDeps {
 }
 
 /** The subject at the version the execution is about; anything else is a failure no retry fixes. */
-export async function loadSubject<S extends Subject, D>(workflow: Workflow<S, D>, deps: D, ref: SubjectRef) {
+export async function loadSubject<S extends Subject, D>(
+  workflow: WorkflowTasks<S, D>,
+  deps: D,
+  ref: SubjectRef,
+) {
   const subject = await workflow.subjects(deps).get(ref.id);
   if (!subject) throw new MissingSubject(`${workflow.kind} ${ref.id} does not exist`);
   if (subject.version !== ref.version) {
@@ -74,7 +78,7 @@ export class UnknownStep extends Error {
  * applied to the subject as it is now. Also puts the subject in the step's status (a contract awaiting signature).
  */
 export async function prepareTask<S extends Subject, D>(
-  workflow: Workflow<S, D>,
+  workflow: WorkflowTasks<S, D>,
   deps: D,
   kit: Pick<KitDeps, 'reviews'>,
   request: OpenTaskRequest,
@@ -111,7 +115,7 @@ export async function prepareTask<S extends Subject, D>(
 
 /** What a decider sees for `task`: the workflow's summary of the subject now, and the earlier comments. */
 export async function summarizeForTask<S extends Subject, D>(
-  workflow: Workflow<S, D>,
+  workflow: WorkflowTasks<S, D>,
   deps: D,
   kit: { reviews: Pick<KitDeps['reviews'], 'of'>; people: KitDeps['people'] },
   task: Pick<Task, 'subject' | 'workflow'>,

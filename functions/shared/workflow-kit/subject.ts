@@ -1,18 +1,16 @@
 // What an execution carries about its business object: its kind, id and version; never the document itself.
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { subjectIdPattern } from '../business-ids.ts';
 
 /**
  * `{kind: 'expense-claim', id: 'EX-2026-00012', version: 2}`. The version is the subject's business version (a
  * claim's second filing, a contract's revision); a step refuses to act on any other.
  */
-export const subjectRefSchema = z
-  .object({
-    kind: z.string().regex(/^[a-z][a-z-]*$/, 'a subject kind is a lower-case slug'),
-    id: z.string().regex(subjectIdPattern, 'a business id looks like EX-2026-00012'),
-    version: z.number().int().positive(),
-  })
-  .strict();
+export const subjectRefSchema = z.strictObject({
+  kind: z.string().check(z.regex(/^[a-z][a-z-]*$/, 'a subject kind is a lower-case slug')),
+  id: z.string().check(z.regex(subjectIdPattern, 'a business id looks like EX-2026-00012')),
+  version: z.int().check(z.positive()),
+});
 export type SubjectRef = z.infer<typeof subjectRefSchema>;
 
 /** What every business object the kit handles has. */

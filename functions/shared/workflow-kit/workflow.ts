@@ -67,7 +67,12 @@ export interface AfterDecision<S extends Subject> {
   evidence?: Record<string, string>;
 }
 
-export interface Workflow<S extends Subject, D> {
+/**
+ * What the task core (open-task, the sweeper, the task pages, mail feedback) uses of a workflow: its subjects, human
+ * steps, words and endings. A workflow's decision hooks are not part of it, so those handlers' bundles hold none of
+ * the workflow's own bookkeeping (a ledger, budgets) that only its record, finish and needs-attention steps run.
+ */
+export interface WorkflowTasks<S extends Subject, D> {
   /** The state machine's slug: `workflows/<slug>.asl.json`. */
   slug: string;
   /** The subject kind in executions and tasks: `expense-claim`. */
@@ -94,6 +99,11 @@ export interface Workflow<S extends Subject, D> {
     reviews: readonly Review[];
     deps: D;
   }): Promise<TaskSummary>;
+  endings: Readonly<Record<string, Ending<S>>>;
+}
+
+/** The whole workflow: what the task core uses, and the hooks its own steps run on a decision and at the end. */
+export interface Workflow<S extends Subject, D> extends WorkflowTasks<S, D> {
   afterDecision?(context: {
     subject: S;
     review: Review;
@@ -102,7 +112,6 @@ export interface Workflow<S extends Subject, D> {
   }): Promise<AfterDecision<S>>;
   /** The workflow's own work once a decision is recorded and saved (a ledger line); must be safe to repeat. */
   onRecorded?(context: { subject: S; review: Review; deps: D }): Promise<void>;
-  endings: Readonly<Record<string, Ending<S>>>;
   /** The workflow's own work when a review ends (the budget consumed or released); must be safe to repeat. */
   onFinish?(context: {
     subject: S;

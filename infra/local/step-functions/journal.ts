@@ -3,22 +3,24 @@ import { createHash } from 'node:crypto';
 import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { HistoryEvent } from '@aws-sdk/client-sfn';
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import { inEnglish } from '#shared/schema-parse.ts';
 
-const json: z.ZodType<JsonData> = z.lazy(() =>
+const json: z.ZodMiniType<JsonData> = z.lazy(() =>
   z.union([z.null(), z.boolean(), z.number(), z.string(), z.array(json), z.record(z.string(), json)]),
 );
 export type JsonData = null | boolean | number | string | JsonData[] | { [key: string]: JsonData };
 
 /** A history event as stored: the AWS shape, its timestamp in epoch milliseconds. */
-const storedEvent = z
-  .object({
-    id: z.number().int(),
-    previousEventId: z.number().int(),
+const storedEvent = z.catchall(
+  z.object({
+    id: z.int(),
+    previousEventId: z.int(),
     type: z.string(),
     timestamp: z.number(),
-  })
-  .catchall(z.unknown());
+  }),
+  z.unknown(),
+);
 
 export const journalRecord = z.discriminatedUnion('t', [
   /** The first line: what the execution is, and which definition (by hash) it started on. */
@@ -42,7 +44,7 @@ export const journalRecord = z.discriminatedUnion('t', [
     state: z.string(),
     token: z.string(),
     openedAt: z.number(),
-    deadline: z.number().optional(),
+    deadline: z.optional(z.number()),
   }),
   /** When a Wait state fires, in virtual time. */
   z.object({ t: z.literal('wait'), scope: z.string(), state: z.string(), until: z.number() }),
@@ -159,7 +161,7 @@ function parseJournal(file: string, text: string): LoadedJournal | undefined {
       skipped++;
       continue;
     }
-    const record = journalRecord.safeParse(parsed);
+    const record = journalRecord.safeParse(parsed, inEnglish);
     if (record.success) records.push(record.data);
     else skipped++;
   }
