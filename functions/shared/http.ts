@@ -8,8 +8,8 @@ import type {
 import type * as z from 'zod/mini';
 import { DomainError, type FieldProblem, InvalidInput, unauthorized } from './errors.ts';
 import { logger } from './logger.ts';
-import { isTransient } from './transient.ts';
 import { inEnglish } from './schema-parse.ts';
+import { isTransient } from './transient.ts';
 
 export type ApiEvent = APIGatewayProxyEventV2WithJWTAuthorizer;
 export type ApiResult = APIGatewayProxyStructuredResultV2;
