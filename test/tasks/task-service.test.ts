@@ -162,6 +162,43 @@ describe('delivering a decision', () => {
   });
 });
 
+describe('a decision racing a write that leaves the task open', () => {
+  it('is taken on the task as it is now, not refused as an unknown task', async () => {
+    const task = await openTask(deps, request());
+    // Between the decision's read and its write, something records on the task without deciding it (its mail,
+    // a retry's bookkeeping): the decision's conditional write loses the race once.
+    const tasks = deps.tasks;
+    const read = tasks.get.bind(tasks);
+    let raced = false;
+    tasks.get = async (id) => {
+      const found = await read(id);
+      if (found && !raced) {
+        raced = true;
+        await tasks.replace(found, { ...found, mailedAt: deps.clock.now().toISOString() });
+      }
+      return found;
+    };
+    let result: Awaited<ReturnType<typeof decideTask>>;
+    try {
+      result = await decideTask(deps, {
+        via: 'api',
+        taskId: task.id,
+        caller: task.assignee,
+        outcome: 'approve',
+        fields: {},
+        comment: '',
+      });
+    } finally {
+      // Back to the repository's own method.
+      Reflect.deleteProperty(tasks, 'get');
+    }
+    expect(raced).toBe(true);
+    expect(result.kind).toBe('decided');
+    expect((await tasks.get(task.id))?.status).toBe('DECIDED');
+    expect(delivered).toEqual([{ token: task.token, output: { taskId: task.id, outcome: 'approve' } }]);
+  });
+});
+
 describe('a decision the workflow no longer waits for', () => {
   it('is recorded, and the task says the workflow stopped, when Step Functions answers TaskTimedOut early', async () => {
     const task = await openTask(deps, request());
