@@ -9,7 +9,7 @@ import type { RequestOptions } from '#infra/local/sandbox-client.ts';
 import { demoPeople, seedAdmin } from '#infra/local/seed.ts';
 import { routes } from '#infra/routes.ts';
 import { localDate } from '#shared/clock.ts';
-import type { Person, Role } from '#shared/people.ts';
+import { roles as allRoles, type Person, type Role } from '#shared/people.ts';
 import { differences, settledTable, tableClient, tableState } from '../support/table-snapshot.ts';
 import { eventually, hiddenInputs, startTestSandbox, type TestSandbox, taskLinkIn } from './harness.ts';
 import { contractDraft, signedContract } from './signed-contract.ts';
@@ -176,6 +176,8 @@ let f: Fixtures;
 /** A token for each seeded person, and for a signed-in person the directory does not know. */
 const tokens = new Map<string, string>();
 const stranger = 'stranger@example.com';
+/** The seeded people, and one person per role with that role alone. */
+const everyone: Person[] = [...demoPeople];
 /** Bearer headers that name nobody: each must be refused before any handler runs. */
 let unusable: Record<string, string | undefined>;
 
@@ -233,6 +235,24 @@ beforeAll(async () => {
   };
   // Everything started has reached a person or a date: from here on, only the matrix's requests could write.
   await settledTable(db);
+  // One person per role with that role alone, so every role is tried by itself (the seeded people combine some).
+  // Added after the fixtures: role tasks go to the least loaded member, and these would have taken them.
+  for (const role of allRoles) {
+    const person: Person = {
+      email: `only.${role}@example.com`,
+      name: `Only ${role}`,
+      roles: [role],
+      locale: 'en',
+    };
+    const { email, ...body } = person;
+    const put = await sandbox.request('PUT', `/people/${email}`, {
+      token: tokens.get(seedAdmin),
+      json: body,
+    });
+    expect(put.status).toBe(201);
+    tokens.set(email, await sandbox.login(email));
+    everyone.push(person);
+  }
 
   const keys = BearerTokens.inFolder(dir);
   const valid = await keys.issue(seedAdmin);
@@ -282,7 +302,7 @@ describe('every signed-in route in infra/routes.ts', () => {
       if (!access) return;
       const { path, json, headers } = access.request(f);
       const ask = (extra: RequestOptions) => sandbox.request(route.method, path, { json, ...extra });
-      const refusedPeople = demoPeople.filter((person) => !access.may(person, f));
+      const refusedPeople = everyone.filter((person) => !access.may(person, f));
       const before = await tableState(db);
 
       const [tokenReplies, strangerReply, peopleReplies] = await Promise.all([
@@ -315,7 +335,7 @@ describe('every signed-in route in infra/routes.ts', () => {
 
       // Reads: everyone the policy allows is answered, so the refusals above are about who asks, not the request.
       if (route.method === 'GET') {
-        const allowed = demoPeople.filter((person) => access.may(person, f));
+        const allowed = everyone.filter((person) => access.may(person, f));
         const answers = await Promise.all(
           allowed.map(
             async (person) => `${person.email}: ${(await ask({ token: tokens.get(person.email) })).status}`,
