@@ -337,4 +337,58 @@ describe('a requester who holds every deciding role and stands in for their own 
     const [, dispute, writeOff] = tasks as [TaskItem, TaskItem, TaskItem];
     expect(writeOff.assignee).not.toBe(dispute.assignee);
   });
+
+  it('escalation: a task left open climbs to the assignee’s manager, but past Xu when Xu is that manager', async () => {
+    // The one finance person at hand reports to Xu: escalating their task would hand Xu their own claim.
+    await putPerson({
+      email: 'he.ling@example.com',
+      name: '何玲',
+      roles: ['finance'],
+      manager: xu,
+      locale: 'zh-CN',
+    });
+    const filed = await sandbox.request('POST', '/expenses', {
+      token: await token(xu),
+      json: {
+        title: 'Taxi',
+        costCenter: 'SELF',
+        items: [{ category: 'travel', amount: cny(100), date: today(), description: 'Taxi', receipt: 'T-2' }],
+      },
+    });
+    expect(filed.status).toBe(201);
+    const id = filed.json<{ id: string }>().id;
+    const supervisorReview = await eventually(() => nextTask(id), `the supervisor review of ${id}`);
+    seen.push(supervisorReview);
+    expect(supervisorReview.assignee).not.toBe(xu);
+    const approved = await sandbox.request('POST', `/tasks/${supervisorReview.id}/decision`, {
+      token: await token(supervisorReview.assignee),
+      json: { outcome: 'approve' },
+    });
+    expect(approved.status).toBe(200);
+    const financeReview = await eventually(() => nextTask(id), `the finance review of ${id}`);
+    seen.push(financeReview);
+    expect([financeReview.type, financeReview.assignee]).toEqual([
+      'expense-review-finance',
+      'he.ling@example.com',
+    ]);
+
+    // Left unanswered past its escalation point, it goes to He Ling's manager, Xu, who may not have it: further up.
+    const stored = async () =>
+      (await scanTable(db)).find((item) => item.pk === `TASK#${financeReview.id}`) as
+        | (TaskItem & { escalated: boolean })
+        | undefined;
+    for (let day = 0; day < 7 && !(await stored())?.escalated; day++) {
+      await sandbox.request('POST', '/_local/clock', { json: { advanceSeconds: 86_400 } });
+    }
+    const escalated = await stored();
+    expect(escalated?.escalated).toBe(true);
+    expect([xu, 'he.ling@example.com']).not.toContain(escalated?.assignee);
+    const viaApi = await sandbox.request('POST', `/tasks/${financeReview.id}/decision`, {
+      token: await token(xu),
+      json: { outcome: 'approve' },
+    });
+    expect(viaApi.status).toBe(403);
+    const links = (await sandbox.mails(xu)).filter((mail) => mail.text.includes(`/t/${financeReview.id}?`));
+    expect(links.map((mail) => mail.subject)).toEqual([]);
+  });
 });
