@@ -16,6 +16,7 @@ process.env.DECISION_REPLY_WAIT_MS = '0';
 // First by email among every role's members: a role step would pick Xu on a tie if nothing excluded them.
 const xu = 'ai.xu@example.com';
 const rep = 'li.lei@example.com';
+const heLing = 'he.ling@example.com';
 const admin = seedAdmin;
 
 interface TaskItem {
@@ -338,21 +339,18 @@ describe('a requester who holds every deciding role and stands in for their own 
     expect(writeOff.assignee).not.toBe(dispute.assignee);
   });
 
-  it('escalation: a task left open climbs to the assignee’s manager, but past Xu when Xu is that manager', async () => {
-    // The one finance person at hand reports to Xu: escalating their task would hand Xu their own claim.
-    await putPerson({
-      email: 'he.ling@example.com',
-      name: '何玲',
-      roles: ['finance'],
-      manager: xu,
-      locale: 'zh-CN',
-    });
+  /**
+   * A claim of Xu's at its finance review, which goes to He Ling: the finance person at hand, who reports to Xu, so
+   * moving her task to her manager would hand Xu their own claim.
+   */
+  async function atFinanceReview(receipt: string): Promise<TaskItem> {
+    await putPerson({ email: heLing, name: '何玲', roles: ['finance'], manager: xu, locale: 'zh-CN' });
     const filed = await sandbox.request('POST', '/expenses', {
       token: await token(xu),
       json: {
         title: 'Taxi',
         costCenter: 'SELF',
-        items: [{ category: 'travel', amount: cny(100), date: today(), description: 'Taxi', receipt: 'T-2' }],
+        items: [{ category: 'travel', amount: cny(100), date: today(), description: 'Taxi', receipt }],
       },
     });
     expect(filed.status).toBe(201);
@@ -367,28 +365,50 @@ describe('a requester who holds every deciding role and stands in for their own 
     expect(approved.status).toBe(200);
     const financeReview = await eventually(() => nextTask(id), `the finance review of ${id}`);
     seen.push(financeReview);
-    expect([financeReview.type, financeReview.assignee]).toEqual([
-      'expense-review-finance',
-      'he.ling@example.com',
-    ]);
+    expect([financeReview.type, financeReview.assignee]).toEqual(['expense-review-finance', heLing]);
+    return financeReview;
+  }
 
-    // Left unanswered past its escalation point, it goes to He Ling's manager, Xu, who may not have it: further up.
-    const stored = async () =>
-      (await scanTable(db)).find((item) => item.pk === `TASK#${financeReview.id}`) as
-        | (TaskItem & { escalated: boolean })
-        | undefined;
-    for (let day = 0; day < 7 && !(await stored())?.escalated; day++) {
-      await sandbox.request('POST', '/_local/clock', { json: { advanceSeconds: 86_400 } });
-    }
-    const escalated = await stored();
-    expect(escalated?.escalated).toBe(true);
-    expect([xu, 'he.ling@example.com']).not.toContain(escalated?.assignee);
-    const viaApi = await sandbox.request('POST', `/tasks/${financeReview.id}/decision`, {
+  /** The task as stored now. */
+  const stored = async (task: TaskItem) =>
+    (await scanTable(db)).find((item) => item.pk === `TASK#${task.id}`) as
+      | (TaskItem & { escalated: boolean })
+      | undefined;
+
+  /** Neither the API nor Xu's mailbox lets Xu decide `task`. */
+  async function outOfXusReach(task: TaskItem): Promise<void> {
+    const viaApi = await sandbox.request('POST', `/tasks/${task.id}/decision`, {
       token: await token(xu),
       json: { outcome: 'approve' },
     });
     expect(viaApi.status).toBe(403);
-    const links = (await sandbox.mails(xu)).filter((mail) => mail.text.includes(`/t/${financeReview.id}?`));
+    const links = (await sandbox.mails(xu)).filter((mail) => mail.text.includes(`/t/${task.id}?`));
     expect(links.map((mail) => mail.subject)).toEqual([]);
+  }
+
+  it('escalation: a task left open climbs to the assignee’s manager, but past Xu when Xu is that manager', async () => {
+    const financeReview = await atFinanceReview('T-2');
+    // Left unanswered past its escalation point, it goes to He Ling's manager, Xu, who may not have it: further up.
+    for (let day = 0; day < 7 && !(await stored(financeReview))?.escalated; day++) {
+      await sandbox.request('POST', '/_local/clock', { json: { advanceSeconds: 86_400 } });
+    }
+    const escalated = await stored(financeReview);
+    expect(escalated?.escalated).toBe(true);
+    expect([xu, heLing]).not.toContain(escalated?.assignee);
+    await outOfXusReach(financeReview);
+  });
+
+  it('a bounced address: the task moves to the assignee’s manager, but past Xu when Xu is that manager', async () => {
+    const financeReview = await atFinanceReview('T-3');
+    const bounced = await sandbox.request('POST', '/_local/ses-event', {
+      json: { type: 'bounce', email: heLing },
+    });
+    expect(bounced.status).toBe(200);
+    const moved = await eventually(async () => {
+      const task = await stored(financeReview);
+      return task && task.assignee !== heLing ? task : undefined;
+    }, `${financeReview.id} to move off the bounced address`);
+    expect(moved.assignee).not.toBe(xu);
+    await outOfXusReach(financeReview);
   });
 });
