@@ -411,4 +411,17 @@ describe('a requester who holds every deciding role and stands in for their own 
     expect(moved.assignee).not.toBe(xu);
     await outOfXusReach(financeReview);
   });
+
+  it('in all Xu received, every task link is to a step that is Xu’s to take', async () => {
+    const tasks = (await scanTable(db)).filter((item) => item.sk === 'TASK') as unknown as TaskItem[];
+    const linked = (await sandbox.mails(xu)).flatMap((mail) =>
+      [...mail.text.matchAll(/\/t\/([A-Za-z0-9_-]+)\?/g)].map((match) => match[1] as string),
+    );
+    expect(linked.length).toBeGreaterThan(0);
+    const notTheirs = [...new Set(linked)]
+      .map((id) => tasks.find((task) => task.id === id))
+      .filter((task) => !(task?.assignee === xu && task.requester === xu && task.requesterMayDecide))
+      .map((task) => `${task?.type} ${task?.subject.id} for ${task?.assignee}`);
+    expect(notTheirs).toEqual([]);
+  });
 });
