@@ -309,14 +309,14 @@ describe('every signed-in route in infra/routes.ts', () => {
         Promise.all(
           Object.entries(unusable).map(async ([what, authorization]) => {
             const reply = await ask({ headers: { ...headers, ...(authorization ? { authorization } : {}) } });
-            return `${what}: ${reply.status}`;
+            return `${what}: ${reply.status}${sayingOnlyWhy(reply.text)}`;
           }),
         ),
         ask({ headers, token: tokens.get(stranger) }),
         Promise.all(
           refusedPeople.map(async (person) => {
             const reply = await ask({ headers, token: tokens.get(person.email) });
-            return `${person.email} (${person.roles.join(', ')}): ${reply.status}`;
+            return `${person.email} (${person.roles.join(', ')}): ${reply.status}${sayingOnlyWhy(reply.text)}`;
           }),
         ),
       ]);
@@ -330,6 +330,7 @@ describe('every signed-in route in infra/routes.ts', () => {
         expect(strangerReply.json()).toEqual({ tasks: [] });
       } else {
         expect(strangerReply.status).toBe(403);
+        expect(sayingOnlyWhy(strangerReply.text)).toBe('');
       }
       expect(differences(before, await tableState(db))).toEqual([]);
 
@@ -414,6 +415,21 @@ describe('the public routes', () => {
     expect(differences(before, await tableState(db))).toEqual([]);
   });
 });
+
+/**
+ * Nothing when a refusal's body only says why (`error`, `message`, `detail`), else what more it carries: a refusal
+ * must not hand over what it refuses.
+ */
+function sayingOnlyWhy(body: string): string {
+  let keys: string[];
+  try {
+    keys = Object.keys(JSON.parse(body) as object);
+  } catch {
+    return ` (not JSON: ${body.slice(0, 80)})`;
+  }
+  const more = keys.filter((key) => !['error', 'message', 'detail'].includes(key));
+  return more.length > 0 ? ` (also ${more.join(', ')})` : '';
+}
 
 /** The secret with its first character changed to another of the base64url alphabet. */
 function flip(secret: string): string {
