@@ -334,6 +334,26 @@ describe('opening', () => {
     expect(task.assignee).toBe('zhao.min@example.com');
   });
 
+  it('never gives the requester’s stand-in their task, nor the stand-in’s own stand-in when that one is away too', async () => {
+    const today = localDate(deps.clock.now());
+    const away = (email: string) => ({ email, from: today, until: addDays(today, 5) });
+    const [li, han] = ['li.lei@example.com', 'han.meimei@example.com'].map((email) =>
+      demoPeople.find((p) => p.email === email),
+    );
+    if (!li || !han) throw new Error('seed changed');
+    // Li Lei is away with Han Meimei standing in, who is away too with finance's Qian Yu standing in for her: Li Lei's
+    // tasks would reach Qian Yu, so Qian Yu may not decide Li Lei's own claim's finance step either.
+    await deps.people.put({ ...li, delegate: away(han.email) }, deps.clock.now());
+    await deps.people.put({ ...han, delegate: away('qian.yu@example.com') }, deps.clock.now());
+    try {
+      const task = await openTask(deps, request({ assignee: { role: 'finance' } }));
+      expect(task.assignee).toBe('zhou.qiang@example.com');
+    } finally {
+      await deps.people.put(li, deps.clock.now());
+      await deps.people.put(han, deps.clock.now());
+    }
+  });
+
   it('gives the requester a step that records what they report, when the step says so', async () => {
     const task = await openTask(
       deps,
