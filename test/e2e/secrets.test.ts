@@ -221,6 +221,22 @@ describe('a whole run of every workflow', () => {
     expect(containing(logLines, secrets)).toEqual([]);
   });
 
+  it('writes no sign-in (bearer) token in any log line, and stores none', () => {
+    const bearer = new Set(
+      replies
+        .filter((reply) => reply.request.endsWith('/_local/login') && reply.status === 200)
+        .map((reply) => (JSON.parse(reply.body) as { token: string }).token),
+    );
+    expect(bearer.size).toBeGreaterThan(5);
+    expect(containing(logLines, bearer)).toEqual([]);
+    expect(
+      containing(
+        items.map((item) => JSON.stringify(item)),
+        bearer,
+      ),
+    ).toEqual([]);
+  });
+
   it('stores no link secret, only its hash; and each task token only on its own task, to hand the decision back', () => {
     const misplaced: string[] = [];
     for (const item of items) {
