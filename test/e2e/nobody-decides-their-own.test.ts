@@ -12,8 +12,10 @@ import { contractDraft } from './signed-contract.ts';
 // Decisions answer at once: these tests read what happens next from the table.
 process.env.DECISION_REPLY_WAIT_MS = '0';
 
-/** The requester of everything here: holds every role that decides something, so every step could fall to them. */
-// First by email among every role's members: a role step would pick Xu on a tie if nothing excluded them.
+/**
+ * The requester of everything here: holds every role that decides something, so every step could fall to them, and
+ * comes first by email among each role's members, so a role step would pick them on a tie if nothing kept them off.
+ */
 const xu = 'ai.xu@example.com';
 const rep = 'li.lei@example.com';
 const heLing = 'he.ling@example.com';
