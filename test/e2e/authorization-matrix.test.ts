@@ -233,8 +233,18 @@ beforeAll(async () => {
     claimTask: await openTask(supervisor, claimId),
     applicationTask: await openTask(salesManager, applicationId),
   };
-  // Everything started has reached a person or a date: from here on, only the matrix's requests could write.
-  await settledTable(db);
+  // Everything started has reached a person or a date: the order's schedule waits for production, the first
+  // installment for its due date. From here on, only the matrix's requests could write.
+  await openTask('feng.lin@example.com', orderId);
+  await eventually(async () => {
+    const reply = await sandbox.request('GET', `/contracts/${contractId}/installments`, {
+      token: tokens.get(rep),
+    });
+    return reply.json<{ installments?: { status: string }[] }>().installments?.[0]?.status === 'SCHEDULED'
+      ? true
+      : undefined;
+  }, `the installments of ${contractId}`);
+  await settledTable(db, 1000);
   // One person per role with that role alone, so every role is tried by itself (the seeded people combine some).
   // Added after the fixtures: role tasks go to the least loaded member, and these would have taken them.
   for (const role of allRoles) {

@@ -159,7 +159,7 @@ beforeAll(async () => {
   expect(decided.status).toBe(200);
 
   // The steps that follow the last decision have run: every token handed out is on its task by now.
-  await settledTable(db);
+  await settledTable(db, 1000);
   mails = await sandbox.mail.list();
   items = await scanTable(db);
   tokens = await tokensFromExecutions();
