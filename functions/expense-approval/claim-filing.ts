@@ -141,13 +141,15 @@ async function holdBudget(deps: FilingDeps, claim: Claim, today: string): Promis
     );
   }
   const application = await deps.applications.get(claim.applicationId);
+  // An approval is for whoever applied: another person's application, found by its id, lends nobody its approval.
   const usable =
-    application?.costCenter === claim.costCenter &&
+    application?.applicant === claim.submitter &&
+    application.costCenter === claim.costCenter &&
     (application.status === 'APPROVED' || (application.status === 'USED' && application.usedBy === claim.id));
   if (!application || !usable) {
     throw unprocessable(
       'application-not-usable',
-      `Advance application ${claim.applicationId} is not an approved, unused application for ${claim.costCenter}`,
+      `Advance application ${claim.applicationId} is not an approved, unused application of yours for ${claim.costCenter}`,
       { ...overBudget, applicationStatus: application?.status ?? 'not found' },
     );
   }

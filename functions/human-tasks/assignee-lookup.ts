@@ -11,7 +11,7 @@ const maxChainDepth = 12;
 
 export interface AssignmentRequest {
   rule: AssigneeRule;
-  /** The subject's owner: never the decider, nor their delegate, unless `requesterMayDecide`. */
+  /** The subject's owner: never the decider, nor anyone standing in for them, unless `requesterMayDecide`. */
   requester: string;
   requesterMayDecide?: boolean;
   excluded: readonly string[];
@@ -48,8 +48,7 @@ export async function findAssignee(
   const excluded = new Set(request.excluded);
   if (!request.requesterMayDecide) {
     excluded.add(request.requester);
-    const requesterDelegate = requester ? delegateOf(requester, today) : undefined;
-    if (requesterDelegate) excluded.add(requesterDelegate);
+    for (const standIn of standInsFor(requester, directory, today)) excluded.add(standIn);
   }
 
   const openTasks = new Map<string, number>();
@@ -61,4 +60,24 @@ export async function findAssignee(
     for (const [i, person] of members.entries()) openTasks.set(person.email, counts[i] ?? 0);
   }
   return resolveAssignee({ rule: request.rule, directory, openTasks, excluded, today });
+}
+
+/**
+ * Who acts for `person` today: their delegate, and on down the chain when that delegate is away too, since a task for
+ * `person` would reach the end of it. Deciding the requester's own subject in their stead is deciding it as them.
+ */
+function standInsFor(
+  person: Person | undefined,
+  directory: ReadonlyMap<string, Person>,
+  today: string,
+): string[] {
+  const standIns: string[] = [];
+  let current = person;
+  while (current) {
+    const delegate = delegateOf(current, today)?.toLowerCase();
+    if (!delegate || delegate === person?.email || standIns.includes(delegate)) break;
+    standIns.push(delegate);
+    current = directory.get(delegate);
+  }
+  return standIns;
 }

@@ -13,7 +13,7 @@ export interface AssignmentInput {
   /** Open task counts by assignee email, for load balancing within a role. */
   openTasks: ReadonlyMap<string, number>;
   /**
-   * People who must not decide: the subject's submitter (and whoever the submitter delegated to, so nobody approves
+   * People who must not decide: the subject's submitter (and whoever stands in for the submitter, so nobody approves
    * "their own" claim through a delegate), plus anyone who already decided an earlier level when the workflow says so.
    */
   excluded: ReadonlySet<string>;

@@ -47,6 +47,9 @@ export interface Origin {
   userAgent?: string;
 }
 
+/** A decision that lost a race to a write leaving its task open is taken again on the fresh task, this often at most. */
+const maxDecisionAttempts = 3;
+
 /** How long after a failed delivery the sweeper tries SendTaskSuccess again (doubling, capped). */
 const retryBaseMs = 60_000;
 const retryCapMs = 60 * 60_000;
@@ -212,7 +215,11 @@ export function checkLink(task: StoredTask | undefined, secret: string): LinkPro
  * Takes a decision: checks who and what, moves the task PENDING → DECIDED in one conditional write (so racing
  * clicks make exactly one decision), records it, then hands it to the workflow. Nothing changes on any refusal.
  */
-export async function decideTask(deps: TaskDeps, request: DecisionRequest): Promise<DecisionResult> {
+export async function decideTask(
+  deps: TaskDeps,
+  request: DecisionRequest,
+  attempt = 1,
+): Promise<DecisionResult> {
   const now = deps.clock.now();
   const task = await deps.tasks.get(request.taskId);
   if (request.via === 'link') {
@@ -248,6 +255,11 @@ export async function decideTask(deps: TaskDeps, request: DecisionRequest): Prom
     if (!(error instanceof TaskConflict)) throw error;
     // Someone else won the race (another click, the sweeper, the deadline): report what the task is now.
     const current = await deps.tasks.get(task.id);
+    // A write that left it open (its mail just recorded, a reminder) decided nothing: decide on it as it is now, where
+    // the link and the page are checked again.
+    if (current?.status === 'PENDING' && attempt < maxDecisionAttempts) {
+      return decideTask(deps, request, attempt + 1);
+    }
     return (current && closedState(current, now)) ?? { kind: 'invalid-link' };
   }
   try {

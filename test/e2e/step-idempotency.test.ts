@@ -1,9 +1,9 @@
 // Every workflow step handler run twice with the same input, as a retry or a redrive does, has one effect.
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { localDate } from '#shared/clock.ts';
 import { registry } from '#workflows/registry.ts';
+import { differences, stable, tableClient, tableState } from '../support/table-snapshot.ts';
 import { eventually, startTestSandbox, type TestSandbox } from './harness.ts';
 
 const rep = 'li.lei@example.com';
@@ -40,31 +40,10 @@ let tokens: Record<string, string>;
 
 /** The whole table and every captured mail, as comparable text per item. */
 async function effects(): Promise<Map<string, string>> {
-  const state = new Map<string, string>();
-  let after: Record<string, unknown> | undefined;
-  do {
-    const page = await db.send(new ScanCommand({ TableName: 'local-business', ExclusiveStartKey: after }));
-    for (const item of page.Items ?? []) state.set(`${item.pk} ${item.sk}`, stable(item));
-    after = page.LastEvaluatedKey;
-  } while (after);
+  const state = new Map(await tableState(db));
   for (const mail of await sandbox.mail.list())
     state.set(`mail ${mail.id}`, `${mail.to.join()} ${mail.subject}`);
   return state;
-}
-
-/** JSON with keys sorted: DynamoDB returns a map's keys in no particular order. */
-function stable(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(stable).join(',')}]`;
-  if (value && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>).sort(([a], [b]) => a.localeCompare(b));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${stable(v)}`).join(',')}}`;
-  }
-  return JSON.stringify(value);
-}
-
-function differences(before: Map<string, string>, after: Map<string, string>): string[] {
-  const keys = new Set([...before.keys(), ...after.keys()]);
-  return [...keys].filter((key) => before.get(key) !== after.get(key));
 }
 
 /** Until the test's own HTTP requests have been answered: their handlers write too (a decision's delivery). */
@@ -114,13 +93,7 @@ beforeAll(async () => {
       inFlight--;
     }
   };
-  db = DynamoDBDocumentClient.from(
-    new DynamoDBClient({
-      endpoint: sandbox.urls.dynamodb,
-      region: 'us-east-1',
-      credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
-    }),
-  );
+  db = tableClient(sandbox.urls.dynamodb);
   tokens = {};
   for (const email of [rep, finance, salesManager, director]) tokens[email] = await sandbox.login(email);
 });

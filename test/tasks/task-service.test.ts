@@ -169,6 +169,43 @@ describe('delivering a decision', () => {
   });
 });
 
+describe('a decision racing a write that leaves the task open', () => {
+  it('is taken on the task as it is now, not refused as an unknown task', async () => {
+    const task = await openTask(deps, request());
+    // Between the decision's read and its write, something records on the task without deciding it (its mail,
+    // a retry's bookkeeping): the decision's conditional write loses the race once.
+    const tasks = deps.tasks;
+    const read = tasks.get.bind(tasks);
+    let raced = false;
+    tasks.get = async (id) => {
+      const found = await read(id);
+      if (found && !raced) {
+        raced = true;
+        await tasks.replace(found, { ...found, mailedAt: deps.clock.now().toISOString() });
+      }
+      return found;
+    };
+    let result: Awaited<ReturnType<typeof decideTask>>;
+    try {
+      result = await decideTask(deps, {
+        via: 'api',
+        taskId: task.id,
+        caller: task.assignee,
+        outcome: 'approve',
+        fields: {},
+        comment: '',
+      });
+    } finally {
+      // Back to the repository's own method.
+      Reflect.deleteProperty(tasks, 'get');
+    }
+    expect(raced).toBe(true);
+    expect(result.kind).toBe('decided');
+    expect((await tasks.get(task.id))?.status).toBe('DECIDED');
+    expect(delivered).toEqual([{ token: task.token, output: { taskId: task.id, outcome: 'approve' } }]);
+  });
+});
+
 describe('a decision the workflow no longer waits for', () => {
   it('is recorded, and the task says the workflow stopped, when Step Functions answers TaskTimedOut early', async () => {
     const task = await openTask(deps, request());
@@ -319,6 +356,26 @@ describe('opening', () => {
   it('never gives the requester their own task: it goes up their manager chain', async () => {
     const task = await openTask(deps, request({ assignee: { person: 'li.lei@example.com' } }));
     expect(task.assignee).toBe('zhao.min@example.com');
+  });
+
+  it('never gives the requester’s stand-in their task, nor the stand-in’s own stand-in when that one is away too', async () => {
+    const today = localDate(deps.clock.now());
+    const away = (email: string) => ({ email, from: today, until: addDays(today, 5) });
+    const [li, han] = ['li.lei@example.com', 'han.meimei@example.com'].map((email) =>
+      demoPeople.find((p) => p.email === email),
+    );
+    if (!li || !han) throw new Error('seed changed');
+    // Li Lei is away with Han Meimei standing in, who is away too with finance's Qian Yu standing in for her: Li Lei's
+    // tasks would reach Qian Yu, so Qian Yu may not decide Li Lei's own claim's finance step either.
+    await deps.people.put({ ...li, delegate: away(han.email) }, deps.clock.now());
+    await deps.people.put({ ...han, delegate: away('qian.yu@example.com') }, deps.clock.now());
+    try {
+      const task = await openTask(deps, request({ assignee: { role: 'finance' } }));
+      expect(task.assignee).toBe('zhou.qiang@example.com');
+    } finally {
+      await deps.people.put(li, deps.clock.now());
+      await deps.people.put(han, deps.clock.now());
+    }
   });
 
   it('gives the requester a step that records what they report, when the step says so', async () => {
