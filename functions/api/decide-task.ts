@@ -1,5 +1,6 @@
 // POST /tasks/{id}/decision: the assignee decides through the API instead of the mailed link.
 import * as z from 'zod';
+import { sentFieldsSchema } from '#human-tasks/decision-input.ts';
 import { taskDeps } from '#human-tasks/task-deps.ts';
 import { decideTask } from '#human-tasks/task-service.ts';
 import { taskView } from '#human-tasks/task-view.ts';
@@ -9,7 +10,7 @@ import { apiHandler } from '#shared/http.ts';
 const bodySchema = z
   .object({
     outcome: z.string().min(1),
-    fields: z.record(z.string(), z.unknown()).default({}),
+    fields: sentFieldsSchema.default({}),
     comment: z.string().max(4000).default(''),
   })
   .strict();

@@ -2,6 +2,7 @@
 import * as z from 'zod';
 import { type Money, moneySchema } from '#shared/money.ts';
 import { emailSchema } from '#shared/people.ts';
+import { multiLineText, oneLineText } from '#shared/text.ts';
 import type { Subject } from '#shared/workflow-kit/subject.ts';
 import type { Change } from './changes.ts';
 
@@ -22,7 +23,7 @@ export const contractLimits = {
 
 export const paymentTermSchema = z
   .object({
-    label: z.string().trim().min(1).max(100),
+    label: oneLineText({ max: 100 }),
     percent: z.number().gt(0, 'must be more than 0').max(100),
     trigger: z.enum(paymentTriggers),
     dueDays: z.number().int().min(0).max(3650),
@@ -32,10 +33,11 @@ export type PaymentTerm = z.infer<typeof paymentTermSchema>;
 
 export const contractItemSchema = z
   .object({
-    sku: z.string().trim().min(1).max(64),
-    description: z.string().trim().min(1).max(contractLimits.description),
+    sku: oneLineText({ max: 64 }),
+    /** What is delivered, as the order shows it: a specification may run over several lines. */
+    description: multiLineText({ max: contractLimits.description }),
     quantity: z.number().int().positive().max(1_000_000_000),
-    qualityStandard: z.string().trim().min(1).max(contractLimits.qualityStandard),
+    qualityStandard: oneLineText({ max: contractLimits.qualityStandard }),
   })
   .strict();
 export type ContractItem = z.infer<typeof contractItemSchema>;
@@ -43,15 +45,15 @@ export type ContractItem = z.infer<typeof contractItemSchema>;
 /** What sales submits (POST /contracts) and revises (POST /contracts/{id}/revisions). */
 export const contractInputSchema = z
   .object({
-    customer: z.object({ name: z.string().trim().min(1).max(200), email: emailSchema }).strict(),
-    title: z.string().trim().min(1).max(200),
+    customer: z.object({ name: oneLineText({ max: 200 }), email: emailSchema }).strict(),
+    title: oneLineText({ max: 200 }),
     amount: moneySchema
       .extend({ currency: z.literal('CNY', { error: 'contracts are in CNY' }) })
       .refine((m) => m.amount > 0, { error: 'amount must be more than zero' }),
     paymentTerms: z.array(paymentTermSchema).min(1).max(contractLimits.terms),
     deliveryDate: z.iso.date('use YYYY-MM-DD'),
     /** Where the goods go, as logistics should read it on the delivery plan. */
-    deliveryAddress: z.string().trim().min(1).max(300).optional(),
+    deliveryAddress: multiLineText({ max: 300 }).optional(),
     items: z.array(contractItemSchema).min(1, 'a contract needs at least one item').max(contractLimits.items),
     documentUrl: z.url().max(2000).optional(),
   })

@@ -2,13 +2,18 @@
 import * as z from 'zod';
 import { costCenterSchema, positiveCnySchema } from '#expense-approval/model.ts';
 import type { Money } from '#shared/money.ts';
+import { multiLineText } from '#shared/text.ts';
 import type { Subject } from '#shared/workflow-kit/subject.ts';
 
 export const applicationInputSchema = z
   .object({
     costCenter: costCenterSchema,
     amount: positiveCnySchema,
-    reason: z.string().trim().min(10, 'explain the spending in at least 10 characters').max(2000),
+    reason: multiLineText({
+      min: 10,
+      max: 2000,
+      minMessage: 'explain the spending in at least 10 characters',
+    }),
   })
   .strict();
 export type ApplicationInput = z.infer<typeof applicationInputSchema>;

@@ -2,6 +2,7 @@
 import * as z from 'zod';
 import { businessIdSchema } from '#shared/business-ids.ts';
 import { type Money, moneySchema } from '#shared/money.ts';
+import { oneLineText } from '#shared/text.ts';
 import type { Subject } from '#shared/workflow-kit/subject.ts';
 
 export const expenseCategories = ['travel', 'entertainment', 'marketing', 'training', 'other'] as const;
@@ -30,8 +31,8 @@ export const claimItemSchema = z
     category: z.enum(expenseCategories),
     amount: positiveCnySchema,
     date: z.iso.date('use YYYY-MM-DD'),
-    description: z.string().trim().min(1).max(claimLimits.description),
-    receipt: z.string().trim().min(1).max(claimLimits.receipt).optional(),
+    description: oneLineText({ max: claimLimits.description }),
+    receipt: oneLineText({ max: claimLimits.receipt }).optional(),
   })
   .strict();
 export type ClaimItem = z.infer<typeof claimItemSchema>;
@@ -39,7 +40,7 @@ export type ClaimItem = z.infer<typeof claimItemSchema>;
 /** What a salesperson files (POST /expenses) or re-files after a return (PUT /expenses/{id}). */
 export const claimInputSchema = z
   .object({
-    title: z.string().trim().min(1).max(claimLimits.title),
+    title: oneLineText({ max: claimLimits.title }),
     costCenter: costCenterSchema,
     items: z.array(claimItemSchema).min(1, 'a claim needs at least one item').max(claimLimits.items),
     applicationId: businessIdSchema('PA').optional(),

@@ -40,15 +40,17 @@ const signedAmountSchema = z
   });
 
 /** Money that may be negative (refunds, balances, differences). */
-export const signedMoneySchema = z.object({ amount: signedAmountSchema, currency: currencySchema });
+export const signedMoneySchema = z.object({ amount: signedAmountSchema, currency: currencySchema }).strict();
 
 /** Money that must not be negative: prices, payments, claims. The default for input. */
-export const moneySchema = z.object({
-  amount: signedAmountSchema.refine((amount) => amount >= 0, {
-    error: 'amount must not be negative (minor units, e.g. 12345 for 123.45)',
-  }),
-  currency: currencySchema,
-});
+export const moneySchema = z
+  .object({
+    amount: signedAmountSchema.refine((amount) => amount >= 0, {
+      error: 'amount must not be negative (minor units, e.g. 12345 for 123.45)',
+    }),
+    currency: currencySchema,
+  })
+  .strict();
 
 export type Money = z.infer<typeof signedMoneySchema>;
 

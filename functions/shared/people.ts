@@ -1,5 +1,6 @@
 // The people directory's model: who someone is, their roles, manager, locale and delegate while away.
 import * as z from 'zod';
+import { oneLineText } from './text.ts';
 
 export const roles = [
   'admin',
@@ -26,12 +27,13 @@ export const isoDateSchema = z.iso.date();
 
 export const delegateSchema = z
   .object({ email: emailSchema, from: isoDateSchema, until: isoDateSchema })
+  .strict()
   .refine((d) => d.from <= d.until, { message: 'from must not be after until', path: ['until'] });
 
 /** What an admin sends to create or update a person (the email comes from the path). */
 export const personInputSchema = z
   .object({
-    name: z.string().trim().min(1).max(200),
+    name: oneLineText({ max: 200 }),
     roles: z.array(z.enum(roles)).min(1).max(roles.length),
     manager: emailSchema.optional(),
     locale: z.enum(locales).default('zh-CN'),
