@@ -223,7 +223,10 @@ export function renderTaskForm(input: {
   const commentProblems = problemsFor(errors, 'comment');
   const labelOf = (field: string) => {
     if (field === 'comment') return w.page.comment;
-    return task.fields.find((spec) => field === spec.name || field === `fields.${spec.name}`)?.label[locale];
+    const spec = task.fields.find((spec) => field === spec.name || field === `fields.${spec.name}`);
+    if (spec) return spec.label[locale];
+    // A name the form never had (a tampered post, `__proto__=x`): shown as sent, so the refusal says which.
+    return field.startsWith('fields.') ? field.slice('fields.'.length) : undefined;
   };
 
   const content = html`<h1>${task.title}</h1>

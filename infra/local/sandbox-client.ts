@@ -50,15 +50,10 @@ export class SandboxClient {
 
   /**
    * Waits for a task mail to `assignee` about `subjectId` whose link still opens the task (older mails' links die
-   * once decided or re-sent), opens it and submits the decision.
+   * once decided or re-sent), and opens it: the mail, its link and the task page.
    */
-  async decideFromMail(
-    assignee: string,
-    subjectId: string,
-    outcome: string,
-    form: Record<string, string> = {},
-  ) {
-    const { mail, link, page } = await eventually(async () => {
+  async openTaskFromMail(assignee: string, subjectId: string) {
+    return eventually(async () => {
       const mails = (await this.mails(assignee)).filter((m) => m.text.includes(subjectId) && hasTaskLink(m));
       for (const mail of mails.reverse()) {
         const link = taskLinkIn(mail);
@@ -67,6 +62,16 @@ export class SandboxClient {
       }
       return undefined;
     }, `a live task link in ${assignee}'s mail about ${subjectId}`);
+  }
+
+  /** Opens the task as openTaskFromMail does and submits the decision. */
+  async decideFromMail(
+    assignee: string,
+    subjectId: string,
+    outcome: string,
+    form: Record<string, string> = {},
+  ) {
+    const { mail, link, page } = await this.openTaskFromMail(assignee, subjectId);
     const reply = await this.request('POST', link.pathname, {
       form: { ...hiddenInputs(page.text), outcome, ...form },
     });
