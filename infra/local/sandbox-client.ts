@@ -5,6 +5,8 @@ export interface RequestOptions {
   token?: string;
   json?: unknown;
   form?: Record<string, string>;
+  /** Sent as it is, with whatever content-type `headers` give (or none): for bodies no well-behaved client sends. */
+  body?: string | Uint8Array;
   headers?: Record<string, string>;
 }
 
@@ -25,7 +27,7 @@ export class SandboxClient {
   async request(method: string, path: string, opts: RequestOptions = {}): Promise<Reply> {
     const headers: Record<string, string> = { ...opts.headers };
     if (opts.token) headers.authorization = `Bearer ${opts.token}`;
-    let body: string | undefined;
+    let body: string | Uint8Array | undefined = opts.body;
     if (opts.json !== undefined) {
       headers['content-type'] = 'application/json';
       body = JSON.stringify(opts.json);
