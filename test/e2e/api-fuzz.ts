@@ -34,6 +34,17 @@ const clean = (text: string) => !internals.test(text);
 // ---------------------------------------------------------------------------------------------------------------
 // Hostile values.
 
+const clipped = (_key: string, value: unknown) =>
+  typeof value === 'string' && value.length > 200
+    ? `${value.slice(0, 200)}…(${value.length} characters)`
+    : value;
+
+/** A counterexample as fast-check prints it, long strings cut: a 100,000-character body would fill the screen. */
+function shortly<T extends object>(value: T): T {
+  Object.defineProperty(value, fc.toStringMethod, { value: () => JSON.stringify(value, clipped) });
+  return value;
+}
+
 const controlCharacters = [
   '\u0000',
   '\u0007',
@@ -92,7 +103,10 @@ const anyJson: fc.Arbitrary<unknown> = fc
   .filter((value) => clean(JSON.stringify(value)) && !JSON.stringify(value).includes('"__proto__"'));
 
 // ---------------------------------------------------------------------------------------------------------------
-// The table, whole: a refused request must leave it exactly as it was.
+// The table, whole: a refused request must leave it exactly as it was. Nothing is left out of the comparison: every
+// refusal here is of a request no handler should act on (a bad body, path, query or token, an unknown subject), and
+// those are refused before anything is written, an Idempotency-Key claimed or an id numbered (a valid claim refused
+// over budget does leave a gap in the EX numbers, by design, but this suite never sends a valid body).
 
 export interface TableSnapshot {
   items: Map<string, string>;
@@ -277,7 +291,7 @@ interface BodySpec {
   /** Keys the route takes as optional or defaults: dropping them is no error. */
   optional?: readonly string[];
   /** Where a poison is found only after the schema, by the domain (a decision's fields, its outcome's value). */
-  domainStage?: (path: string) => boolean;
+  domainStage?: (path: string) => 'outcome' | 'fields' | undefined;
   /** Who sends it: the poisons must be reported whoever it is, but a domain-stage one only to the assignee. */
   as: string;
 }
@@ -308,7 +322,8 @@ function bodySpecs(world: World): Record<string, BodySpec> {
     'POST /tasks/{id}/decision': {
       body: { outcome: 'approve', fields: {} },
       optional: ['fields'],
-      domainStage: (path) => path === 'outcome' || path.startsWith('fields.'),
+      domainStage: (path) =>
+        path === 'outcome' ? 'outcome' : path.startsWith('fields.') ? 'fields' : undefined,
       as: claimTask.assignee,
     },
   };
@@ -398,9 +413,16 @@ const queryNames = ['assignee', 'status', 'contractId', 'asOf', 'k', 'o', ...hos
 const queryArb: fc.Arbitrary<string> = fc.oneof(
   fc.constant(''),
   fc
-    .array(fc.tuple(fc.oneof(fc.constantFrom(...queryNames), fc.string({ maxLength: 10 })), hostileText), {
-      maxLength: 4,
-    })
+    .array(
+      fc.tuple(
+        fc.oneof(fc.constantFrom(...queryNames), fc.string({ maxLength: 10 })),
+        // Beyond about 16 KB of URL, Node's server answers 431 itself and the handler never sees the query.
+        hostileText.filter((text) => text.length < 2_000),
+      ),
+      {
+        maxLength: 4,
+      },
+    )
     .map((pairs) => new URLSearchParams(pairs).toString()),
   fc.constantFrom('a=%zz', '%=1', 'k=%E0%A4%A', 'asOf=%00', 'contractId=CT-2026-00001&contractId=x', '&&&=&'),
 );
@@ -408,7 +430,13 @@ const queryArb: fc.Arbitrary<string> = fc.oneof(
 // ---------------------------------------------------------------------------------------------------------------
 // Poisoned bodies: a valid body with one to three things wrong, each of which must be named in the 400.
 
-type Stage = 'edge' | 'schema' | 'domain';
+/**
+ * Where a wrong thing is found. Each stage reports all it finds and stops the request, so a later stage's finds
+ * go unreported: the edge (a `__proto__` key, first one only), the schema, then a decision's outcome, then the rest
+ * of a decision (its fields and comment).
+ */
+type Stage = 'edge' | 'schema' | 'outcome' | 'fields';
+const stages: readonly Stage[] = ['edge', 'schema', 'outcome', 'fields'];
 
 interface Poison {
   /** The field the reply must name, as the API names fields (`items.0.amount.rate`). */
@@ -559,12 +587,9 @@ function applyPoisons(spec: BodySpec, poisonings: Poisoning[]): PoisonedBody {
         parent[key] = `\u0001RAW${raws.length - 1}\u0001`;
       } else parent[key] = poisoning.value;
     }
-    const stage: Stage =
-      kind === 'extra' && poisoning.name === '__proto__'
-        ? 'edge'
-        : spec.domainStage?.(field) && !(kind === 'wrong-type' && field === 'outcome') && kind !== 'drop'
-          ? 'domain'
-          : 'schema';
+    // A missing key or a wrong type the schema sees; a bad value of a string it passes on may be the domain's.
+    const domain = kind === 'drop' || kind === 'wrong-type' ? undefined : spec.domainStage?.(field);
+    const stage: Stage = kind === 'extra' && poisoning.name === '__proto__' ? 'edge' : (domain ?? 'schema');
     poisons.push({ field, stage, kind });
   }
   let text = JSON.stringify(body);
@@ -577,17 +602,20 @@ function applyPoisons(spec: BodySpec, poisonings: Poisoning[]): PoisonedBody {
 function poisonedBodyArb(spec: BodySpec): fc.Arbitrary<PoisonedBody> {
   return fc
     .uniqueArray(poisoningArb(spec), { minLength: 1, maxLength: 3, comparator: (a, b) => !apart(a, b) })
-    .map((poisonings) => applyPoisons(spec, poisonings));
+    .map((poisonings) => shortly(applyPoisons(spec, poisonings)));
 }
 
-/** The fields a 400 must name: the poisons found at the first stage that finds any (later stages never run). */
-function expectedNames(poisons: readonly Poison[]): { anyOf?: string[]; allOf?: string[] } {
-  const edge = poisons.filter((p) => p.stage === 'edge').map((p) => p.field);
-  // The edge stops at the first `__proto__` it meets; which one that is depends on key order.
-  if (edge.length > 0) return { anyOf: edge };
-  const schema = poisons.filter((p) => p.stage === 'schema').map((p) => p.field);
-  if (schema.length > 0) return { allOf: schema };
-  return { allOf: poisons.map((p) => p.field) };
+/** The fields a 400 must name: every poison of the first stage that finds any (one of them at the edge). */
+function expectedNames(poisons: readonly { field: string; stage: Stage }[]): {
+  anyOf?: string[];
+  allOf?: string[];
+} {
+  for (const stage of stages) {
+    const found = poisons.filter((p) => p.stage === stage).map((p) => p.field);
+    // The edge stops at the first `__proto__` it meets; which one that is depends on key order.
+    if (found.length > 0) return stage === 'edge' ? { anyOf: found } : { allOf: found };
+  }
+  return {};
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -643,7 +671,7 @@ function namedFields(reply: Reply): string[] {
   }
 }
 
-function expectNamed(reply: Reply, poisons: readonly Poison[], what: string) {
+function expectNamed(reply: Reply, poisons: readonly { field: string; stage: Stage }[], what: string) {
   const named = namedFields(reply);
   const { anyOf, allOf } = expectedNames(poisons);
   const shown = `${what}: named ${JSON.stringify(named)} for ${JSON.stringify(poisons)}`;
@@ -661,7 +689,7 @@ function expectNamed(reply: Reply, poisons: readonly Poison[], what: string) {
 interface DecisionPoison {
   /** `outcome`, `comment`, `fields.<name>`, or a top-level key of the API body. */
   field: string;
-  stage: 'edge' | 'schema' | 'outcome' | 'fields';
+  stage: Stage;
 }
 
 interface PoisonedDecision {
@@ -809,13 +837,13 @@ function decisionArb(open: OpenTask, via: 'form' | 'api'): fc.Arbitrary<Poisoned
       }
       for (const [name] of d.extraTop)
         poisons.push({ field: name, stage: name === '__proto__' ? 'edge' : 'schema' });
-      return {
+      return shortly({
         outcome,
         fields: fieldsSent === fields ? fields : [['\u0000wrong-type', fieldsSent]],
         comment,
         extraTop: d.extraTop,
         poisons,
-      };
+      });
     });
 }
 
@@ -836,15 +864,6 @@ function decisionJson(decision: PoisonedDecision): string {
       ...decision.extraTop,
     ]),
   );
-}
-
-/** The fields a poisoned decision must be refused for: every poison of the first stage that finds any. */
-function decisionExpectation(poisons: readonly DecisionPoison[]): { anyOf?: string[]; allOf?: string[] } {
-  for (const stage of ['edge', 'schema', 'outcome', 'fields'] as const) {
-    const found = poisons.filter((p) => p.stage === stage).map((p) => p.field);
-    if (found.length > 0) return stage === 'edge' ? { anyOf: found } : { allOf: found };
-  }
-  return {};
 }
 
 /** Where the task page shows that `field` was refused. */
@@ -894,7 +913,7 @@ export function describeApiFuzz(size: FuzzSize) {
     expectNoInternals(reply, what);
     const after = await snapshotOf(world.db);
     if (reply.status >= 400)
-      expect(changesBetween(table, after), `${what} → ${reply.status} wrote`).toEqual([]);
+      expect(changesBetween(table, after).join('\n'), `${what} → ${reply.status} wrote`).toBe('');
     table = after;
     return reply;
   }
@@ -909,7 +928,7 @@ export function describeApiFuzz(size: FuzzSize) {
           'Basic YWRtaW46YWRtaW4=',
           ...Object.values(world.tokens).map((t) => `Bearer ${t}`),
         );
-        const bodyArb =
+        const bodyArb = (
           takesBody(route) && !formRoutes.has(routeKey(route))
             ? fc.oneof(
                 garbageBodyArb,
@@ -917,7 +936,8 @@ export function describeApiFuzz(size: FuzzSize) {
                   (p) => p.text,
                 ),
               )
-            : garbageBodyArb;
+            : garbageBodyArb
+        ).map((body) => shortly({ body }));
         await fc.assert(
           fc.asyncProperty(
             fc.tuple(...params.map((name) => paramArb(world, route, name))),
@@ -925,7 +945,7 @@ export function describeApiFuzz(size: FuzzSize) {
             tokenArb,
             bodyArb,
             fc.constantFrom(...contentTypes),
-            async (values, query, authorization, body, contentType) => {
+            async (values, query, authorization, { body }, contentType) => {
               const path = pathOf(
                 route,
                 Object.fromEntries(params.map((name, i) => [name, values[i]?.raw ?? ''])),
@@ -1016,7 +1036,7 @@ export function describeApiFuzz(size: FuzzSize) {
               `${workflow} form`,
             );
             expect(reply.status, reply.text.slice(0, 300)).toBe(400);
-            const { allOf = [] } = decisionExpectation(decision.poisons);
+            const { allOf = [] } = expectedNames(decision.poisons);
             for (const field of allOf)
               expect(shownOnPage(reply.text, field, open.task), `${field} not shown as refused`).toBe(true);
           }),
@@ -1040,15 +1060,7 @@ export function describeApiFuzz(size: FuzzSize) {
                 `${workflow} API decision`,
               );
               expect(reply.status, reply.text.slice(0, 300)).toBe(400);
-              const named = namedFields(reply);
-              const { anyOf, allOf } = decisionExpectation(decision.poisons);
-              const shown = `named ${JSON.stringify(named)} for ${JSON.stringify(decision.poisons)}`;
-              if (anyOf)
-                expect(
-                  anyOf.some((field) => named.includes(field)),
-                  shown,
-                ).toBe(true);
-              for (const field of allOf ?? []) expect(named, shown).toContain(field);
+              expectNamed(reply, decision.poisons, `${workflow} API decision`);
             },
           ),
           settings(size.decisionsPerTask),
