@@ -47,7 +47,9 @@ export const personInputSchema = z
  */
 export const undeliverableSchema = z.object({ since: z.string(), reason: z.string() }).strict();
 
+/** A person as stored: names saved before one-line names refused control characters are still read (mail strips them). */
 export const personSchema = personInputSchema.extend({
+  name: z.string().min(1),
   email: emailSchema,
   undeliverable: undeliverableSchema.optional(),
 });

@@ -6,7 +6,7 @@ import { contractInputSchema } from '#contract-review/model.ts';
 import { applicationInputSchema } from '#expense-application/model.ts';
 import { claimInputSchema } from '#expense-approval/model.ts';
 import { headerLine } from '#shared/mailer.ts';
-import { personInputSchema } from '#shared/people.ts';
+import { personInputSchema, personSchema } from '#shared/people.ts';
 import { multiLineText, oneLineText } from '#shared/text.ts';
 
 const controls = {
@@ -126,6 +126,14 @@ describe('one-line fields of the API bodies', () => {
       path: ['items', 0, 'amount'],
       keys: ['rate'],
     });
+  });
+});
+
+describe('what was stored before the rule', () => {
+  it('is still read: a person saved with a control character in their name can be assigned work', () => {
+    const stored = { email: 'li.lei@example.com', name: 'Li\u0007Lei', roles: ['sales'] };
+    expect(personInputSchema.safeParse(stored).success).toBe(false);
+    expect(personSchema.parse(stored).name).toBe('Li\u0007Lei');
   });
 });
 
