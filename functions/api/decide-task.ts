@@ -1,5 +1,6 @@
 // POST /tasks/{id}/decision: the assignee decides through the API instead of the mailed link.
 import * as z from 'zod/mini';
+import { sentFieldsSchema } from '#human-tasks/decision-input.ts';
 import { taskDeps } from '#human-tasks/task-deps.ts';
 import { decideTask } from '#human-tasks/task-service.ts';
 import { taskView } from '#human-tasks/task-view.ts';
@@ -8,7 +9,7 @@ import { apiHandler } from '#shared/http.ts';
 
 const bodySchema = z.strictObject({
   outcome: z.string().check(z.minLength(1)),
-  fields: z._default(z.record(z.string(), z.unknown()), {}),
+  fields: z._default(sentFieldsSchema, {}),
   comment: z._default(z.string().check(z.maxLength(4000)), ''),
 });
 

@@ -2,6 +2,7 @@
 import * as z from 'zod/mini';
 import { type Money, moneySchema } from '#shared/money.ts';
 import { emailSchema } from '#shared/people.ts';
+import { multiLineText, oneLineText } from '#shared/text.ts';
 import type { Subject } from '#shared/workflow-kit/subject.ts';
 import type { Change } from './changes.ts';
 
@@ -21,7 +22,7 @@ export const contractLimits = {
 } as const;
 
 export const paymentTermSchema = z.strictObject({
-  label: z.string().check(z.trim(), z.minLength(1), z.maxLength(100)),
+  label: oneLineText({ max: 100 }),
   percent: z.number().check(z.gt(0, 'must be more than 0'), z.lte(100)),
   trigger: z.enum(paymentTriggers),
   dueDays: z.int().check(z.gte(0), z.lte(3650)),
@@ -29,27 +30,28 @@ export const paymentTermSchema = z.strictObject({
 export type PaymentTerm = z.infer<typeof paymentTermSchema>;
 
 export const contractItemSchema = z.strictObject({
-  sku: z.string().check(z.trim(), z.minLength(1), z.maxLength(64)),
-  description: z.string().check(z.trim(), z.minLength(1), z.maxLength(contractLimits.description)),
+  sku: oneLineText({ max: 64 }),
+  /** What is delivered, as the order shows it: a specification may run over several lines. */
+  description: multiLineText({ max: contractLimits.description }),
   quantity: z.int().check(z.positive(), z.lte(1_000_000_000)),
-  qualityStandard: z.string().check(z.trim(), z.minLength(1), z.maxLength(contractLimits.qualityStandard)),
+  qualityStandard: oneLineText({ max: contractLimits.qualityStandard }),
 });
 export type ContractItem = z.infer<typeof contractItemSchema>;
 
 /** What sales submits (POST /contracts) and revises (POST /contracts/{id}/revisions). */
 export const contractInputSchema = z.strictObject({
   customer: z.strictObject({
-    name: z.string().check(z.trim(), z.minLength(1), z.maxLength(200)),
+    name: oneLineText({ max: 200 }),
     email: emailSchema,
   }),
-  title: z.string().check(z.trim(), z.minLength(1), z.maxLength(200)),
+  title: oneLineText({ max: 200 }),
   amount: z
     .extend(moneySchema, { currency: z.literal('CNY', { error: 'contracts are in CNY' }) })
     .check(z.refine((m) => m.amount > 0, { error: 'amount must be more than zero' })),
   paymentTerms: z.array(paymentTermSchema).check(z.minLength(1), z.maxLength(contractLimits.terms)),
   deliveryDate: z.iso.date('use YYYY-MM-DD'),
   /** Where the goods go, as logistics should read it on the delivery plan. */
-  deliveryAddress: z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(300))),
+  deliveryAddress: z.optional(multiLineText({ max: 300 })),
   items: z
     .array(contractItemSchema)
     .check(z.minLength(1, 'a contract needs at least one item'), z.maxLength(contractLimits.items)),

@@ -2,14 +2,17 @@
 import * as z from 'zod/mini';
 import { costCenterSchema, positiveCnySchema } from '#expense-approval/model.ts';
 import type { Money } from '#shared/money.ts';
+import { multiLineText } from '#shared/text.ts';
 import type { Subject } from '#shared/workflow-kit/subject.ts';
 
 export const applicationInputSchema = z.strictObject({
   costCenter: costCenterSchema,
   amount: positiveCnySchema,
-  reason: z
-    .string()
-    .check(z.trim(), z.minLength(10, 'explain the spending in at least 10 characters'), z.maxLength(2000)),
+  reason: multiLineText({
+    min: 10,
+    max: 2000,
+    minMessage: 'explain the spending in at least 10 characters',
+  }),
 });
 export type ApplicationInput = z.infer<typeof applicationInputSchema>;
 

@@ -2,6 +2,7 @@
 import * as z from 'zod/mini';
 import { businessIdSchema } from '#shared/business-ids.ts';
 import { type Money, moneySchema } from '#shared/money.ts';
+import { oneLineText } from '#shared/text.ts';
 import type { Subject } from '#shared/workflow-kit/subject.ts';
 
 export const expenseCategories = ['travel', 'entertainment', 'marketing', 'training', 'other'] as const;
@@ -35,14 +36,14 @@ export const claimItemSchema = z.strictObject({
   category: z.enum(expenseCategories),
   amount: positiveCnySchema,
   date: z.iso.date('use YYYY-MM-DD'),
-  description: z.string().check(z.trim(), z.minLength(1), z.maxLength(claimLimits.description)),
-  receipt: z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(claimLimits.receipt))),
+  description: oneLineText({ max: claimLimits.description }),
+  receipt: z.optional(oneLineText({ max: claimLimits.receipt })),
 });
 export type ClaimItem = z.infer<typeof claimItemSchema>;
 
 /** What a salesperson files (POST /expenses) or re-files after a return (PUT /expenses/{id}). */
 export const claimInputSchema = z.strictObject({
-  title: z.string().check(z.trim(), z.minLength(1), z.maxLength(claimLimits.title)),
+  title: oneLineText({ max: claimLimits.title }),
   costCenter: costCenterSchema,
   items: z
     .array(claimItemSchema)

@@ -4,9 +4,11 @@ import type { FieldProblem } from '#shared/errors.ts';
 import { fieldProblems } from '#shared/http.ts';
 import { moneySchema } from '#shared/money.ts';
 import { inEnglish } from '#shared/schema-parse.ts';
+import { forbiddenControlCharacter, multiLineText, oneLineText } from '#shared/text.ts';
 import {
   type FieldSpec,
   type OutcomeId,
+  oneLineTextLimit,
   outcomeIds,
   outcomesNeedingReason,
   type Task,
@@ -17,6 +19,24 @@ export interface RawDecision {
   fields: Record<string, unknown>;
   comment: unknown;
 }
+
+const isNamedValues = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/**
+ * A decision's fields as sent, every own key kept. zod's record drops a `__proto__` key without a word, so a
+ * decision carrying one would pass the check below that refuses any name not in the task's field schema.
+ */
+export const sentFieldsSchema = z.custom<Record<string, unknown>>(
+  isNamedValues,
+  'fields must be an object of named values',
+);
+
+/** The task form's inputs by name, all of them (see sentFieldsSchema: `__proto__=x` must reach the check). */
+export const formInputsSchema = z.custom<Record<string, string>>(
+  (value) => isNamedValues(value) && Object.values(value).every((input) => typeof input === 'string'),
+  'expected the inputs of the task form',
+);
 
 export interface ValidDecision {
   outcome: OutcomeId;
@@ -40,8 +60,10 @@ const yuanText = z.pipe(
 
 function fieldSchema(field: FieldSpec): z.ZodMiniType {
   switch (field.type) {
-    case 'text':
-      return z.string().check(z.trim(), z.minLength(1, 'required'), z.maxLength(field.maxLength));
+    case 'text': {
+      const limits = { max: field.maxLength, minMessage: 'required' };
+      return field.maxLength > oneLineTextLimit ? multiLineText(limits) : oneLineText(limits);
+    }
     case 'date':
       return z.iso.date('enter a date as YYYY-MM-DD');
     case 'url':
@@ -76,14 +98,21 @@ export function validateDecision(
   }
   const comment = typeof raw.comment === 'string' ? raw.comment.trim() : '';
   if (comment.length > 4000) errors.push({ field: 'comment', message: 'at most 4000 characters' });
+  if (forbiddenControlCharacter(comment, true) !== undefined) {
+    errors.push({
+      field: 'comment',
+      message: 'must not contain control characters other than line breaks and tabs',
+    });
+  }
   if (outcomesNeedingReason.has(outcome.data) && !comment) {
     errors.push({ field: 'comment', message: `a reason is required to ${outcome.data}` });
   }
 
   const fields: Record<string, unknown> = {};
+  const sent = (name: string) => (Object.hasOwn(raw.fields, name) ? raw.fields[name] : undefined);
   const applicable = task.fields.filter((f) => !f.forOutcomes || f.forOutcomes.includes(outcome.data));
   for (const field of applicable) {
-    const value = raw.fields[field.name];
+    const value = sent(field.name);
     if (isBlank(value)) {
       if (field.required)
         errors.push({ field: `fields.${field.name}`, message: `${field.label.en} is required` });
@@ -96,9 +125,13 @@ export function validateDecision(
       errors.push({ field: 'comment', message: `a reason is required when ${field.label.en} is filled in` });
     }
   }
-  const known = new Set(applicable.map((f) => f.name));
+  // The form sends every field of the task, blank for other outcomes' fields: those are let pass when blank. A name
+  // that is no field of the task at all (`__proto__`, `constructor`, a typo) is refused even when blank.
+  const ofOutcome = new Set(applicable.map((f) => f.name));
+  const ofTask = new Set(task.fields.map((f) => f.name));
   for (const name of Object.keys(raw.fields)) {
-    if (!known.has(name) && !isBlank(raw.fields[name])) {
+    if (ofOutcome.has(name)) continue;
+    if (!ofTask.has(name) || !isBlank(sent(name))) {
       errors.push({ field: `fields.${name}`, message: `not a field of this decision` });
     }
   }

@@ -65,6 +65,9 @@ const fieldBase = {
   needsReason: z.optional(z.boolean()),
 };
 
+/** Text fields up to this length are one line (an input on the page); longer ones may have several (a textarea). */
+export const oneLineTextLimit = 200;
+
 /** A field the decider fills in, per outcome or for all; validated with zod when the decision arrives. */
 export const fieldSpecSchema = z.discriminatedUnion('type', [
   z.object({

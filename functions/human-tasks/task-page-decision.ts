@@ -1,6 +1,7 @@
 // POST /t/{taskId}: the decision from the task page's form; every refusal is a page saying what happened.
 import * as z from 'zod/mini';
 import { apiHandler } from '#shared/http.ts';
+import { formInputsSchema } from './decision-input.ts';
 import { pageWords } from './page-words.ts';
 import { taskDeps } from './task-deps.ts';
 import { formReply, pageLocale, resultReply, unlessBusy } from './task-page-replies.ts';
@@ -11,7 +12,7 @@ export const handler = apiHandler(
     access: 'public',
     bodyFormat: 'form',
     path: z.object({ taskId: z.string().check(z.maxLength(64)) }),
-    body: z.record(z.string(), z.string()),
+    body: formInputsSchema,
   },
   async ({ path, body, sourceIp, userAgent, headers }) =>
     unlessBusy(headers['accept-language'], async () => {

@@ -8,6 +8,7 @@ import { isWebAddress, outcomeTone } from './task-mail.ts';
 import {
   type FieldSpec,
   type OutcomeId,
+  oneLineTextLimit,
   outcomesNeedingReason,
   type SummaryValue,
   type Task,
@@ -135,16 +136,13 @@ const problemsFor = (errors: readonly FieldProblem[], name: string) =>
 const ownValue = (values: Record<string, string> | undefined, name: string): string | undefined =>
   values !== undefined && Object.hasOwn(values, name) ? values[name] : undefined;
 
-/** Text fields up to this length get a one-line input; longer ones a textarea. */
-const singleLineLimit = 200;
-
 function fieldInput(field: FieldSpec, value: string | undefined, invalid: boolean, w: PageWords): SafeHtml {
   const id = `field-${field.name}`;
   const aria = invalid ? html` aria-invalid="true" aria-describedby="error-${field.name}"` : '';
   const required = field.required ? html` required` : '';
   switch (field.type) {
     case 'text':
-      return field.maxLength > singleLineLimit
+      return field.maxLength > oneLineTextLimit
         ? html`<textarea id="${id}" name="${field.name}" maxlength="${field.maxLength}"${required}${aria}>${value ?? ''}</textarea>`
         : html`<input id="${id}" name="${field.name}" type="text" maxlength="${field.maxLength}" value="${value ?? ''}"${required}${aria}>`;
     case 'date':
@@ -225,7 +223,10 @@ export function renderTaskForm(input: {
   const commentProblems = problemsFor(errors, 'comment');
   const labelOf = (field: string) => {
     if (field === 'comment') return w.page.comment;
-    return task.fields.find((spec) => field === spec.name || field === `fields.${spec.name}`)?.label[locale];
+    const spec = task.fields.find((spec) => field === spec.name || field === `fields.${spec.name}`);
+    if (spec) return spec.label[locale];
+    // A name the form never had (a tampered post, `__proto__=x`): shown as sent, so the refusal says which.
+    return field.startsWith('fields.') ? field.slice('fields.'.length) : undefined;
   };
 
   const content = html`<h1>${task.title}</h1>

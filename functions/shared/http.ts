@@ -71,11 +71,19 @@ export function page(status: number, html: string, headers: Record<string, strin
   return { statusCode: status, headers: { ...headers, ...pageHeaders }, body: html };
 }
 
+const fieldName = (prefix: string | undefined, path: readonly PropertyKey[]) =>
+  [prefix, ...path.map(String)].filter(Boolean).join('.') || '(body)';
+
+/** One problem per field; a name the schema does not know is a field of its own, so the reply names it. */
 export function fieldProblems(error: z.core.$ZodError, prefix?: string): FieldProblem[] {
-  return error.issues.map((issue) => ({
-    field: [prefix, ...issue.path.map(String)].filter(Boolean).join('.') || '(body)',
-    message: issue.message,
-  }));
+  return error.issues.flatMap((issue) =>
+    issue.code === 'unrecognized_keys'
+      ? issue.keys.map((key) => ({
+          field: fieldName(prefix, [...issue.path, key]),
+          message: 'not a field of this request',
+        }))
+      : [{ field: fieldName(prefix, issue.path), message: issue.message }],
+  );
 }
 
 function parsePart<T>(schema: z.ZodMiniType<T> | undefined, value: unknown, part: string): T {
@@ -90,11 +98,35 @@ function readBody(event: ApiEvent, format: 'json' | 'form'): unknown {
   if (event.body === undefined || event.body === '') return format === 'form' ? {} : undefined;
   const text = event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
   if (format === 'form') return Object.fromEntries(new URLSearchParams(text));
+  let parsed: unknown;
   try {
-    return JSON.parse(text);
+    parsed = JSON.parse(text);
   } catch {
     throw new InvalidInput([{ field: '(body)', message: 'The body is not valid JSON' }]);
   }
+  const prototypeKey = prototypeKeyIn(parsed);
+  if (prototypeKey !== undefined)
+    throw new InvalidInput([{ field: prototypeKey, message: 'not a field of this request' }]);
+  return parsed;
+}
+
+/**
+ * Where a `__proto__` key sits in a parsed body, at any depth. zod drops that key without a word from records and
+ * non-strict objects, so a schema alone would let it pass unseen; no field is ever called that. A loop, not
+ * recursion: a hostile body may nest a million levels deep.
+ */
+function prototypeKeyIn(body: unknown): string | undefined {
+  const pending: { value: unknown; path: string }[] = [{ value: body, path: '' }];
+  for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
+    const { value, path } = next;
+    if (typeof value !== 'object' || value === null) continue;
+    for (const [key, inner] of Object.entries(value)) {
+      const at = path === '' ? key : `${path}.${key}`;
+      if (key === '__proto__') return at;
+      pending.push({ value: inner, path: at });
+    }
+  }
+  return undefined;
 }
 
 /**

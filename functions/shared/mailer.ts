@@ -1,4 +1,5 @@
 // What sending mail means to the domain code: one message to one person; SES is one implementation (ses-mail.ts).
+import { isControlCharacter } from './text.ts';
 
 export interface OutgoingMail {
   to: string;
@@ -7,13 +8,13 @@ export interface OutgoingMail {
   text: string;
 }
 
-/** A mail subject is one header line: any control character a title or a name may carry becomes a space. */
+/**
+ * A mail subject is one header line: any control character a title or a name may carry (C0, DEL, C1) becomes a
+ * space. The API refuses them in one-line fields; this holds for text that came in before, or by another way.
+ */
 export function headerLine(text: string): string {
   let line = '';
-  for (const char of text) {
-    const code = char.codePointAt(0) ?? 0;
-    line += code < 32 || code === 127 ? ' ' : char;
-  }
+  for (const char of text) line += isControlCharacter(char.codePointAt(0) ?? 0) ? ' ' : char;
   return line.replace(/ {2,}/g, ' ').trim();
 }
 

@@ -42,10 +42,10 @@ const signedAmountSchema = z
   );
 
 /** Money that may be negative (refunds, balances, differences). */
-export const signedMoneySchema = z.object({ amount: signedAmountSchema, currency: currencySchema });
+export const signedMoneySchema = z.strictObject({ amount: signedAmountSchema, currency: currencySchema });
 
 /** Money that must not be negative: prices, payments, claims. The default for input. */
-export const moneySchema = z.object({
+export const moneySchema = z.strictObject({
   amount: signedAmountSchema.check(
     z.refine((amount) => amount >= 0, {
       error: 'amount must not be negative (minor units, e.g. 12345 for 123.45)',

@@ -1,5 +1,6 @@
 // The people directory's model: who someone is, their roles, manager, locale and delegate while away.
 import * as z from 'zod/mini';
+import { oneLineText } from './text.ts';
 
 export const roles = [
   'admin',
@@ -28,12 +29,12 @@ export const emailSchema = z.pipe(
 export const isoDateSchema = z.iso.date();
 
 export const delegateSchema = z
-  .object({ email: emailSchema, from: isoDateSchema, until: isoDateSchema })
+  .strictObject({ email: emailSchema, from: isoDateSchema, until: isoDateSchema })
   .check(z.refine((d) => d.from <= d.until, { message: 'from must not be after until', path: ['until'] }));
 
 /** What an admin sends to create or update a person (the email comes from the path). */
 export const personInputSchema = z.strictObject({
-  name: z.string().check(z.trim(), z.minLength(1), z.maxLength(200)),
+  name: oneLineText({ max: 200 }),
   roles: z.array(z.enum(roles)).check(z.minLength(1), z.maxLength(roles.length)),
   manager: z.optional(emailSchema),
   locale: z._default(z.enum(locales), 'zh-CN'),
@@ -46,7 +47,9 @@ export const personInputSchema = z.strictObject({
  */
 export const undeliverableSchema = z.strictObject({ since: z.string(), reason: z.string() });
 
+/** A person as stored: names saved before one-line names refused control characters are still read (mail strips them). */
 export const personSchema = z.extend(personInputSchema, {
+  name: z.string().check(z.minLength(1)),
   email: emailSchema,
   undeliverable: z.optional(undeliverableSchema),
 });

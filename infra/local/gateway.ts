@@ -129,9 +129,12 @@ function apiEvent(
     if (value !== undefined && name !== 'cookie')
       headers[name] = Array.isArray(value) ? value.join(',') : value;
   }
-  const query: Record<string, string> = {};
-  for (const [name, value] of url.searchParams)
-    query[name] = query[name] === undefined ? value : `${query[name]},${value}`;
+  // A Map, not `{}`: `?constructor=` would read Object's own constructor, and `?__proto__=` set the prototype.
+  const query = new Map<string, string>();
+  for (const [name, value] of url.searchParams) {
+    const before = query.get(name);
+    query.set(name, before === undefined ? value : `${before},${value}`);
+  }
   const contentType = headers['content-type'] ?? '';
   // HTTP APIs pass JSON and text through and base64-encode everything else (form posts included).
   const isText = /^(application\/json|text\/)/i.test(contentType);
@@ -145,7 +148,7 @@ function apiEvent(
     rawQueryString: url.search.slice(1),
     cookies: request.headers.cookie?.split(/;\s*/),
     headers,
-    queryStringParameters: Object.keys(query).length > 0 ? query : undefined,
+    queryStringParameters: query.size > 0 ? Object.fromEntries(query) : undefined,
     pathParameters: Object.keys(pathParameters).length > 0 ? pathParameters : undefined,
     requestContext: {
       accountId: '000000000000',

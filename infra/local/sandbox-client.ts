@@ -5,6 +5,8 @@ export interface RequestOptions {
   token?: string;
   json?: unknown;
   form?: Record<string, string>;
+  /** Sent as it is, with whatever content-type `headers` give (or none): for bodies no well-behaved client sends. */
+  body?: string | Uint8Array;
   headers?: Record<string, string>;
 }
 
@@ -25,7 +27,7 @@ export class SandboxClient {
   async request(method: string, path: string, opts: RequestOptions = {}): Promise<Reply> {
     const headers: Record<string, string> = { ...opts.headers };
     if (opts.token) headers.authorization = `Bearer ${opts.token}`;
-    let body: string | undefined;
+    let body: string | Uint8Array | undefined = opts.body;
     if (opts.json !== undefined) {
       headers['content-type'] = 'application/json';
       body = JSON.stringify(opts.json);
@@ -50,15 +52,10 @@ export class SandboxClient {
 
   /**
    * Waits for a task mail to `assignee` about `subjectId` whose link still opens the task (older mails' links die
-   * once decided or re-sent), opens it and submits the decision.
+   * once decided or re-sent), and opens it: the mail, its link and the task page.
    */
-  async decideFromMail(
-    assignee: string,
-    subjectId: string,
-    outcome: string,
-    form: Record<string, string> = {},
-  ) {
-    const { mail, link, page } = await eventually(async () => {
+  async openTaskFromMail(assignee: string, subjectId: string) {
+    return eventually(async () => {
       const mails = (await this.mails(assignee)).filter((m) => m.text.includes(subjectId) && hasTaskLink(m));
       for (const mail of mails.reverse()) {
         const link = taskLinkIn(mail);
@@ -67,6 +64,16 @@ export class SandboxClient {
       }
       return undefined;
     }, `a live task link in ${assignee}'s mail about ${subjectId}`);
+  }
+
+  /** Opens the task as openTaskFromMail does and submits the decision. */
+  async decideFromMail(
+    assignee: string,
+    subjectId: string,
+    outcome: string,
+    form: Record<string, string> = {},
+  ) {
+    const { mail, link, page } = await this.openTaskFromMail(assignee, subjectId);
     const reply = await this.request('POST', link.pathname, {
       form: { ...hiddenInputs(page.text), outcome, ...form },
     });

@@ -101,6 +101,36 @@ describe('apiHandler', () => {
     });
   });
 
+  it('refuses a __proto__ key at any depth, naming where it is, before the route runs', async () => {
+    for (const [body, field] of [
+      ['{"name":"x","amount":1,"__proto__":{"admin":true}}', '__proto__'],
+      ['{"name":"x","amount":1,"tags":[{"a":1},{"__proto__":1}]}', 'tags.1.__proto__'],
+    ] as const) {
+      const res = await call(event({ email: 'a@example.com', body }));
+      expect(res).toMatchObject({ status: 400, body: { fields: [{ field }] } });
+    }
+  });
+
+  it('names each field a strict schema does not know, nested ones by their path', async () => {
+    const strict = apiHandler(
+      {
+        access: 'signed-in',
+        body: z.strictObject({ money: z.strictObject({ amount: z.number() }) }),
+      },
+      async () => ({ status: 201, body: {} }),
+    );
+    const result = (await strict(
+      event({
+        email: 'a@example.com',
+        body: JSON.stringify({ money: { amount: 1, rate: 2 }, constructor: 'x', extra: 1 }),
+      }),
+      context,
+    )) as ApiResult;
+    expect(result.statusCode).toBe(400);
+    const fields = (JSON.parse(result.body ?? '{}') as { fields: { field: string }[] }).fields;
+    expect(fields.map((f) => f.field).sort()).toEqual(['constructor', 'extra', 'money.rate']);
+  });
+
   it('maps a domain error to its status and code', async () => {
     const res = await call(
       event({ email: 'a@example.com', body: JSON.stringify({ name: 'taken', amount: 1 }) }),

@@ -30,6 +30,15 @@ describe('sending through SES', () => {
     });
   });
 
+  it('sends a subject as one line: control characters from a title never reach the header', async () => {
+    const { client, sent } = ses();
+    await sesMailer(client, 'workflows@example.com').send({
+      ...mail,
+      subject: '[待审批] 费用报销\u0000\r\nBcc: x@evil.example\u0085\u001b',
+    });
+    expect(sent[0]?.input.Content?.Simple?.Subject?.Data).toBe('[待审批] 费用报销 Bcc: x@evil.example');
+  });
+
   it.each([
     [
       'MessageRejected',

@@ -380,6 +380,15 @@ describe('renderTaskForm after a refused POST', () => {
     expect(zh).toContain('<li>运单号：Tracking number is required</li>');
   });
 
+  it('names a field the form never had, as it was sent', () => {
+    const page = form({
+      locale: 'en',
+      task: makeTask({ fields }),
+      errors: [{ field: 'fields.__proto__', message: 'not a field of this decision' }],
+    });
+    expect(page).toContain('<li>__proto__: not a field of this decision</li>');
+  });
+
   it('shows each field’s problem next to it and marks the input invalid', () => {
     const body = formBody(refused());
     const tracking = byName(body, 'input', 'trackingNumber');
