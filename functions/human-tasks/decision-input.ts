@@ -1,7 +1,6 @@
 // Checks a decision against its task: an allowed outcome, the fields that outcome needs, a reason where required.
 import * as z from 'zod/mini';
 import type { FieldProblem } from '#shared/errors.ts';
-import { fieldProblems } from '#shared/http.ts';
 import { moneySchema } from '#shared/money.ts';
 import { inEnglish } from '#shared/schema-parse.ts';
 import { forbiddenControlCharacter, multiLineText, oneLineText } from '#shared/text.ts';
@@ -37,6 +36,28 @@ export const formInputsSchema = z.custom<Record<string, string>>(
   (value) => isNamedValues(value) && Object.values(value).every((input) => typeof input === 'string'),
   'expected the inputs of the task form',
 );
+
+/**
+ * What is wrong with a decision, so the task page can say it in the reader's words; `message` is the API's English.
+ * `limit` is the most allowed: characters for `too-long`, minor units for `over-max`.
+ */
+export type DecisionProblemKind =
+  | 'choose-outcome'
+  | 'required'
+  | 'too-long'
+  | 'control-characters'
+  | 'reason-required'
+  | 'not-a-date'
+  | 'not-a-link'
+  | 'not-an-amount'
+  | 'over-max'
+  | 'not-a-choice'
+  | 'unknown-field';
+
+export interface DecisionProblem extends FieldProblem {
+  kind: DecisionProblemKind;
+  limit?: number;
+}
 
 export interface ValidDecision {
   outcome: OutcomeId;
@@ -82,30 +103,67 @@ function fieldSchema(field: FieldSpec): z.ZodMiniType {
   }
 }
 
+/** The kind of a field's parse issue: what its type can get wrong, told apart by zod's issue code where needed. */
+function problemKind(field: FieldSpec, code: string): Pick<DecisionProblem, 'kind' | 'limit'> {
+  switch (field.type) {
+    case 'text':
+      if (code === 'too_big') return { kind: 'too-long', limit: field.maxLength };
+      return code === 'too_small' ? { kind: 'required' } : { kind: 'control-characters' };
+    case 'date':
+      return { kind: 'not-a-date' };
+    case 'url':
+      return { kind: 'not-a-link' };
+    case 'money':
+      return code === 'custom' && field.max !== undefined
+        ? { kind: 'over-max', limit: field.max }
+        : { kind: 'not-an-amount' };
+    case 'choice':
+      return { kind: 'not-a-choice' };
+  }
+}
+
 /** Blank form inputs count as absent, so an optional field left empty is not an error. */
 const isBlank = (value: unknown) =>
   value === undefined || value === null || (typeof value === 'string' && !value.trim());
 
+const commentLimit = 4000;
+
 export function validateDecision(
   task: Pick<Task, 'outcomes' | 'fields'>,
   raw: RawDecision,
-): { ok: true; decision: ValidDecision } | { ok: false; errors: FieldProblem[] } {
-  const errors: FieldProblem[] = [];
+): { ok: true; decision: ValidDecision } | { ok: false; errors: DecisionProblem[] } {
+  const errors: DecisionProblem[] = [];
   const outcome = z.enum(outcomeIds).safeParse(raw.outcome);
   if (!outcome.success || !task.outcomes.includes(outcome.data)) {
-    errors.push({ field: 'outcome', message: `choose one of: ${task.outcomes.join(', ')}` });
+    errors.push({
+      field: 'outcome',
+      kind: 'choose-outcome',
+      message: `choose one of: ${task.outcomes.join(', ')}`,
+    });
     return { ok: false, errors };
   }
   const comment = typeof raw.comment === 'string' ? raw.comment.trim() : '';
-  if (comment.length > 4000) errors.push({ field: 'comment', message: 'at most 4000 characters' });
+  if (comment.length > commentLimit) {
+    errors.push({
+      field: 'comment',
+      kind: 'too-long',
+      limit: commentLimit,
+      message: `at most ${commentLimit} characters`,
+    });
+  }
   if (forbiddenControlCharacter(comment, true) !== undefined) {
     errors.push({
       field: 'comment',
+      kind: 'control-characters',
       message: 'must not contain control characters other than line breaks and tabs',
     });
   }
   if (outcomesNeedingReason.has(outcome.data) && !comment) {
-    errors.push({ field: 'comment', message: `a reason is required to ${outcome.data}` });
+    errors.push({
+      field: 'comment',
+      kind: 'reason-required',
+      message: `a reason is required to ${outcome.data}`,
+    });
   }
 
   const fields: Record<string, unknown> = {};
@@ -114,15 +172,32 @@ export function validateDecision(
   for (const field of applicable) {
     const value = sent(field.name);
     if (isBlank(value)) {
-      if (field.required)
-        errors.push({ field: `fields.${field.name}`, message: `${field.label.en} is required` });
+      if (field.required) {
+        errors.push({
+          field: `fields.${field.name}`,
+          kind: 'required',
+          message: `${field.label.en} is required`,
+        });
+      }
       continue;
     }
     const parsed = fieldSchema(field).safeParse(value, inEnglish);
     if (parsed.success) fields[field.name] = parsed.data;
-    else errors.push(...fieldProblems(parsed.error, `fields.${field.name}`));
+    else {
+      errors.push(
+        ...parsed.error.issues.map((issue) => ({
+          field: [`fields.${field.name}`, ...issue.path.map(String)].join('.'),
+          message: issue.message,
+          ...problemKind(field, issue.code),
+        })),
+      );
+    }
     if (field.needsReason && !comment) {
-      errors.push({ field: 'comment', message: `a reason is required when ${field.label.en} is filled in` });
+      errors.push({
+        field: 'comment',
+        kind: 'reason-required',
+        message: `a reason is required when ${field.label.en} is filled in`,
+      });
     }
   }
   // The form sends every field of the task, blank for other outcomes' fields: those are let pass when blank. A name
@@ -132,7 +207,11 @@ export function validateDecision(
   for (const name of Object.keys(raw.fields)) {
     if (ofOutcome.has(name)) continue;
     if (!ofTask.has(name) || !isBlank(sent(name))) {
-      errors.push({ field: `fields.${name}`, message: `not a field of this decision` });
+      errors.push({
+        field: `fields.${name}`,
+        kind: 'unknown-field',
+        message: 'not a field of this decision',
+      });
     }
   }
   return errors.length > 0

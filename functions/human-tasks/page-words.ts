@@ -1,7 +1,9 @@
 // What a person reads on a task page (the decision form, the notices after it) in zh-CN and en, on top of the task's
 // words: only the page handlers need these, so the handlers that mail leave them out of their bundles.
+import { formatMoney } from '#shared/money.ts';
 import type { Locale } from '#shared/people.ts';
 import { formatList } from '#shared/words.ts';
+import type { DecisionProblem } from './decision-input.ts';
 import { type TaskWords, taskWords } from './words.ts';
 
 export type TaskNoticeKind =
@@ -40,6 +42,8 @@ export interface PageWords extends TaskWords {
     preselected: (outcome: string) => string;
     final: string;
     staleForm: string;
+    /** What is wrong with a field or the comment, after its label. */
+    problem: (problem: Pick<DecisionProblem, 'kind' | 'limit'>) => string;
   };
   notice: {
     title: Readonly<Record<TaskNoticeKind, string>>;
@@ -67,6 +71,32 @@ const zhCN: PageOnly = {
       `您在邮件中选择了${quoted(outcome)}。目前尚未做出任何决定：请核对以下内容，然后点击该按钮确认。`,
     final: '决定一经提交即不可更改。',
     staleForm: '此页面打开时间过长，已重新载入，请重新提交您的决定。',
+    problem: ({ kind, limit = 0 }) => {
+      switch (kind) {
+        case 'choose-outcome':
+          return '请点击下方的一个决定按钮。';
+        case 'required':
+          return '必填，请填写。';
+        case 'too-long':
+          return `最多 ${limit} 个字符。`;
+        case 'control-characters':
+          return '含有不允许的控制字符，请删除后重新输入。';
+        case 'reason-required':
+          return '请填写理由。';
+        case 'not-a-date':
+          return '请输入日期，格式为 YYYY-MM-DD。';
+        case 'not-a-link':
+          return '请输入完整链接，以 https:// 开头。';
+        case 'not-an-amount':
+          return '请输入以元为单位的金额，最多两位小数，例如 1234.50。';
+        case 'over-max':
+          return `不得超过 ${formatMoney({ amount: limit, currency: 'CNY' }, 'zh-CN')}。`;
+        case 'not-a-choice':
+          return '请从列表中选择。';
+        case 'unknown-field':
+          return '此决定没有这一项。';
+      }
+    },
   },
   notice: {
     title: {
@@ -135,6 +165,32 @@ const en: PageOnly = {
       `You chose ${quoted(outcome)} in the email. Nothing has been decided yet: check the details below, then press that button to confirm.`,
     final: 'A decision cannot be changed once submitted.',
     staleForm: 'This page had been open too long and was reloaded; please submit your decision again.',
+    problem: ({ kind, limit = 0 }) => {
+      switch (kind) {
+        case 'choose-outcome':
+          return 'Press one of the decision buttons below.';
+        case 'required':
+          return 'Required; please fill it in.';
+        case 'too-long':
+          return `At most ${limit} characters.`;
+        case 'control-characters':
+          return 'Contains control characters that are not allowed; please remove them and type it again.';
+        case 'reason-required':
+          return 'Please give a reason.';
+        case 'not-a-date':
+          return 'Enter a date as YYYY-MM-DD.';
+        case 'not-a-link':
+          return 'Enter a full link, starting with https://.';
+        case 'not-an-amount':
+          return 'Enter an amount in yuan with at most two decimals, e.g. 1234.50.';
+        case 'over-max':
+          return `At most ${formatMoney({ amount: limit, currency: 'CNY' }, 'en')}.`;
+        case 'not-a-choice':
+          return 'Choose one from the list.';
+        case 'unknown-field':
+          return 'This decision has no such field.';
+      }
+    },
   },
   notice: {
     title: {

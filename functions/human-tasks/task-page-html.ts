@@ -3,6 +3,7 @@ import type { FieldProblem } from '#shared/errors.ts';
 import { html, type SafeHtml, unsafeRawHtml } from '#shared/html.ts';
 import type { Locale } from '#shared/people.ts';
 import { shortHash } from '#shared/words.ts';
+import type { DecisionProblem } from './decision-input.ts';
 import { type PageWords, type Progress, pageWords, type TaskNoticeKind } from './page-words.ts';
 import { isWebAddress, outcomeTone } from './task-mail.ts';
 import {
@@ -129,7 +130,13 @@ ${history.map(
 }
 
 // A refused POST may name a field as `fields.<name>` (zod path) or just `<name>`.
-const problemsFor = (errors: readonly FieldProblem[], name: string) =>
+/** A problem from the decision's check, or another refusal already in the reader's words (a stale page). */
+type PageProblem = FieldProblem & Partial<Pick<DecisionProblem, 'kind' | 'limit'>>;
+
+const sayProblem = (problem: PageProblem, w: PageWords) =>
+  problem.kind === undefined ? problem.message : w.page.problem({ kind: problem.kind, limit: problem.limit });
+
+const problemsFor = (errors: readonly PageProblem[], name: string) =>
   errors.filter((problem) => problem.field === name || problem.field === `fields.${name}`);
 
 // Fields named by the task's schema: only own properties count, so a field called `constructor` stays empty.
@@ -164,7 +171,7 @@ ${field.options.map(
 
 function fieldBlock(
   field: FieldSpec,
-  errors: readonly FieldProblem[],
+  errors: readonly PageProblem[],
   value: string | undefined,
   w: PageWords,
 ) {
@@ -178,7 +185,7 @@ function fieldBlock(
   return html`<div class="field">
 <label for="field-${field.name}">${field.label[w.locale]} <span class="field-note">(${note})</span></label>
 ${fieldInput(field, value, problems.length > 0, w)}
-${problems.length > 0 && html`<p class="error" id="error-${field.name}">${problems.map((p) => p.message).join(' ')}</p>`}
+${problems.length > 0 && html`<p class="error" id="error-${field.name}">${problems.map((p) => sayProblem(p, w)).join(' ')}</p>`}
 </div>`;
 }
 
@@ -208,7 +215,7 @@ export function renderTaskForm(input: {
   /** From `?o=` in the mail's link: highlights that button and nothing more; only a POST decides. */
   preselected?: OutcomeId;
   /** After a refused POST: shown at the top and next to their fields. */
-  errors?: FieldProblem[];
+  errors?: PageProblem[];
   /** After a refused POST: what the person had entered, so nothing typed is lost. */
   values?: { comment?: string; fields?: Record<string, string> };
 }): string {
@@ -237,7 +244,7 @@ ${
   html`<div class="alert" role="alert"><strong>${w.page.errorsHeading}</strong>
 <ul>${errors.map((problem) => {
     const label = labelOf(problem.field);
-    return html`<li>${label !== undefined && html`${label}${w.colon}`}${problem.message}</li>`;
+    return html`<li>${label !== undefined && html`${label}${w.colon}`}${sayProblem(problem, w)}</li>`;
   })}</ul></div>`
 }
 ${preselected !== undefined && html`<p class="callout" id="preselected-hint">${w.page.preselected(w.outcome[preselected])}</p>`}
@@ -257,7 +264,7 @@ ${task.fields.map((field) => fieldBlock(field, errors, ownValue(input.values?.fi
     reasonOutcomes.length > 0 &&
     html` <strong>${w.page.reasonRequiredFor(reasonOutcomes.map((o) => w.outcome[o]))}</strong>`
   }</p>
-${commentProblems.length > 0 && html`<p class="error" id="error-comment">${commentProblems.map((p) => p.message).join(' ')}</p>`}
+${commentProblems.length > 0 && html`<p class="error" id="error-comment">${commentProblems.map((p) => sayProblem(p, w)).join(' ')}</p>`}
 </div>
 </form>
 <div class="decision-bar" role="group" aria-label="${w.page.decisionHeading}">${task.outcomes.map(

@@ -1,7 +1,6 @@
 // The human-task core: open a task and mail its link, take a decision and hand it over, issue fresh links.
 import type { AuditTrail } from '#shared/audit.ts';
 import { addDays, type Clock, startOfLocalDate } from '#shared/clock.ts';
-import type { FieldProblem } from '#shared/errors.ts';
 import { logger } from '#shared/logger.ts';
 import { mailRetryDelayMs } from '#shared/mail-outbox.ts';
 import { type Mailer, trySend } from '#shared/mailer.ts';
@@ -10,7 +9,7 @@ import type { Locale } from '#shared/people.ts';
 import type { PeopleRepository } from '#shared/people-repository.ts';
 import { findAssignee } from './assignee-lookup.ts';
 import type { Assignment } from './assignment.ts';
-import { type RawDecision, validateDecision } from './decision-input.ts';
+import { type DecisionProblem, type RawDecision, validateDecision } from './decision-input.ts';
 import { checkNonce, hashSecret, newLinkSecret, newTaskId, sameHash } from './links.ts';
 import { addDuration, slaSchedule } from './sla.ts';
 import { closePending } from './task-closing.ts';
@@ -181,7 +180,7 @@ export type DecisionResult =
   | { kind: 'invalid-link' }
   | { kind: 'not-assignee'; task: StoredTask }
   | { kind: 'stale-page'; task: StoredTask }
-  | { kind: 'invalid-input'; task: StoredTask; errors: FieldProblem[] };
+  | { kind: 'invalid-input'; task: StoredTask; errors: DecisionProblem[] };
 
 export type ClosedState = Extract<
   DecisionResult,

@@ -6,6 +6,7 @@ import {
   sentFieldsSchema,
   validateDecision,
 } from '#human-tasks/decision-input.ts';
+import { pageWords } from '#human-tasks/page-words.ts';
 import type { Task } from '#human-tasks/task-model.ts';
 
 const label = (en: string) => ({ 'zh-CN': en, en });
@@ -114,5 +115,81 @@ describe('the fields of a decision', () => {
     expect(
       problemFields(validateDecision(task, shipped({ carrier: 'SF', notes: 'a\u0000b' }, 'x\u001by'))),
     ).toEqual(['comment', 'fields.notes']);
+  });
+});
+
+describe('what is wrong, in the reader’s words', () => {
+  const everyKind: Pick<Task, 'outcomes' | 'fields'> = {
+    outcomes: ['approve', 'reject'],
+    fields: [
+      { name: 'title', label: label('Title'), type: 'text', maxLength: 5, required: false },
+      { name: 'due', label: label('Due'), type: 'date', required: false },
+      { name: 'link', label: label('Link'), type: 'url', required: false },
+      { name: 'less', label: label('Less'), type: 'money', currency: 'CNY', max: 10_000, required: false },
+      { name: 'how', label: label('How'), type: 'choice', options: ['sea', 'air'], required: false },
+      { name: 'needed', label: label('Needed'), type: 'text', maxLength: 100, required: true },
+    ],
+  };
+  const refused = (raw: Partial<RawDecision>) => {
+    const result = validateDecision(everyKind, { outcome: 'approve', fields: {}, comment: '', ...raw });
+    return result.ok ? [] : result.errors.map(({ field, kind, limit }) => ({ field, kind, limit }));
+  };
+
+  it('names the kind of each problem, with its limit, so the page can say it', () => {
+    expect(refused({ outcome: 'sign' })).toEqual([{ field: 'outcome', kind: 'choose-outcome' }]);
+    expect(refused({ outcome: 'reject', fields: { needed: 'x', nope: '' } })).toEqual([
+      { field: 'comment', kind: 'reason-required' },
+      { field: 'fields.nope', kind: 'unknown-field' },
+    ]);
+    expect(
+      refused({
+        comment: 'a\u0000b',
+        fields: {
+          title: 'too long',
+          due: 'soon',
+          link: 'here',
+          less: '100.01',
+          how: 'rail',
+        },
+      }),
+    ).toEqual([
+      { field: 'comment', kind: 'control-characters' },
+      { field: 'fields.title', kind: 'too-long', limit: 5 },
+      { field: 'fields.due', kind: 'not-a-date' },
+      { field: 'fields.link', kind: 'not-a-link' },
+      { field: 'fields.less', kind: 'over-max', limit: 10_000 },
+      { field: 'fields.how', kind: 'not-a-choice' },
+      { field: 'fields.needed', kind: 'required' },
+    ]);
+    expect(refused({ fields: { needed: 'x', less: 'ten', title: 'a\u001bb' } })).toEqual([
+      { field: 'fields.title', kind: 'control-characters' },
+      { field: 'fields.less', kind: 'not-an-amount' },
+    ]);
+  });
+
+  it('says every kind in Chinese to a zh-CN reader, and in English to an en one', () => {
+    const kinds = [
+      'choose-outcome',
+      'required',
+      'too-long',
+      'control-characters',
+      'reason-required',
+      'not-a-date',
+      'not-a-link',
+      'not-an-amount',
+      'over-max',
+      'not-a-choice',
+      'unknown-field',
+    ] as const;
+    for (const kind of kinds) {
+      const zh = pageWords('zh-CN').page.problem({ kind, limit: 10_000 });
+      // Only the formats a person must type stay in Latin letters (YYYY-MM-DD, https://).
+      expect(zh.replace(/YYYY-MM-DD|https:\/\//g, ''), kind).not.toMatch(/[A-Za-z]{2,}/);
+      expect(zh, kind).toMatch(/[\u4e00-\u9fff]/);
+      expect(pageWords('en').page.problem({ kind, limit: 10_000 }), kind).toMatch(
+        /^[A-Z][^\u4e00-\u9fff]+\.$/,
+      );
+    }
+    expect(pageWords('zh-CN').page.problem({ kind: 'over-max', limit: 10_000 })).toContain('¥100.00');
   });
 });

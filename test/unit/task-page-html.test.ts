@@ -353,8 +353,8 @@ describe('renderTaskForm after a refused POST', () => {
       locale,
       task: makeTask({ fields }),
       errors: [
-        { field: 'fields.trackingNumber', message: 'Tracking number is required' },
-        { field: 'comment', message: 'A reason is required to reject' },
+        { field: 'fields.trackingNumber', kind: 'required', message: 'Tracking number is required' },
+        { field: 'comment', kind: 'reason-required', message: 'a reason is required to reject' },
         { field: 'nonce', message: 'The page is too old; reload it' },
       ],
       values: {
@@ -372,21 +372,23 @@ describe('renderTaskForm after a refused POST', () => {
     const page = refused();
     const alert = page.match(/<div class="alert" role="alert">([\s\S]*?)<\/div>/)?.[1] ?? '';
     expect(alert).toContain('Your decision was not recorded');
-    expect(alert).toContain('<li>Tracking number: Tracking number is required</li>');
-    expect(alert).toContain('<li>Comment / reason: A reason is required to reject</li>');
+    expect(alert).toContain('<li>Tracking number: Required; please fill it in.</li>');
+    expect(alert).toContain('<li>Comment / reason: Please give a reason.</li>');
     expect(alert).toContain('<li>The page is too old; reload it</li>');
     const zh = refused('zh-CN');
     expect(zh).toContain('您的决定尚未记录');
-    expect(zh).toContain('<li>运单号：Tracking number is required</li>');
+    expect(zh).toContain('<li>运单号：必填，请填写。</li>');
+    expect(zh).toContain('<li>意见 / 理由：请填写理由。</li>');
+    expect(zh).not.toContain('is required');
   });
 
   it('names a field the form never had, as it was sent', () => {
     const page = form({
       locale: 'en',
       task: makeTask({ fields }),
-      errors: [{ field: 'fields.__proto__', message: 'not a field of this decision' }],
+      errors: [{ field: 'fields.__proto__', kind: 'unknown-field', message: 'not a field of this decision' }],
     });
-    expect(page).toContain('<li>__proto__: not a field of this decision</li>');
+    expect(page).toContain('<li>__proto__: This decision has no such field.</li>');
   });
 
   it('shows each field’s problem next to it and marks the input invalid', () => {
@@ -394,8 +396,8 @@ describe('renderTaskForm after a refused POST', () => {
     const tracking = byName(body, 'input', 'trackingNumber');
     expect(attr(tracking, 'aria-invalid')).toBe('true');
     expect(attr(tracking, 'aria-describedby')).toBe('error-trackingNumber');
-    expect(body).toContain('<p class="error" id="error-trackingNumber">Tracking number is required</p>');
-    expect(body).toContain('<p class="error" id="error-comment">A reason is required to reject</p>');
+    expect(body).toContain('<p class="error" id="error-trackingNumber">Required; please fill it in.</p>');
+    expect(body).toContain('<p class="error" id="error-comment">Please give a reason.</p>');
     expect(attr(byName(body, 'textarea', 'comment'), 'aria-invalid')).toBe('true');
     expect(attr(byName(body, 'input', 'shipDate'), 'aria-invalid')).toBeUndefined();
   });
