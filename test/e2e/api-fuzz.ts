@@ -4,6 +4,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, paginateScan } from '@aws-sdk/lib-dynamodb';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { pageWords } from '#human-tasks/page-words.ts';
 import type { TaskView } from '#human-tasks/task-view.ts';
 import { localRegion } from '#infra/local/function-names.ts';
 import type { Reply, RequestOptions } from '#infra/local/sandbox-client.ts';
@@ -877,7 +878,11 @@ function decisionJson(decision: PoisonedDecision): string {
 /** Where the task page shows that `field` was refused. */
 function shownOnPage(page: string, field: string, task: TaskView): boolean {
   if (field === 'comment') return page.includes('id="error-comment"');
-  if (field === 'outcome') return page.includes('choose one of');
+  if (field === 'outcome') {
+    return (['zh-CN', 'en'] as const).some((locale) =>
+      page.includes(escapeHtml(pageWords(locale).page.problem({ kind: 'choose-outcome' }))),
+    );
+  }
   const name = field.replace(/^fields\./, '');
   if (task.fields.some((f) => f.name === name)) return page.includes(`id="error-${escapeHtml(name)}"`);
   return new RegExp(`<li>${escapeHtml(name).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(：|: )`).test(page);
