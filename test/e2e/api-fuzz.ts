@@ -1,12 +1,8 @@
-// The API fuzzed from outside with fast-check: every route of infra/routes.ts and the forms of an open task of every
-// workflow, against one sandbox; shared by npm test (a few cases each) and the soak run (many).
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, paginateScan } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, paginateScan } from '@aws-sdk/lib-dynamodb';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pageWords } from '#human-tasks/page-words.ts';
 import type { TaskView } from '#human-tasks/task-view.ts';
-import { localRegion } from '#infra/local/function-names.ts';
 import type { Reply, RequestOptions } from '#infra/local/sandbox-client.ts';
 import { type RouteSpec, routes } from '#infra/routes.ts';
 import { addDays, localDate } from '#shared/clock.ts';
@@ -179,13 +175,7 @@ async function openTask(world: Omit<World, 'tasks'>, workflow: string, assignee:
 
 async function buildWorld(): Promise<World> {
   const sandbox = await startTestSandbox();
-  const db = DynamoDBDocumentClient.from(
-    new DynamoDBClient({
-      endpoint: sandbox.urls.dynamodb,
-      region: localRegion,
-      credentials: { accessKeyId: 'sandbox', secretAccessKey: 'sandbox' },
-    }),
-  );
+  const db = sandbox.db;
   // Payment collection's follow-up needs an overdue installment: all of it due at signing, then a day passes. The
   // same contract's order waits for production. Everything else is filed after that day, so no SLA moves it.
   const signed = await signedContract(sandbox, 'buyer@fuzz.example', {

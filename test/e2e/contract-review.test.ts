@@ -1,7 +1,6 @@
 // Contract review end to end in the sandbox: findings on the legal page, revisions, the director, signing and its hash.
 
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { standingApprovals } from '#contract-review/contract-rules.ts';
 import { paymentCollection } from '#payment-collection/workflow.ts';
@@ -22,13 +21,7 @@ let customers = 0;
 beforeAll(async () => {
   sandbox = await startTestSandbox();
   token = await sandbox.login(sales);
-  db = DynamoDBDocumentClient.from(
-    new DynamoDBClient({
-      endpoint: sandbox.urls.dynamodb,
-      region: 'us-east-1',
-      credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
-    }),
-  );
+  db = sandbox.db;
 });
 
 afterAll(async () => {

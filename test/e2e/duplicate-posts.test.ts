@@ -1,7 +1,4 @@
-// Every creating POST in routes.ts, sent twice with one Idempotency-Key (in a row and at once), creates once and
-// answers the same; the key with another body is refused. A new creating route fails this file until it has a case.
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Reply } from '#infra/local/sandbox-client.ts';
 import { routes } from '#infra/routes.ts';
@@ -20,13 +17,7 @@ let db: DynamoDBDocumentClient;
 
 beforeAll(async () => {
   sandbox = await startTestSandbox();
-  db = DynamoDBDocumentClient.from(
-    new DynamoDBClient({
-      endpoint: sandbox.urls.dynamodb,
-      region: 'us-east-1',
-      credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
-    }),
-  );
+  db = sandbox.db;
 });
 
 afterAll(async () => {

@@ -2,7 +2,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DescribeExecutionCommand, type DescribeExecutionOutput, SFNClient } from '@aws-sdk/client-sfn';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { type Sandbox, type SandboxOptions, startSandbox } from '#infra/local/sandbox.ts';
 import { eventually, SandboxClient } from '#infra/local/sandbox-client.ts';
 
@@ -10,6 +12,8 @@ export { eventually, hiddenInputs, taskLinkIn } from '#infra/local/sandbox-clien
 
 export interface TestSandbox extends Sandbox {
   sfn: SFNClient;
+  /** The sandbox's table, read (or written, as another writer would) from outside the handlers. */
+  db: DynamoDBDocumentClient;
   client: SandboxClient;
   request: SandboxClient['request'];
   login: SandboxClient['login'];
@@ -28,9 +32,17 @@ export async function startTestSandbox(options: SandboxOptions = {}): Promise<Te
     credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
   });
   const client = new SandboxClient(sandbox.url);
+  const db = DynamoDBDocumentClient.from(
+    new DynamoDBClient({
+      endpoint: sandbox.urls.dynamodb,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+    }),
+  );
   return {
     ...sandbox,
     sfn,
+    db,
     client,
     request: (method, path, opts) => client.request(method, path, opts),
     login: (email) => client.login(email),

@@ -1,8 +1,6 @@
 // Human tasks end to end in the sandbox: a test workflow opens a task, people decide by link or API, the SLA runs.
 import { fileURLToPath } from 'node:url';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetExecutionHistoryCommand, StartExecutionCommand, StopExecutionCommand } from '@aws-sdk/client-sfn';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AuditTrail } from '#shared/audit.ts';
 import { ReviewStore } from '#shared/workflow-kit/reviews.ts';
@@ -25,13 +23,7 @@ beforeAll(async () => {
     registry: fixtureRegistry,
     workflowSlugs: ['task-approval'],
   });
-  const db = DynamoDBDocumentClient.from(
-    new DynamoDBClient({
-      endpoint: sandbox.urls.dynamodb,
-      region: 'us-east-1',
-      credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
-    }),
-  );
+  const db = sandbox.db;
   audit = new AuditTrail(db, 'local-business');
   reviews = new ReviewStore(db, 'local-business');
 });

@@ -1,7 +1,4 @@
-// Faults in the SDK clients the handlers use, and steps that throw: each workflow completes or needs attention, and no
-// decision is lost, no budget hold, payment or installment counted twice.
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { localDate } from '#shared/clock.ts';
 import {
@@ -55,13 +52,7 @@ beforeAll(async () => {
     },
   });
   faults = injectFaults();
-  otherWriter = DynamoDBDocumentClient.from(
-    new DynamoDBClient({
-      endpoint: sandbox.urls.dynamodb,
-      region: 'us-east-1',
-      credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
-    }),
-  );
+  otherWriter = sandbox.db;
 });
 
 afterEach(() => {
