@@ -86,12 +86,12 @@ async function work(sandbox: SandboxProcess, scenario: KillScenario): Promise<Ki
     expect(reply.status, `${path} ${reply.text}`).toBe(200);
     return reply.json<T>();
   };
-  /** Polls `path` until `done` holds (bounded: a minute and a half), and returns what it read. */
+  /** Polls `path` until `done` holds (bounded: two minutes), and returns what it read. */
   const when = async <T>(who: string, path: string, done: (view: T) => boolean, what: string) => {
-    for (let i = 0; i < 900; i++) {
+    for (const giveUpAt = Date.now() + 120_000; Date.now() < giveUpAt; ) {
       const view = await read<T>(who, path);
       if (done(view)) return view;
-      await pause(100);
+      await pause(300);
     }
     throw new Error(`${path}: ${what} never happened`);
   };
@@ -357,8 +357,12 @@ async function work(sandbox: SandboxProcess, scenario: KillScenario): Promise<Ki
   const owed = (
     await Promise.all(contracts.map(async (c) => outstandingOf(await installmentsOf(c.id))))
   ).reduce((sum, amount) => sum + amount, 0);
-  const aging = async () =>
-    (await read<{ aging: { total: { amount: number } } }>(finance, '/receivables')).aging.total.amount;
+  const receivables = () =>
+    read<{
+      aging: { total: { amount: number } };
+      company: Record<'openingReceivables' | 'creditSales' | 'closingReceivables', { amount: number }>;
+    }>(finance, '/receivables');
+  const aging = async () => (await receivables()).aging.total.amount;
   expect(await aging()).toBe(owed);
 
   // Finance records what each customer still owes; then time runs past every due date, and every ladder ends.
@@ -373,6 +377,13 @@ async function work(sandbox: SandboxProcess, scenario: KillScenario): Promise<Ki
     .flat()
     .map((i) => i.dueDate as string);
   await advanceTo(people, virtualNow, addDays(everyDue.sort().at(-1) as string, 1));
+  // The ledger billed every installment once and took every payment once: all of it sold on credit, all collected.
+  const { company } = await receivables();
+  expect([company.openingReceivables, company.creditSales, company.closingReceivables]).toEqual([
+    { amount: 0, currency: 'CNY' },
+    { amount: contracts.reduce((sum, c) => sum + c.amount, 0), currency: 'CNY' },
+    { amount: 0, currency: 'CNY' },
+  ]);
 
   // Every workflow completed as planned.
   for (const claim of claims) {

@@ -1,5 +1,5 @@
 // The sandbox as an operating-system process (`npm start`'s entry point): started on a fixed port, SIGKILLed, started again.
-import { existsSync, readFileSync } from 'node:fs';
+import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { type Running, runTsx } from '../support/run-tsx.ts';
@@ -50,7 +50,17 @@ export class SandboxProcess {
   }
 
   async start(): Promise<void> {
-    const running = runTsx('infra/local/main.ts', { PORT: String(this.port), SANDBOX_DIR: this.dir });
+    // SANDBOX_LOG=<file> keeps every start's output, warnings and errors included, to see why a run failed.
+    const log = process.env.SANDBOX_LOG;
+    const running = runTsx('infra/local/main.ts', {
+      PORT: String(this.port),
+      SANDBOX_DIR: this.dir,
+      ...(log ? { POWERTOOLS_LOG_LEVEL: 'WARN' } : {}),
+    });
+    if (log) {
+      running.child.stdout?.on('data', (chunk: Buffer) => appendFileSync(log, chunk));
+      running.child.stderr?.on('data', (chunk: Buffer) => appendFileSync(log, chunk));
+    }
     this.running = running;
     for (let i = 0; i < 2400 && !running.output().includes('Ctrl-C'); i++) {
       if (running.child.exitCode !== null) break;
