@@ -324,6 +324,21 @@ async function work(sandbox: SandboxProcess, scenario: KillScenario): Promise<Ki
     .map((i) => i.dueDate as string)
     .sort()
     .at(-1) as string;
+  // Three days before they are due, each customer who owes on one is reminded (the ladder skips a reminder whose
+  // day it slept through, so the clock stops there first).
+  await advanceTo(people, virtualNow, addDays(lastAdvanceDue, -3));
+  await Promise.all(
+    contracts
+      .filter((c) => c.habit !== 'prompt')
+      .map((c) =>
+        when<{ installments: (InstallmentView & { remindedAt?: string })[] }>(
+          finance,
+          `/contracts/${c.id}/installments`,
+          (view) => view.installments[0]?.remindedAt !== undefined,
+          'the reminder',
+        ),
+      ),
+  );
   await advanceTo(people, virtualNow, addDays(lastAdvanceDue, 1));
   await people.killAndRestart();
   await Promise.all(
