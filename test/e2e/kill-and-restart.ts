@@ -35,7 +35,7 @@ export interface KillReport extends WorkCounts {
   contracts: { signed: number; withSalesDirector: number };
   orders: { accepted: number };
   installments: { paid: number; wentOverdue: number; promised: number };
-  reckoning: Reckoning;
+  reckoning: Omit<Reckoning, 'executionNames'>;
 }
 
 /**
@@ -489,6 +489,21 @@ async function work(sandbox: SandboxProcess, scenario: KillScenario): Promise<Ki
     ),
   };
   const reckoning = await reckon(sandbox, expected);
+  // One ladder per installment, named by it, none started twice; only an installment paid in full in the moment
+  // between getting its due date and its ladder starting (a prompt payer's advance or retention) needs none.
+  const ladders = reckoning.executionNames['local-payment-collection'] ?? [];
+  expect(ladders.filter((name) => !expected.installments.includes(name))).toEqual([]);
+  const mustRun = contracts.flatMap((c) =>
+    c.habit === 'prompt' ? [`${c.id}-I2`] : [1, 2, 3].map((n) => `${c.id}-I${n}`),
+  );
+  expect(mustRun.filter((id) => !ladders.includes(id))).toEqual([]);
+  // One follow-up for each advance that went overdue, at level 1.
+  expect((reckoning.executionNames['local-collection-follow-up'] ?? []).toSorted()).toEqual(
+    contracts
+      .filter((c) => c.habit !== 'prompt')
+      .map((c) => `${c.id}-I1-L1`)
+      .toSorted(),
+  );
   return {
     ...people.counts,
     ...report,
@@ -498,7 +513,7 @@ async function work(sandbox: SandboxProcess, scenario: KillScenario): Promise<Ki
       expected.contracts.length +
       expected.orders.length +
       expected.installments.length,
-    reckoning,
+    reckoning: { records: reckoning.records, executions: reckoning.executions },
   };
 }
 

@@ -20,6 +20,8 @@ export interface Reckoning {
   records: Record<keyof Expected, number>;
   /** Executions per workflow, all SUCCEEDED. */
   executions: Record<string, number>;
+  /** Their names (business keys) per workflow. */
+  executionNames: Record<string, string[]>;
 }
 
 const credentials = { accessKeyId: 'test', secretAccessKey: 'test' };
@@ -76,7 +78,9 @@ async function countRecords(sandbox: SandboxProcess, expected: Expected): Promis
 }
 
 /** Waits (bounded) until no execution runs, then checks every one of them succeeded: nothing stranded, nothing failed. */
-async function countExecutions(sandbox: SandboxProcess): Promise<Reckoning['executions']> {
+async function countExecutions(
+  sandbox: SandboxProcess,
+): Promise<Pick<Reckoning, 'executions' | 'executionNames'>> {
   const sfn = new SFNClient({
     endpoint: sandbox.endpoint('Step Functions API'),
     region: 'us-east-1',
@@ -110,14 +114,15 @@ async function countExecutions(sandbox: SandboxProcess): Promise<Reckoning['exec
     }
     const unfinished = executions.filter((e) => e.status !== 'SUCCEEDED');
     expect(unfinished, 'executions that did not succeed').toEqual([]);
-    const counts: Record<string, number> = {};
-    for (const { workflow } of executions) counts[workflow] = (counts[workflow] ?? 0) + 1;
-    return counts;
+    const executionNames: Record<string, string[]> = {};
+    for (const { workflow, name } of executions) (executionNames[workflow] ??= []).push(name);
+    const counts = Object.fromEntries(Object.entries(executionNames).map(([w, names]) => [w, names.length]));
+    return { executions: counts, executionNames };
   } finally {
     sfn.destroy();
   }
 }
 
 export async function reckon(sandbox: SandboxProcess, expected: Expected): Promise<Reckoning> {
-  return { records: await countRecords(sandbox, expected), executions: await countExecutions(sandbox) };
+  return { records: await countRecords(sandbox, expected), ...(await countExecutions(sandbox)) };
 }
