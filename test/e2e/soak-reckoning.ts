@@ -115,7 +115,8 @@ async function countExecutions(
     const unfinished = executions.filter((e) => e.status !== 'SUCCEEDED');
     expect(unfinished, 'executions that did not succeed').toEqual([]);
     const executionNames: Record<string, string[]> = {};
-    for (const { workflow, name } of executions) (executionNames[workflow] ??= []).push(name);
+    for (const { workflow, name } of executions)
+      executionNames[workflow] = [...(executionNames[workflow] ?? []), name];
     const counts = Object.fromEntries(Object.entries(executionNames).map(([w, names]) => [w, names.length]));
     return { executions: counts, executionNames };
   } finally {
