@@ -22,12 +22,15 @@ export interface KillScenario {
   applications: number;
   /** Each becomes an order and three installments once signed. */
   contracts: number;
-  /** Kill the sandbox each time this many more decisions and payments have been taken, `kills` times. */
+  /**
+   * Kill the sandbox each time this many more decisions and payments have been taken, `kills` times; two more kills
+   * land right after the clock is moved (past the advances' due date, then past every due date).
+   */
   killEvery: number;
   kills: number;
 }
 
-/** What happened, by kind of workflow; kills counts the one that lands while the overdue ladder runs. */
+/** What happened, by kind of workflow; kills counts the two that land while the ladders run on a clock advance. */
 export interface KillReport extends WorkCounts {
   workflows: number;
   claims: { approved: number; rejected: number; onApplications: number };
@@ -392,6 +395,8 @@ async function work(sandbox: SandboxProcess, scenario: KillScenario): Promise<Ki
     .flat()
     .map((i) => i.dueDate as string);
   await advanceTo(people, virtualNow, addDays(everyDue.sort().at(-1) as string, 1));
+  // Killed again while the ladders the clock woke look at their installments and end: they end after the restart.
+  await people.killAndRestart();
   // The ledger billed every installment once and took every payment once: all of it sold on credit, all collected.
   const { company } = await receivables();
   expect([company.openingReceivables, company.creditSales, company.closingReceivables]).toEqual([

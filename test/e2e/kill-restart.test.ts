@@ -21,8 +21,8 @@ it('completes one of each workflow after SIGKILLs, from the original links, ever
     kills: 1,
   });
   console.log(`kill-restart: ${JSON.stringify(report)}`);
-  // One kill while people work, one while the overdue ladder runs.
-  expect(report.kills).toBe(2);
+  // One kill while people work, one while the overdue ladder runs, one while the ladders end.
+  expect(report.kills).toBe(3);
   expect(report.claims).toEqual({ approved: 3, rejected: 0, onApplications: 1 });
   expect(report.applications).toEqual({ used: 1, rejected: 1, releasedByRejectedClaim: 0 });
   expect(report.contracts).toEqual({ signed: 1, withSalesDirector: 1 });

@@ -1,4 +1,4 @@
-// The soak version of "nothing stranded" (npm run test:soak): 200 mixed workflows, the sandbox SIGKILLed six times in the middle of them.
+// The soak version of "nothing stranded" (npm run test:soak): 200 mixed workflows, the sandbox SIGKILLed ten times in the middle of them.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,19 +11,19 @@ afterAll(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-it('completes 200 mixed workflows through six SIGKILLs: every record once, every execution succeeded, money exact', async () => {
+it('completes 200 mixed workflows through ten SIGKILLs: every record once, every execution succeeded, money exact', async () => {
   const report = await runKillScenario({
     dir,
     claims: 65,
     applications: 20,
     contracts: 20,
-    killEvery: 70,
-    kills: 5,
+    killEvery: 48,
+    kills: 8,
   });
   console.log(`soak: ${JSON.stringify(report)}`);
   // 80 claims (15 of them on advance applications), 20 applications, 20 contracts, their 20 orders, 60 installments.
   expect(report.workflows).toBe(200);
-  expect(report.kills).toBe(6);
+  expect(report.kills).toBe(10);
   expect(report.claims).toEqual({ approved: 65, rejected: 15, onApplications: 15 });
   expect(report.applications).toEqual({ used: 13, rejected: 5, releasedByRejectedClaim: 2 });
   expect(report.contracts).toEqual({ signed: 20, withSalesDirector: 5 });
