@@ -7,8 +7,12 @@ import { runKillScenario } from './kill-and-restart.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'sales-ops-kill-'));
 
+/** Set once the run passed: a failed run's data folder is kept, to start a sandbox on and look. */
+let passed = false;
+
 afterAll(() => {
-  rmSync(dir, { recursive: true, force: true });
+  if (passed) rmSync(dir, { recursive: true, force: true });
+  else console.log(`the sandbox's data is kept in ${dir}: SANDBOX_DIR=${dir} npm start`);
 });
 
 it('completes one of each workflow after SIGKILLs, from the original links, every record once, budgets exact', async () => {
@@ -51,4 +55,5 @@ it('completes one of each workflow after SIGKILLs, from the original links, ever
   expect(report.decisions).toBe(8 + 3 + 3 + 5 + 1);
   expect(report.payments).toBe(1);
   expect(report.decidedOnOriginalLinks).toBeGreaterThan(0);
+  passed = true;
 }, 180_000);

@@ -134,6 +134,8 @@ export class PeopleAtWork {
     form: Record<string, string> = {},
   ) {
     const tried = new Set<string>();
+    /** What the newest link showed, for the error if no live task ever comes. */
+    let seen = 'no mail with a task link';
     // Bounded: a live task shows up within seconds; two minutes without one is a stranded workflow.
     const giveUpAt = Date.now() + 120_000;
     while (Date.now() < giveUpAt) {
@@ -146,6 +148,7 @@ export class PeopleAtWork {
         // People take a moment to read; meanwhile mails pile up, and the kill finds tasks waiting for them.
         if (!tried.has(taskId)) await pause(300 + (taskId.charCodeAt(0) % 8) * 60);
         const page = await this.request('GET', `${link.pathname}${link.search}`);
+        seen = `${mail?.subject}: task ${taskId} answered ${page.status}`;
         if (page.status === 200 && page.text.includes('name="nonce"')) {
           tried.add(taskId);
           const reply = await this.client
@@ -172,7 +175,9 @@ export class PeopleAtWork {
       }
       await pause(300);
     }
-    throw new Error(`no live task about ${subjectId} for ${people.join(' or ')}`);
+    throw new Error(
+      `no live task about ${subjectId} for ${people.join(' or ')} (${outcome}); last seen: ${seen}`,
+    );
   }
 
   /**

@@ -7,8 +7,12 @@ import { runKillScenario } from '../e2e/kill-and-restart.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'sales-ops-soak-'));
 
+/** Set once the run passed: a failed run's data folder is kept, to start a sandbox on and look. */
+let passed = false;
+
 afterAll(() => {
-  rmSync(dir, { recursive: true, force: true });
+  if (passed) rmSync(dir, { recursive: true, force: true });
+  else console.log(`the sandbox's data is kept in ${dir}: SANDBOX_DIR=${dir} npm start`);
 });
 
 it('completes 200 mixed workflows through ten SIGKILLs: every record once, every execution succeeded, money exact', async () => {
@@ -52,4 +56,5 @@ it('completes 200 mixed workflows through ten SIGKILLs: every record once, every
   // Prompt payers: the advance (sent twice) and the rest; partial payers: a part and the rest; the others: the rest.
   expect(report.payments).toBe(7 * 3 + 6 * 2 + 7);
   expect(report.decidedOnOriginalLinks).toBeGreaterThan(10);
+  passed = true;
 }, 600_000);
