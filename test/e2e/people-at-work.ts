@@ -126,6 +126,7 @@ export class PeopleAtWork {
   /**
    * One person's decision, as they would make it: open the newest mail about the subject, follow its link, submit.
    * A request cut off by a kill is tried again with the same link; a page that says it was decided means it was.
+   * Along each workflow here nobody is asked twice for the same outcome, so a page offering it is this step's task.
    */
   async decide(
     people: readonly string[],
@@ -133,12 +134,22 @@ export class PeopleAtWork {
     outcome: string,
     form: Record<string, string> = {},
   ) {
-    const tried = new Set<string>();
+    /** The tasks this decision was posted to, by id: one whose answer a kill cut off may have been decided. */
+    const tried = new Map<string, URL>();
     /** What the newest link showed, for the error if no live task ever comes. */
     let seen = 'no mail with a task link';
     // Bounded: a live task shows up within seconds; two minutes without one is a stranded workflow.
     const giveUpAt = Date.now() + 120_000;
     while (Date.now() < giveUpAt) {
+      // Decided by our own request whose answer the kill cut off: its page says so, whatever was mailed since (the
+      // next step's task may already be out).
+      for (const link of tried.values()) {
+        if ((await this.request('GET', `${link.pathname}${link.search}`)).status === 409) {
+          this.counts.decisions++;
+          await this.#acted();
+          return;
+        }
+      }
       for (const person of people) {
         const mails = await this.#mailsOf(person);
         const mail = mails.filter((m) => m.text.includes(subjectId) && taskLinkPattern.test(m.text)).at(-1);
@@ -149,8 +160,9 @@ export class PeopleAtWork {
         if (!tried.has(taskId)) await pause(300 + (taskId.charCodeAt(0) % 8) * 60);
         const page = await this.request('GET', `${link.pathname}${link.search}`);
         seen = `${mail?.subject}: task ${taskId} answered ${page.status}`;
-        if (page.status === 200 && page.text.includes('name="nonce"')) {
-          tried.add(taskId);
+        // A live task that offers this outcome: the one to decide (a newer step's task offers others).
+        if (page.status === 200 && page.text.includes('name="nonce"') && offers(page.text, outcome)) {
+          tried.set(taskId, link);
           const reply = await this.client
             .request('POST', link.pathname, { form: { ...hiddenInputs(page.text), outcome, ...form } })
             .catch(() => undefined);
@@ -162,12 +174,6 @@ export class PeopleAtWork {
             expect(link.href).toBe(original);
             this.counts.decidedOnOriginalLinks++;
           }
-          this.counts.decisions++;
-          await this.#acted();
-          return;
-        }
-        // Decided by our own request whose answer the kill cut off.
-        if (tried.has(taskId) && page.status === 409) {
           this.counts.decisions++;
           await this.#acted();
           return;
@@ -217,6 +223,10 @@ export class PeopleAtWork {
     await this.killAndRestart();
   }
 }
+
+/** Whether the task page has a button for `outcome`. */
+const offers = (html: string, outcome: string) =>
+  new RegExp(`name="outcome"[^>]*value="${outcome}"|value="${outcome}"[^>]*name="outcome"`).test(html);
 
 export const financePerson = 'qian.yu@example.com';
 
