@@ -113,7 +113,9 @@ export class BudgetRepository {
 
   /**
    * Holds `amount` for a claim if at least `needed` is available (`needed` < `amount` when an advance application
-   * covers the rest). One conditional update: two claims racing for the last of a budget cannot both fit.
+   * covers the rest). One conditional update: two claims racing for the last of a budget cannot both fit. A claim
+   * its application covers whole needs nothing from the budget, so it is held even where earlier covered claims took
+   * `available` below zero.
    */
   async commit(
     budget: { costCenter: string; period: string },
@@ -128,9 +130,11 @@ export class BudgetRepository {
           Key: key(budget.costCenter, budget.period),
           UpdateExpression: 'SET committed = committed + :a, available = available - :a, holds.#hold = :a',
           ConditionExpression:
-            'attribute_exists(pk) AND available >= :needed AND attribute_not_exists(holds.#hold)',
+            needed > 0
+              ? 'attribute_exists(pk) AND available >= :needed AND attribute_not_exists(holds.#hold)'
+              : 'attribute_exists(pk) AND attribute_not_exists(holds.#hold)',
           ExpressionAttributeNames: { '#hold': holdId },
-          ExpressionAttributeValues: { ':a': amount, ':needed': needed },
+          ExpressionAttributeValues: { ':a': amount, ...(needed > 0 ? { ':needed': needed } : {}) },
         }),
       );
       return 'held';

@@ -28,7 +28,7 @@ export async function billInstallments(
   on: string,
 ): Promise<Installment[]> {
   const ofTrigger = (await deps.installments.ofContract(contractId)).filter((i) => i.trigger === trigger);
-  for (const installment of ofTrigger) if (!installment.billedOn) await bill(deps, installment.id, on);
+  for (const installment of ofTrigger) await bill(deps, installment.id, on);
   await applyCredit(deps, contractId);
   const fresh = (await deps.installments.ofContract(contractId)).filter((i) => i.trigger === trigger);
   return fresh.filter(isOwed);
@@ -37,7 +37,12 @@ export async function billInstallments(
 async function bill(deps: BillingDeps, id: string, on: string): Promise<void> {
   for (let attempt = 1; ; attempt++) {
     const installment = await deps.installments.get(id);
-    if (!installment || installment.billedOn) return;
+    if (!installment) return;
+    if (installment.billedOn && installment.dueDate) {
+      // Dated by an earlier run: that run may have died before its ledger line, which is written once by its id.
+      await recordBilled(deps, installment, installment.billedOn, installment.dueDate);
+      return;
+    }
     const dueDate = addDays(on, installment.dueDays);
     try {
       await deps.installments.save({ ...installment, billedOn: on, dueDate, status: 'SCHEDULED' });
@@ -45,16 +50,7 @@ async function bill(deps: BillingDeps, id: string, on: string): Promise<void> {
       if (!(error instanceof DomainError && error.code === 'conflict') || attempt === attempts) throw error;
       continue;
     }
-    await deps.ledger.record({
-      kind: 'billed',
-      id: `billed#${id}`,
-      installmentId: id,
-      contractId: installment.contractId,
-      owner: installment.owner,
-      on,
-      amount: installment.amount.amount,
-      dueDate,
-    });
+    await recordBilled(deps, installment, on, dueDate);
     await deps.audit.record({
       subjectId: id,
       at: deps.clock.now().toISOString(),
@@ -64,6 +60,20 @@ async function bill(deps: BillingDeps, id: string, on: string): Promise<void> {
     });
     return;
   }
+}
+
+/** From then on the installment is a receivable: the ledger's `billed` line, the same on every run. */
+function recordBilled(deps: BillingDeps, installment: Installment, on: string, dueDate: string) {
+  return deps.ledger.record({
+    kind: 'billed',
+    id: `billed#${installment.id}`,
+    installmentId: installment.id,
+    contractId: installment.contractId,
+    owner: installment.owner,
+    on,
+    amount: installment.amount.amount,
+    dueDate,
+  });
 }
 
 /**

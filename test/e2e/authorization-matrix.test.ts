@@ -121,7 +121,7 @@ const policy: Record<string, Access> = {
     ),
   },
   'POST /contracts': {
-    request: (f) => ({ path: '/contracts', json: contractDraft(f.today, customer), headers: once }),
+    request: (f) => ({ path: '/contracts', json: contractDraft(customer, f.today), headers: once }),
     may: roles('sales'),
   },
   'GET /contracts/{id}': {
@@ -131,7 +131,7 @@ const policy: Record<string, Access> = {
   'POST /contracts/{id}/revisions': {
     request: (f) => ({
       path: `/contracts/${f.contractId}/revisions`,
-      json: contractDraft(f.today, customer),
+      json: contractDraft(customer, f.today),
     }),
     may: only(() => [rep]),
   },

@@ -393,6 +393,33 @@ describe('budgets and advance applications', () => {
     expect(again.status).toBe(422);
   });
 
+  it('accepts a second covered claim after the first took the budget below zero', async () => {
+    const costCenter = await budgetOf(1000);
+    const approvedApplication = async (yuan: number, reason: string) => {
+      const { id } = (
+        await sandbox.request('POST', '/expense-applications', {
+          token: tokens[rep],
+          json: { costCenter, amount: cny(yuan), reason },
+        })
+      ).json<{ id: string }>();
+      await decide(salesManager, id, 'approve');
+      await decide(director, id, 'approve');
+      await waitForApplicationStatus(id, 'APPROVED');
+      return id;
+    };
+    const first = await approvedApplication(600, 'Trade fair in Chengdu this month');
+    expect((await file(costCenter, [item(1500)], { applicationId: first })).status).toBe(201);
+    // Nothing is left in the budget (−500); the second application covers its claim whole.
+    const second = await approvedApplication(800, 'Trade fair in Wuhan this month');
+    const filed = await file(costCenter, [item(800)], { applicationId: second });
+    expect(filed.status, filed.text).toBe(201);
+    expect(await budget(costCenter)).toMatchObject({
+      committed: { amount: 230_000 },
+      available: { amount: -130_000 },
+    });
+    expect((await applicationOf(second)).status).toBe('USED');
+  });
+
   it('gives the application back when the claim it covered is returned', async () => {
     const costCenter = await budgetOf(1000);
     const { id: application } = (

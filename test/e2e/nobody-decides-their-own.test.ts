@@ -287,7 +287,7 @@ describe('a requester who holds every deciding role and stands in for their own 
   it('contract: legal review, the director and the signing all go to others', async () => {
     const submitted = await sandbox.request('POST', '/contracts', {
       token: await token(xu),
-      json: { ...contractDraft(today(), 'buyer@self.example'), amount: cny(1_200_000) },
+      json: contractDraft('buyer@self.example', today(), { amount: cny(1_200_000) }),
     });
     expect(submitted.status).toBe(201);
     contractId = submitted.json<{ id: string }>().id;

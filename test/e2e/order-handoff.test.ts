@@ -2,6 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDays, localDate } from '#shared/clock.ts';
 import { eventually, startTestSandbox, type TestSandbox } from './harness.ts';
+import { stepsToAcceptance } from './order-steps.ts';
 import { signedContract as signContract } from './signed-contract.ts';
 
 const sales = 'li.lei@example.com';
@@ -264,17 +265,8 @@ describe('orders that do not go to plan', () => {
   async function deliveredOrder(): Promise<string> {
     const { orderId } = await signedContract();
     const base = localDate(sandbox.clock.now());
-    await sandbox.client.decideFromMail(production, orderId, 'confirm', { plannedDate: addDays(base, 30) });
-    await sandbox.client.decideFromMail(production, orderId, 'done');
-    await sandbox.client.decideFromMail(logistics, orderId, 'shipped', {
-      carrier: '德邦',
-      trackingNumber: 'DB000111',
-      expectedDelivery: base,
-    });
-    await sandbox.client.decideFromMail(logistics, orderId, 'delivered', {
-      deliveredOn: base,
-      receiver: '王工',
-    });
+    for (const { assignee, outcome, form } of stepsToAcceptance(base, sales).slice(0, -1))
+      await sandbox.client.decideFromMail(assignee, orderId, outcome, form);
     await orderWhen(
       orderId,
       (view) => view.currentStep?.step === 'Customer acceptance',

@@ -7,8 +7,15 @@ const sales = 'li.lei@example.com';
 const legal = ['wu.fang@example.com', 'zheng.hao@example.com'];
 const signatory = 'sun.li@example.com';
 
-/** The draft `signedContract` files: 500,000 CNY for two lathes, delivered 60 days after `today`. */
-export function contractDraft(today: string, customerEmail: string): Record<string, unknown> {
+/**
+ * The body of `POST /contracts` for a 500,000 CNY contract for two lathes, delivered 60 days after `today`: 30% due
+ * 10 days after signing, 60% 30 days after delivery, 10% 30 days after acceptance; `draft` overrides any field.
+ */
+export function contractDraft(
+  customerEmail: string,
+  today: string,
+  draft: Record<string, unknown> = {},
+): Record<string, unknown> {
   return {
     customer: { name: '东方机械', email: customerEmail },
     title: '数控车床',
@@ -21,6 +28,7 @@ export function contractDraft(today: string, customerEmail: string): Record<stri
     deliveryDate: addDays(today, 60),
     items: [{ sku: 'CNC-200', description: '数控车床', quantity: 2, qualityStandard: 'GB/T 25659' }],
     documentUrl: 'https://docs.example.com/c.pdf',
+    ...draft,
   };
 }
 
@@ -37,7 +45,7 @@ export async function signedContract(
   const signedOn = localDate(sandbox.clock.now());
   const created = await sandbox.request('POST', '/contracts', {
     token,
-    json: { ...contractDraft(signedOn, customerEmail), ...draft },
+    json: contractDraft(customerEmail, signedOn, draft),
   });
   expect(created.status).toBe(201);
   const contractId = created.json<{ id: string }>().id;

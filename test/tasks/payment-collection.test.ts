@@ -1,5 +1,5 @@
 // Payment collection's core against the local table: installments, billing and credit, payments, the ladder's steps.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { ContractContent } from '#contract-review/model.ts';
 import { contractReview } from '#contract-review/workflow.ts';
 import { demoPeople } from '#infra/local/seed.ts';
@@ -167,6 +167,20 @@ describe('the collection plan at signing', () => {
     expect(delivered).toMatchObject({ status: 'SCHEDULED', billedOn: '2027-04-28', dueDate: '2027-05-28' });
     expect(new Set(started.map((s) => s.name))).toEqual(new Set([`${contractId}-I2`]));
     expect((await installment(`${contractId}-I3`)).dueDate).toBeUndefined();
+  });
+
+  it('writes the billed line on the retry when the step died after dating the installment, once', async () => {
+    const contractId = await signedContract();
+    await planCollection(deps, contractId);
+    // The process dies between dating the installment and writing its ledger line.
+    vi.spyOn(deps.ledger, 'record').mockRejectedValueOnce(new Error('SIGKILL'));
+    await expect(reach(deps, contractId, 'delivery', '2027-04-28')).rejects.toThrow('SIGKILL');
+    expect(await installment(`${contractId}-I2`)).toMatchObject({ billedOn: '2027-04-28' });
+    await reach(deps, contractId, 'delivery', '2027-04-28'); // the retried step
+    await reach(deps, contractId, 'delivery', '2027-04-28');
+    expect(await ledgerOf(`${contractId}-I2`, '2027-04')).toMatchObject([
+      { kind: 'billed', amount: 60_000_001, on: '2027-04-28', dueDate: '2027-05-28' },
+    ]);
   });
 });
 
