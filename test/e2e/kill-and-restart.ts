@@ -436,14 +436,19 @@ async function work(sandbox: SandboxProcess, scenario: KillScenario): Promise<Ki
   }
   for (const [n, contract] of contracts.entries()) {
     const { status } = await read<{ status: string }>(contract.owner, `/contracts/${contract.id}`);
-    // The customer heard of an unpaid advance once before and once after its due date, kill or no kill; a paid one, never.
+    // The customer heard of an unpaid advance before and after its due date; a paid one, never. A mail goes out at
+    // least once: a kill between SES taking it and the step recording it sends it again on the rerun, so a notice may
+    // come twice, never three times (a level taken twice would mail again on every wake).
     const advanceId = (advances[n] as InstallmentView).id;
     const mails = (await people.whileUp(() => people.client.mails(contract.customer))).filter((m) =>
       m.subject.includes(advanceId),
     );
     const notices = (prefix: string) => mails.filter((m) => m.subject.startsWith(prefix)).length;
     const told = contract.habit === 'prompt' ? 0 : 1;
-    expect([notices('[付款提醒]'), notices('[逾期未付]')], advanceId).toEqual([told, told]);
+    for (const prefix of ['[付款提醒]', '[逾期未付]']) {
+      expect(notices(prefix), `${prefix} ${advanceId}`).toBeGreaterThanOrEqual(told);
+      expect(notices(prefix), `${prefix} ${advanceId}`).toBeLessThanOrEqual(told * 2);
+    }
     expect(status, contract.id).toBe('SIGNED');
     report.contracts.signed++;
     const installments = await installmentsOf(contract.id);
