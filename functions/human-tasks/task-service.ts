@@ -67,8 +67,9 @@ export async function openTask(deps: OpeningDeps, input: OpenTaskInput): Promise
   const existing = ofSubject.find((t) => t.token === input.taskToken);
   if (existing) {
     if (existing.status !== 'PENDING' || existing.mailedAt || existing.mailRetry) return existing;
-    // An earlier run stopped before SES answered (also while it was resending): only the link's hash was kept, so a
-    // fresh link goes out, and a mail that did leave says its link was replaced by the newer one.
+    // The first run stopped before SES answered: only the link's hash was kept, so a fresh link goes out (a first
+    // mail that did leave says its link was replaced); once a reminder or an escalation replaced it, that mail stands.
+    if (existing.linkVersion > 1) return existing;
     return issueLink(deps, existing, { kind: 'opened', retireAs: 'resent' });
   }
   // A retried state attempt brings a new token: the task the failed attempt left open is superseded, not kept.

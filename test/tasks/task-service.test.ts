@@ -312,20 +312,6 @@ describe('opening', () => {
     expect(linkOf(sent[0]?.text)).not.toBe(linkOf(firstMail?.text));
   });
 
-  it('mails again when the run that resent the link stopped before SES answered too', async () => {
-    const input = request();
-    const first = await openTask(deps, input);
-    await deps.tasks.replace(first, { ...first, mailedAt: undefined });
-    const resent = await openTask(deps, input);
-    // Killed again, between storing the resent link and hearing from SES: nobody has a working link yet.
-    await deps.tasks.replace(resent, { ...resent, mailedAt: undefined });
-    sent = [];
-    const again = await openTask(deps, input);
-    expect(sent).toHaveLength(1);
-    expect(again.linkVersion).toBe(resent.linkVersion + 1);
-    expect(again.mailedAt).toBeDefined();
-  });
-
   it('mails the assignee what the subject says now, with the task’s title', async () => {
     await openTask(deps, request({ title: 'Taxi to the airport' }));
     expect(sent).toHaveLength(1);
