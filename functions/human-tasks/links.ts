@@ -7,6 +7,16 @@ export function newLinkSecret(): { secret: string; hash: string } {
   return { secret, hash: hashSecret(secret) };
 }
 
+/**
+ * The secret of a task's first link, derived from its task token (256 random bits kept server side, like the link's
+ * hash): when the same step opens twice (its Lambda ran again after a retry or a crash), the same link is mailed again
+ * instead of voiding the one already in the assignee's inbox. Reminder and escalation links are random.
+ */
+export function openingLinkSecret(taskToken: string, taskId: string): { secret: string; hash: string } {
+  const secret = createHmac('sha256', taskToken).update(`opening-link|${taskId}`).digest('base64url');
+  return { secret, hash: hashSecret(secret) };
+}
+
 export const hashSecret = (secret: string) => createHash('sha256').update(secret, 'utf8').digest('hex');
 
 /** Task ids: 128 random bits, unguessable, URL-safe. */

@@ -10,7 +10,7 @@ import type { PeopleRepository } from '#shared/people-repository.ts';
 import { findAssignee } from './assignee-lookup.ts';
 import type { Assignment } from './assignment.ts';
 import { type DecisionProblem, type RawDecision, validateDecision } from './decision-input.ts';
-import { checkNonce, hashSecret, newLinkSecret, newTaskId, sameHash } from './links.ts';
+import { checkNonce, hashSecret, newLinkSecret, newTaskId, openingLinkSecret, sameHash } from './links.ts';
 import { addDuration, slaSchedule } from './sla.ts';
 import { closePending } from './task-closing.ts';
 import { renderMovedNotice, renderOverdueAlert, renderTaskMail, type TaskMailKind } from './task-mail.ts';
@@ -67,10 +67,14 @@ export async function openTask(deps: OpeningDeps, input: OpenTaskInput): Promise
   const existing = ofSubject.find((t) => t.token === input.taskToken);
   if (existing) {
     if (existing.status !== 'PENDING' || existing.mailedAt || existing.mailRetry) return existing;
-    // The first run stopped before SES answered: only the link's hash was kept, so a fresh link goes out (a first
-    // mail that did leave says its link was replaced); once a reminder or an escalation replaced it, that mail stands.
+    // The first run stopped before SES answered: the first link is mailed again, still valid (it derives from the
+    // token); once a reminder or an escalation replaced it, that newer mail stands.
     if (existing.linkVersion > 1) return existing;
-    return issueLink(deps, existing, { kind: 'opened', retireAs: 'resent' });
+    const opening = openingLinkSecret(existing.token, existing.id);
+    if (!sameHash(opening.hash, existing.linkHash)) {
+      return issueLink(deps, existing, { kind: 'opened', retireAs: 'resent' });
+    }
+    return mailAssignee(deps, existing, opening.secret, 'opened');
   }
   // A retried state attempt brings a new token: the task the failed attempt left open is superseded, not kept.
   const now = deps.clock.now();
@@ -97,7 +101,7 @@ export async function openTask(deps: OpeningDeps, input: OpenTaskInput): Promise
   const slaStart = dueAlertAt && dueAlertAt > now ? dueAlertAt : now;
   const { remindAt, escalateAt } = slaSchedule(slaStart, input.sla);
   const id = newTaskId();
-  const { secret, hash } = newLinkSecret();
+  const { secret, hash } = openingLinkSecret(input.taskToken, id);
   const task: StoredTask = {
     id,
     type: input.type,

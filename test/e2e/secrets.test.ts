@@ -4,6 +4,7 @@ import { inspect } from 'node:util';
 import { GetExecutionHistoryCommand, ListExecutionsCommand } from '@aws-sdk/client-sfn';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { openingLinkSecret } from '#human-tasks/links.ts';
 import { runDemo } from '#infra/local/demo-run.ts';
 import type { CapturedMail } from '#infra/local/mail.ts';
 import { logger } from '#shared/logger.ts';
@@ -162,7 +163,8 @@ beforeAll(async () => {
   mails = await sandbox.mail.list();
   items = await scanTable(db);
   tokens = await tokensFromExecutions();
-  secrets = new Set();
+  const tasks = items.filter((item) => item.sk === 'TASK') as { id: string; token: string }[];
+  secrets = new Set(tasks.map((t) => openingLinkSecret(t.token, t.id).secret));
   for (const mail of mails) {
     for (const match of mail.text.matchAll(/\/t\/[A-Za-z0-9_-]+\?k=([A-Za-z0-9_-]+)/g))
       secrets.add(match[1] as string);
