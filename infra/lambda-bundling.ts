@@ -7,8 +7,10 @@ export const requireBanner = "import{createRequire as __cr}from'module';const re
 
 /**
  * Module swaps for bundles with the SDK inside: the SDK's default credential chain becomes the environment provider
- * (see functions/shared/lambda-credentials.ts), which is all a Lambda ever uses.
+ * (see functions/shared/lambda-credentials.ts), which is all a Lambda ever uses, and DynamoDB's endpoint cache gets a
+ * Map-based LRU (functions/shared/endpoint-lru.ts) instead of a 7 KB data-structure library.
  */
 export const bundledSdkAliases: Readonly<Record<string, string>> = {
   '@aws-sdk/credential-provider-node': join(repositoryRoot, 'functions/shared/lambda-credentials.ts'),
+  'mnemonist/lru-cache': join(repositoryRoot, 'functions/shared/endpoint-lru.ts'),
 };
