@@ -8,9 +8,9 @@ export { repositoryRoot };
 
 /**
  * What `NodejsFunction` passes to esbuild for our `bundling` props (aws-cdk-lib's bundling.ts): ESM, node24, minified,
- * linked source map with sources, `module` before `main`, the repository tsconfig, the createRequire banner, UTF-8
- * output, and no externals because `bundleAwsSDK` is true. Importing CDK here would pull the whole construct library into the bench
- * for one argument list; keep this in step with business-function.ts instead.
+ * linked source map without the sources' text, `module` before `main`, the repository tsconfig, the createRequire
+ * banner, UTF-8 output, and no externals because `bundleAwsSDK` is true. Importing CDK here would pull the whole
+ * construct library into the bench for one argument list; keep this in step with business-function.ts instead.
  */
 export const stackBundling = {
   format: 'esm',
@@ -18,6 +18,7 @@ export const stackBundling = {
   platform: 'node',
   minify: true,
   sourcemap: true,
+  sourcesContent: false,
   mainFields: ['module', 'main'],
   banner: requireBanner,
   charset: 'utf8',
@@ -40,6 +41,7 @@ export function lambdaBuildOptions(entryPath: string, outfile: string): BuildOpt
     platform: stackBundling.platform,
     minify: stackBundling.minify,
     sourcemap: stackBundling.sourcemap,
+    sourcesContent: stackBundling.sourcesContent,
     mainFields: [...stackBundling.mainFields],
     tsconfig: join(repositoryRoot, 'tsconfig.json'),
     banner: { js: stackBundling.banner },

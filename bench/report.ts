@@ -316,10 +316,10 @@ export function renderMarkdown(r: BenchResults): string {
       .map((c) => `\`${c}()\` (${clients[c].sdkPackage.replace('@aws-sdk/', '')})`)
       .join(', ');
     out.push(
-      'Every distinct handler the stack deploys (the routes of `infra/routes.ts`, the SLA sweeper, the execution ' +
+      'Every distinct handler the stack deploys (the routes of `infra/routes.ts`, the SLA sweeps, the execution ' +
         'watcher, the function placeholders of `workflows/registry.ts`), built with esbuild exactly as ' +
         '`infra/constructs/business-function.ts` has CDK build it (settings shared through `infra/lambda-bundling.ts`): ' +
-        `format ${stackBundling.format}, target ${stackBundling.target}, minified, linked source map, main fields ` +
+        `format ${stackBundling.format}, target ${stackBundling.target}, minified, linked source map without the sources' text, main fields ` +
         `${stackBundling.mainFields.join(',')}, the createRequire banner, charset ${stackBundling.charset}, the AWS SDK ` +
         'bundled with the environment credential provider in place of the default chain. Sizes are of `index.mjs` ' +
         'alone (the source map ships beside it); gzip at the default level; KB = 1,024 bytes.',

@@ -63,6 +63,9 @@ export class BusinessFunction extends Construct {
         platform: 'node',
         minify: true,
         sourceMap: true,
+        // Stack traces need the mappings, not the sources' text: with --enable-source-maps Node parses the whole map at
+        // load, and the text made it 3–4 times larger (the bench measured the cold load ×1.5 instead of ×1.9).
+        sourcesContent: false,
         // Bundled SDK: pinned versions, and a smaller cold start than loading the runtime's copy.
         bundleAwsSDK: true,
         mainFields: ['module', 'main'],
