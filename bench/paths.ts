@@ -2,19 +2,13 @@
 import type { HistoryEvent } from '@aws-sdk/client-sfn';
 import { type Sandbox, startSandbox } from '#infra/local/sandbox.ts';
 import { hiddenInputs, type RequestOptions, SandboxClient, taskLinkIn } from '#infra/local/sandbox-client.ts';
+import { demoCast } from '#infra/local/seed.ts';
 import { addDays, localDate } from '#shared/clock.ts';
 import { costPer1000Runs, type RunCost } from './prices.ts';
 import { round } from './stats.ts';
 
-export const people = {
-  rep: 'li.lei@example.com',
-  supervisor: 'zhao.min@example.com',
-  salesManager: 'sun.li@example.com',
-  director: 'zhou.qiang@example.com',
-  finance: 'qian.yu@example.com',
-  production: 'feng.lin@example.com',
-  logistics: 'ma.chao@example.com',
-};
+/** The demo organisation's people, by their part. */
+export const people = demoCast;
 
 export const cny = (yuan: number) => ({ amount: Math.round(yuan * 100), currency: 'CNY' });
 

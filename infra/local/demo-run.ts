@@ -5,6 +5,7 @@ import { describeChange } from '#contract-review/words.ts';
 import { addDays, localDate } from '#shared/clock.ts';
 import { formatMoney } from '#shared/money.ts';
 import { eventually, type SandboxClient } from './sandbox-client.ts';
+import { demoCast } from './seed.ts';
 
 /**
  * Drives expense approval, an advance application, contract review, the order handoff and payment collection against
@@ -12,17 +13,7 @@ import { eventually, type SandboxClient } from './sandbox-client.ts';
  * In-process too, so a test can watch everything the run sends and logs.
  */
 export async function runDemo(sandbox: SandboxClient, say: (line: string) => void): Promise<void> {
-  const people = {
-    legal: 'wu.fang@example.com',
-    legal2: 'zheng.hao@example.com',
-    rep: 'li.lei@example.com',
-    supervisor: 'zhao.min@example.com',
-    salesManager: 'sun.li@example.com',
-    director: 'zhou.qiang@example.com',
-    finance: 'qian.yu@example.com',
-    production: 'feng.lin@example.com',
-    logistics: 'ma.chao@example.com',
-  };
+  const people = demoCast;
 
   /** Amounts in the demo's own lines, in the one format English readers see everywhere. */
   const yuan = (value: number) => formatMoney({ amount: value * 100, currency: 'CNY' }, 'en');

@@ -88,6 +88,19 @@ export const demoPeople: readonly Person[] = [
   },
 ];
 
+/** Who plays which part in the demo organisation: the demo, the bench and the tests act as these people. */
+export const demoCast = {
+  rep: 'li.lei@example.com',
+  supervisor: 'zhao.min@example.com',
+  salesManager: 'sun.li@example.com',
+  director: 'zhou.qiang@example.com',
+  finance: 'qian.yu@example.com',
+  legal: 'wu.fang@example.com',
+  legal2: 'zheng.hao@example.com',
+  production: 'feng.lin@example.com',
+  logistics: 'ma.chao@example.com',
+} as const;
+
 /** Seeds the directory unless it already has its admin (a restarted sandbox keeps what people changed). */
 export async function seedDemoOrganisation(people: PeopleRepository, now: Date): Promise<boolean> {
   if (await people.get(seedAdmin)) return false;

@@ -1,11 +1,33 @@
 // Mixed workflows (claims, advance applications, contracts, their orders and installments) worked through by people while the sandbox process is SIGKILLed and started again on the same data.
-import { expect } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, expect } from 'vitest';
 import { addDays, localDate } from '#shared/clock.ts';
 import { stepsToAcceptance } from './order-steps.ts';
 import { financePerson, PeopleAtWork, type WorkCounts } from './people-at-work.ts';
 import { pause, SandboxProcess } from './sandbox-process.ts';
 import { contractDraft } from './signed-contract.ts';
 import { type Expected, type Reckoning, reckon } from './soak-reckoning.ts';
+
+/**
+ * A data folder for a kill run: removed once the run passed, kept when it failed, with the command that starts a
+ * sandbox on it to look.
+ */
+export function dataFolderKeptOnFailure(prefix: string): { dir: string; passed(): void } {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  let passed = false;
+  afterAll(() => {
+    if (passed) rmSync(dir, { recursive: true, force: true });
+    else console.log(`the sandbox's data is kept in ${dir}: SANDBOX_DIR=${dir} npm start`);
+  });
+  return {
+    dir,
+    passed: () => {
+      passed = true;
+    },
+  };
+}
 
 const reps = ['li.lei@example.com', 'han.meimei@example.com', 'anna.smith@example.com'];
 const supervisor = 'zhao.min@example.com';

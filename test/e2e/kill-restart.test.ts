@@ -1,23 +1,12 @@
 // Nothing stranded: the sandbox process is SIGKILLed in the middle of one of each workflow (claims, an advance application, a contract, its order and installments), started again on the same data, and every workflow completes from the links mailed before the kill.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, expect, it } from 'vitest';
-import { runKillScenario } from './kill-and-restart.ts';
+import { expect, it } from 'vitest';
+import { dataFolderKeptOnFailure, runKillScenario } from './kill-and-restart.ts';
 
-const dir = mkdtempSync(join(tmpdir(), 'sales-ops-kill-'));
-
-/** Set once the run passed: a failed run's data folder is kept, to start a sandbox on and look. */
-let passed = false;
-
-afterAll(() => {
-  if (passed) rmSync(dir, { recursive: true, force: true });
-  else console.log(`the sandbox's data is kept in ${dir}: SANDBOX_DIR=${dir} npm start`);
-});
+const data = dataFolderKeptOnFailure('sales-ops-kill-');
 
 it('completes one of each workflow after SIGKILLs, from the original links, every record once, budgets exact', async () => {
   const report = await runKillScenario({
-    dir,
+    dir: data.dir,
     claims: 2,
     applications: 2,
     contracts: 1,
@@ -55,5 +44,5 @@ it('completes one of each workflow after SIGKILLs, from the original links, ever
   expect(report.decisions).toBe(8 + 3 + 3 + 5 + 1);
   expect(report.payments).toBe(1);
   expect(report.decidedOnOriginalLinks).toBeGreaterThan(0);
-  passed = true;
+  data.passed();
 }, 180_000);

@@ -1,23 +1,12 @@
 // The soak version of "nothing stranded" (npm run test:soak): 200 mixed workflows, the sandbox SIGKILLed ten times in the middle of them.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, expect, it } from 'vitest';
-import { runKillScenario } from '../e2e/kill-and-restart.ts';
+import { expect, it } from 'vitest';
+import { dataFolderKeptOnFailure, runKillScenario } from '../e2e/kill-and-restart.ts';
 
-const dir = mkdtempSync(join(tmpdir(), 'sales-ops-soak-'));
-
-/** Set once the run passed: a failed run's data folder is kept, to start a sandbox on and look. */
-let passed = false;
-
-afterAll(() => {
-  if (passed) rmSync(dir, { recursive: true, force: true });
-  else console.log(`the sandbox's data is kept in ${dir}: SANDBOX_DIR=${dir} npm start`);
-});
+const data = dataFolderKeptOnFailure('sales-ops-soak-');
 
 it('completes 200 mixed workflows through ten SIGKILLs: every record once, every execution succeeded, money exact', async () => {
   const report = await runKillScenario({
-    dir,
+    dir: data.dir,
     claims: 65,
     applications: 20,
     contracts: 20,
@@ -56,5 +45,5 @@ it('completes 200 mixed workflows through ten SIGKILLs: every record once, every
   // Prompt payers: the advance (sent twice) and the rest; partial payers: a part and the rest; the others: the rest.
   expect(report.payments).toBe(7 * 3 + 6 * 2 + 7);
   expect(report.decidedOnOriginalLinks).toBeGreaterThan(10);
-  passed = true;
+  data.passed();
 }, 600_000);
