@@ -11,7 +11,7 @@ import {
   openWorkReport,
   routes,
   signInClaims,
-  taskSweeper,
+  taskSweeps,
 } from '#infra/routes.ts';
 import { registry, type Uses } from '#workflows/registry.ts';
 import { buildLambda, repositoryRoot, stackEnvironment } from './lambda-build.ts';
@@ -71,7 +71,7 @@ export interface PackageBytes {
 
 export interface HandlerEntry {
   entry: string;
-  /** Where it is declared: routes (with their paths), the sweeper, the execution watcher, workflow placeholders. */
+  /** Where it is declared: routes (with their paths), the sweeps, the execution watcher, workflow placeholders. */
   usedBy: string[];
   /** What it is granted (the stack grants exactly this). */
   uses: Uses;
@@ -128,7 +128,7 @@ export interface BundlesOutcome {
   sdkProbes: SdkProbeResult[];
 }
 
-/** Every distinct handler file the stack deploys: route handlers, the SLA sweeper, the watcher, the workflow steps. */
+/** Every distinct handler file the stack deploys: route handlers, the SLA sweeps, the watcher, the workflow steps. */
 export function handlerEntries(): HandlerEntry[] {
   const byEntry = new Map<string, HandlerEntry>();
   const add = (entry: string, by: string, uses: Uses) => {
@@ -141,7 +141,9 @@ export function handlerEntries(): HandlerEntry[] {
     }
   };
   for (const route of routes) add(route.entry, `${route.method} ${route.path}`, route.uses);
-  add(taskSweeper.entry, `every ${taskSweeper.everyMinutes} min (SLA sweep)`, taskSweeper.uses);
+  const every = `every ${taskSweeps.everyMinutes} min`;
+  add(taskSweeps.deliveries.entry, `${every} (SLA sweep, deliveries)`, taskSweeps.deliveries.uses);
+  add(taskSweeps.mail.entry, `${every}, after the deliveries (SLA sweep, mail)`, taskSweeps.mail.uses);
   add(openWorkReport.entry, `every ${openWorkReport.everyMinutes} min (gauges)`, openWorkReport.uses);
   add(executionWatcher.entry, 'execution status changes (watcher)', executionWatcher.uses);
   add(mailFeedback.entry, 'SES bounces and complaints', mailFeedback.uses);

@@ -210,15 +210,25 @@ export const routes: readonly RouteSpec[] = [
 ];
 
 /**
- * Runs on a schedule, not behind a route: reminders, escalations, mail resends and decision redelivery for every
- * task, in batches that stop taking new work well before the timeout (what is left waits for the next run).
+ * The SLA sweep runs on a schedule, not behind a route, in two functions so that neither bundles all three SDK clients:
+ * first the delivery sweep (decisions handed to their workflows again, tasks of workflows that no longer run closed),
+ * then, when it ends whatever its result, the mail sweep (reminders, escalations, due alerts, mail resends). Each works
+ * in batches that stop taking new work well before its timeout; what is left waits for the next run.
  */
-export const taskSweeper = {
-  entry: 'functions/human-tasks/sweep-tasks.ts',
-  description: 'SLA sweep of human tasks',
-  uses: { table: 'read-write', mail: true, answersTasks: true } satisfies Uses,
+export const taskSweeps = {
   everyMinutes: 5,
-  timeoutSeconds: 120,
+  deliveries: {
+    entry: 'functions/human-tasks/sweep-deliveries.ts',
+    description: 'SLA sweep, first part: decision redelivery, tasks of stopped workflows closed',
+    uses: { table: 'read-write', answersTasks: true } satisfies Uses,
+    timeoutSeconds: 120,
+  },
+  mail: {
+    entry: 'functions/human-tasks/sweep-mail.ts',
+    description: 'SLA sweep, second part: reminders, escalations, due alerts, mail resends',
+    uses: { table: 'read-write', mail: true } satisfies Uses,
+    timeoutSeconds: 120,
+  },
 } as const;
 
 /** Runs on EventBridge's execution status changes: an execution that ended without succeeding leaves no open task. */

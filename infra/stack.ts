@@ -2,8 +2,9 @@
 import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
-import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import type { IDestination, IFunction } from 'aws-cdk-lib/aws-lambda';
 import { FilterOrPolicy, SubscriptionFilter } from 'aws-cdk-lib/aws-sns';
 import { LambdaSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Construct } from 'constructs';
@@ -28,7 +29,7 @@ import {
   openWorkReport,
   type RouteSpec,
   signInClaims,
-  taskSweeper,
+  taskSweeps,
 } from './routes.ts';
 
 export interface SalesOpsStackProps extends StackProps {
@@ -46,7 +47,8 @@ export class SalesOpsStack extends Stack {
   readonly api: Api;
   readonly workflows: ReadonlyMap<string, Workflow>;
   readonly stage: string;
-  readonly sweeper: BusinessFunction;
+  /** The SLA sweep's two parts, in the order they run. */
+  readonly sweeps: { readonly deliveries: BusinessFunction; readonly mail: BusinessFunction };
   readonly mailFeedback: BusinessFunction;
   readonly monitoring: Monitoring;
   /** Every Lambda function of the stage: API handlers and workflow steps. */
@@ -93,12 +95,23 @@ export class SalesOpsStack extends Stack {
     };
     for (const route of routes) this.api.addRoute(route, functionFor(route));
 
-    // The one SLA mechanism (DESIGN §5): a sweep over the open-task index on a schedule.
-    this.sweeper = functionFor(taskSweeper);
+    // The one SLA mechanism (DESIGN §5): a sweep over the open-task index on a schedule. Its mail part runs when its
+    // delivery part ends, whatever the result (Lambda destinations), so nobody is reminded of a task whose workflow
+    // has stopped; neither retries, the next run comes in minutes.
+    const deliveries = functionFor(taskSweeps.deliveries);
+    const mail = functionFor(taskSweeps.mail);
+    this.sweeps = { deliveries, mail };
+    // Not CDK's LambdaDestination, whose grant adds every version and alias (`:*`): the unqualified function only.
+    const thenMail: IDestination = { bind: () => ({ destination: mail.fn.functionArn }) };
+    deliveries.fn.addToRolePolicy(
+      new PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [mail.fn.functionArn] }),
+    );
+    deliveries.fn.configureAsyncInvoke({ retryAttempts: 0, onSuccess: thenMail, onFailure: thenMail });
+    mail.fn.configureAsyncInvoke({ retryAttempts: 0 });
     new Rule(this, 'TaskSweepSchedule', {
-      description: 'Reminders, escalations and decision redelivery for human tasks',
-      schedule: Schedule.rate(Duration.minutes(taskSweeper.everyMinutes)),
-      targets: [new LambdaFunction(this.sweeper.fn, { retryAttempts: 0 })],
+      description: 'Decision redelivery, then reminders, escalations and mail resends, for human tasks',
+      schedule: Schedule.rate(Duration.minutes(taskSweeps.everyMinutes)),
+      targets: [new LambdaFunction(deliveries.fn, { retryAttempts: 0 })],
     });
 
     // What is open now, as gauges: the dashboard's task and needs-attention widgets and their alarms read them.
@@ -165,10 +178,16 @@ export class SalesOpsStack extends Stack {
       httpApi: this.api.httpApi,
       functions: this.functions,
       workflows: [...workflows].map(([slug, workflow]) => ({ slug, stateMachine: workflow.stateMachine })),
-      sweeper: {
-        function: this.sweeper,
-        timeout: Duration.seconds(taskSweeper.timeoutSeconds),
-        everyMinutes: taskSweeper.everyMinutes,
+      sweeps: {
+        parts: [
+          {
+            name: 'deliveries',
+            function: deliveries,
+            timeout: Duration.seconds(taskSweeps.deliveries.timeoutSeconds),
+          },
+          { name: 'mail', function: mail, timeout: Duration.seconds(taskSweeps.mail.timeoutSeconds) },
+        ],
+        everyMinutes: taskSweeps.everyMinutes,
       },
       mailConfigurationSet: this.mailer.configurationSetName,
     });

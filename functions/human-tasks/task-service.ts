@@ -296,7 +296,11 @@ export async function decideTask(
  * since succeeded, means an earlier attempt got through and only its answer was lost (the process died, the call
  * timed out): the decision is in; the workflow went on from the step that waited for it.
  */
-export async function deliver(deps: TaskDeps, task: StoredTask, redelivery = false): Promise<DecisionResult> {
+export async function deliver(
+  deps: Pick<TaskDeps, 'workflow' | 'tasks' | 'audit' | 'clock'>,
+  task: StoredTask,
+  redelivery = false,
+): Promise<DecisionResult> {
   const decision = task.decision as Decision;
   let outcome = await deps.workflow.deliver(task.token, { taskId: task.id, outcome: decision.outcome });
   const now = deps.clock.now();

@@ -39,7 +39,11 @@ export interface MonitoringProps {
   functions: readonly BusinessFunction[];
   /** Every deployed workflow: each gets its row of widgets and its alarms. */
   workflows: readonly MonitoredWorkflow[];
-  sweeper: { function: BusinessFunction; timeout: Duration; everyMinutes: number };
+  /** The SLA sweep's parts, in the order they run, each its own function; they share one schedule. */
+  sweeps: {
+    parts: readonly { name: string; function: BusinessFunction; timeout: Duration }[];
+    everyMinutes: number;
+  };
   mailConfigurationSet: string;
 }
 
@@ -391,52 +395,57 @@ export class Monitoring extends Construct {
     ];
   }
 
-  #watchSweeper({ sweeper }: MonitoringProps): IWidget[] {
-    const fn = sweeper.function.fn;
-    const duration = fn.metricDuration({
-      period: fiveMinutes,
-      statistic: 'Maximum',
-      label: 'longest run (ms)',
-    });
+  #watchSweeper({ sweeps }: MonitoringProps): IWidget[] {
+    const section = 'Alarm: sweeper failing or running long';
     const failures = this.#ops(opsMetrics.sweepTaskFailed, 'Sum', undefined, 'tasks failed');
     const backlog = this.#ops(opsMetrics.sweepBacklog, 'Sum', undefined, 'stopped with tasks due');
     this.#alarm('sweeper-task-failures', {
       metric: failures,
       threshold: 1,
       description: 'The SLA sweep could not handle a task (reminder, escalation, resend or redelivery)',
-      section: 'Alarm: sweeper failing or running long',
-    });
-    this.#alarm('sweeper-running-long', {
-      metric: duration,
-      threshold: sweeper.timeout.toMilliseconds() * 0.8,
-      description: 'The SLA sweep ran for 80% of its timeout',
-      section: 'Alarm: sweeper failing or running long',
+      section,
     });
     this.#alarm('sweeper-backlog', {
       metric: backlog,
       threshold: 1,
       periods: 3,
       description: 'The SLA sweep ran out of time with tasks still due, three times running',
-      section: 'Alarm: sweeper failing or running long',
+      section,
     });
-    const invocations = fn.metricInvocations({
-      period: Duration.minutes(sweeper.everyMinutes * 3),
-      statistic: 'Sum',
-      label: 'runs',
-    });
-    this.#alarm('sweeper-not-running', {
-      metric: invocations,
-      threshold: 1,
-      comparison: ComparisonOperator.LESS_THAN_THRESHOLD,
-      missingData: TreatMissingData.BREACHING,
-      description: `The SLA sweep did not run for ${sweeper.everyMinutes * 3} minutes`,
-      section: 'Alarm: sweeper failing or running long',
+    const durations = sweeps.parts.map(({ name, function: { fn }, timeout }) => {
+      const duration = fn.metricDuration({
+        period: fiveMinutes,
+        statistic: 'Maximum',
+        label: `longest ${name} run (ms)`,
+      });
+      this.#alarm(`sweeper-${name}-running-long`, {
+        metric: duration,
+        threshold: timeout.toMilliseconds() * 0.8,
+        description: `The SLA sweep's ${name} part ran for 80% of its timeout`,
+        section,
+      });
+      // The mail part runs only when the delivery part ends: this alarm also catches a broken chain between them.
+      this.#alarm(`sweeper-${name}-not-running`, {
+        metric: fn.metricInvocations({
+          period: Duration.minutes(sweeps.everyMinutes * 3),
+          statistic: 'Sum',
+          label: 'runs',
+        }),
+        threshold: 1,
+        comparison: ComparisonOperator.LESS_THAN_THRESHOLD,
+        missingData: TreatMissingData.BREACHING,
+        description: `The SLA sweep's ${name} part did not run for ${sweeps.everyMinutes * 3} minutes`,
+        section,
+      });
+      return { duration, timeout };
     });
     return [
       new GraphWidget({
         title: 'SLA sweep',
-        left: [duration],
-        leftAnnotations: [{ value: sweeper.timeout.toMilliseconds(), label: 'timeout' }],
+        left: durations.map(({ duration }) => duration),
+        leftAnnotations: [
+          { value: Math.max(...durations.map(({ timeout }) => timeout.toMilliseconds())), label: 'timeout' },
+        ],
         right: [failures, backlog],
         width: 24,
       }),

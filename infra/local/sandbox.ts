@@ -14,7 +14,7 @@ import {
   executionWatcher,
   mailFeedback,
   type RouteSpec,
-  taskSweeper,
+  taskSweeps,
 } from '../routes.ts';
 import { BearerTokens } from './bearer-tokens.ts';
 import { ensureTable, type LocalDynamo, startLocalDynamo } from './dynamodb.ts';
@@ -37,8 +37,7 @@ import { LocalStepFunctions, type RestoreReport } from './step-functions/service
 import { VirtualClock } from './virtual-clock.ts';
 
 /** The SLA sweep runs at the same rate as on AWS, but on virtual time. */
-const sweepEveryMs = taskSweeper.everyMinutes * 60 * 1000;
-const sweeperEntry = taskSweeper.entry;
+const sweepEveryMs = taskSweeps.everyMinutes * 60 * 1000;
 const tableName = `${localStage}-business`;
 
 export interface SandboxOptions {
@@ -259,15 +258,16 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     }
     for (const file of restored.unreadable) log(`could not read ${file}: left as it is`);
 
-    // The SLA sweep: one at a time, on a schedule of virtual time and after every clock advance.
+    // The SLA sweep: one at a time, on a schedule of virtual time and after every clock advance. Its mail part runs
+    // when its delivery part ends, whatever the result, as the Lambda destination between them does on AWS.
+    const sweepPart = ({ entry }: { entry: string }) =>
+      invokeEntry(entry, functionNameOf(entry), {}).then(
+        () => undefined,
+        (error: unknown) => log(`SLA sweep (${functionNameOf(entry)}) failed: ${(error as Error).message}`),
+      );
     let sweeping: Promise<void> = Promise.resolve();
     const sweep = () => {
-      sweeping = sweeping
-        .then(() => invokeEntry(sweeperEntry, functionNameOf(sweeperEntry), {}))
-        .then(
-          () => undefined,
-          (error: unknown) => log(`SLA sweep failed: ${(error as Error).message}`),
-        );
+      sweeping = sweeping.then(() => sweepPart(taskSweeps.deliveries)).then(() => sweepPart(taskSweeps.mail));
       return sweeping;
     };
     let cancelSchedule: () => void = () => undefined;

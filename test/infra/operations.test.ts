@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { mailFeedback, routes, signInClaims, taskSweeper } from '#infra/routes.ts';
+import { mailFeedback, routes, signInClaims, taskSweeps } from '#infra/routes.ts';
 import { buildSalesOpsApp } from '#infra/sales-ops-app.ts';
 import { SalesOpsStack } from '#infra/stack.ts';
 import { listWorkflowSlugs } from '#workflows/definitions.ts';
@@ -218,24 +218,30 @@ describe('alarms', () => {
   });
 
   it('on the sweeper failing a task, running long, falling behind or not running', () => {
-    const sweeper = `<Ref:${functionNamed(taskSweeper.description)}>`;
     expect(alarm('sweeper-task-failures')).toMatchObject({
       metric: { Namespace: 'SalesOps', MetricName: 'SweepTaskFailed' },
       dimensions: { service: 'sales-ops', stage: 'test' },
     });
-    const long = alarm('sweeper-running-long');
-    expect(long.metric?.MetricName).toBe('Duration');
-    expect(long.dimensions.FunctionName).toBe(sweeper);
-    expect(long.props.Threshold).toBe(taskSweeper.timeoutSeconds * 1000 * 0.8);
     expect(alarm('sweeper-backlog')).toMatchObject({
       metric: { MetricName: 'SweepBacklog' },
       props: { EvaluationPeriods: 3 },
     });
-    expect(alarm('sweeper-not-running')).toMatchObject({
-      metric: { MetricName: 'Invocations' },
-      dimensions: { FunctionName: sweeper },
-      props: { ComparisonOperator: 'LessThanThreshold', TreatMissingData: 'breaching' },
-    });
+    // Each part on its own: the mail part not running also means the chain from the deliveries broke.
+    for (const [name, part] of [
+      ['deliveries', taskSweeps.deliveries],
+      ['mail', taskSweeps.mail],
+    ] as const) {
+      const fn = `<Ref:${functionNamed(part.description)}>`;
+      const long = alarm(`sweeper-${name}-running-long`);
+      expect(long.metric?.MetricName).toBe('Duration');
+      expect(long.dimensions.FunctionName).toBe(fn);
+      expect(long.props.Threshold).toBe(part.timeoutSeconds * 1000 * 0.8);
+      expect(alarm(`sweeper-${name}-not-running`)).toMatchObject({
+        metric: { MetricName: 'Invocations' },
+        dimensions: { FunctionName: fn },
+        props: { ComparisonOperator: 'LessThanThreshold', TreatMissingData: 'breaching' },
+      });
+    }
   });
 });
 
@@ -352,6 +358,7 @@ describe('tags', () => {
     'AWS::CDK::Metadata',
     'AWS::Cognito::UserPoolClient',
     'AWS::IAM::Policy',
+    'AWS::Lambda::EventInvokeConfig',
     'AWS::Lambda::Permission',
     'AWS::SES::ConfigurationSetEventDestination',
     'AWS::SNS::Subscription',

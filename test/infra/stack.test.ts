@@ -12,7 +12,7 @@ import {
   openWorkReport,
   routes,
   signInClaims,
-  taskSweeper,
+  taskSweeps,
 } from '#infra/routes.ts';
 import { buildSalesOpsApp } from '#infra/sales-ops-app.ts';
 import { SalesOpsStack } from '#infra/stack.ts';
@@ -163,7 +163,8 @@ describe('functions', () => {
     const entries = new Set([
       ...fixtureRoutes.map((r) => r.entry),
       ...Object.values(exampleRegistry).flatMap((spec) => (spec.kind === 'function' ? [spec.entry] : [])),
-      taskSweeper.entry,
+      taskSweeps.deliveries.entry,
+      taskSweeps.mail.entry,
       executionWatcher.entry,
       mailFeedback.entry,
       openWorkReport.entry,
@@ -277,16 +278,34 @@ describe('HTTP API', () => {
 });
 
 describe('human tasks', () => {
-  it('runs the SLA sweep on a schedule', () => {
-    const sweeper = only(
-      'AWS::Lambda::Function',
-      (fn) => fn.Properties.Description === taskSweeper.description,
-    );
-    const sweeperId = Object.entries(resources).find(([, r]) => r === sweeper)?.[0];
+  it('runs the SLA sweep on a schedule: deliveries first, then mail however they ended, neither retried', () => {
+    const idOf = (description: string) => {
+      const fn = only('AWS::Lambda::Function', (f) => f.Properties.Description === description);
+      return Object.entries(resources).find(([, r]) => r === fn)?.[0];
+    };
+    const deliveries = idOf(taskSweeps.deliveries.description);
+    const mail = idOf(taskSweeps.mail.description);
     template.hasResourceProperties('AWS::Events::Rule', {
-      ScheduleExpression: `rate(${taskSweeper.everyMinutes} minutes)`,
-      Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [sweeperId, 'Arn'] } })],
+      ScheduleExpression: `rate(${taskSweeps.everyMinutes} minutes)`,
+      Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [deliveries, 'Arn'] } })],
     });
+    const chain = only(
+      'AWS::Lambda::EventInvokeConfig',
+      (config) => JSON.stringify(config.Properties.FunctionName) === JSON.stringify({ Ref: deliveries }),
+    ).Properties;
+    expect(chain.MaximumRetryAttempts).toBe(0);
+    const destinations = chain.DestinationConfig as Record<'OnSuccess' | 'OnFailure', unknown>;
+    for (const when of ['OnSuccess', 'OnFailure'] as const)
+      expect(JSON.stringify(destinations[when])).toContain(`"${mail}"`);
+    template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+      FunctionName: { Ref: mail },
+      MaximumRetryAttempts: 0,
+    });
+    // Nothing else starts the mail part: it runs only after the deliveries.
+    const rulesOnMail = ofType('AWS::Events::Rule').filter(([, rule]) =>
+      JSON.stringify(rule.Properties.Targets ?? []).includes(`"${mail}"`),
+    );
+    expect(rulesOnMail).toEqual([]);
   });
 
   it('serves the task pages without the authorizer and decisions by API with it', () => {
@@ -300,7 +319,7 @@ describe('human tasks', () => {
   });
 
   it('grants mail only to the functions that send it', () => {
-    expect(Object.keys(environmentOf(taskSweeper.description))).toEqual(
+    expect(Object.keys(environmentOf(taskSweeps.mail.description))).toEqual(
       expect.arrayContaining(['TABLE_NAME', 'SENDER_EMAIL', 'APP_BASE_URL']),
     );
     expect(Object.keys(environmentOf('Task page'))).toEqual([
@@ -422,14 +441,24 @@ describe('grants on the deployable app', () => {
     );
   });
 
-  it('gives SendTaskSuccess only to what decides tasks: the decision routes and the sweeper', () => {
+  it('gives each part of the sweep only its own client: Step Functions to deliveries, SES to mail', () => {
+    const deliveries = grantsOf(taskSweeps.deliveries.description).actions;
+    const mail = grantsOf(taskSweeps.mail.description).actions;
+    expect(deliveries.has('states:SendTaskSuccess')).toBe(true);
+    expect(deliveries.has('ses:SendEmail')).toBe(false);
+    expect(mail.has('ses:SendEmail')).toBe(true);
+    expect([...mail].filter((action) => action.startsWith('states:'))).toEqual([]);
+    expect(deliveries.has('lambda:InvokeFunction')).toBe(true);
+  });
+
+  it('gives SendTaskSuccess only to what decides tasks: the decision routes and the delivery sweep', () => {
     const answering = [...routes.map((r) => r.description), ...stepSpecs.map((s) => s.description)].filter(
       (d) => grantsOf(d).actions.has('states:SendTaskSuccess'),
     );
     expect(new Set(answering)).toEqual(
       new Set(['Decision from the task page', 'Decision by the assignee through the API']),
     );
-    expect(grantsOf(taskSweeper.description).actions.has('states:SendTaskSuccess')).toBe(true);
+    expect(grantsOf(taskSweeps.deliveries.description).actions.has('states:SendTaskSuccess')).toBe(true);
     expect(
       grantsOf('Opens a human step as a task and mails its assignee').actions.has('states:SendTaskSuccess'),
     ).toBe(false);

@@ -1,6 +1,8 @@
 // The task core, its SLA and task closing against the sandbox's DynamoDB, with fakes for mail, subjects and Step Functions.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { handleHardBounce } from '#human-tasks/bounced-addresses.ts';
+import { type DeliverySweepDeps, sweepDeliveries } from '#human-tasks/delivery-sweep.ts';
+import { type MailSweepDeps, sweepMail } from '#human-tasks/mail-sweep.ts';
 import { tasksOpenPerWorkflow } from '#human-tasks/report-open-work.ts';
 import { addDuration } from '#human-tasks/sla.ts';
 import { cancelOpenTasks, closeExpiredTasks, closeTasksNoLongerNeeded } from '#human-tasks/task-closing.ts';
@@ -8,7 +10,7 @@ import type { OpenTaskInput, TaskResult, TaskSummary } from '#human-tasks/task-m
 import { type StoredTask, TaskRepository } from '#human-tasks/task-repository.ts';
 import { decideTask, openTask } from '#human-tasks/task-service.ts';
 import type { SubjectNames, TaskSubjects } from '#human-tasks/task-subjects.ts';
-import { type SweepDeps, sweepTasks } from '#human-tasks/task-sweep.ts';
+import { type SweepLimits, unlimited } from '#human-tasks/task-sweep.ts';
 import type { Delivery } from '#human-tasks/workflow-gateway.ts';
 import { demoPeople } from '#infra/local/seed.ts';
 import { VirtualClock } from '#infra/local/virtual-clock.ts';
@@ -21,7 +23,7 @@ import { PeopleRepository } from '#shared/people-repository.ts';
 import { type LocalTable, startLocalTable } from '../support/local-table.ts';
 
 let local: LocalTable;
-let deps: SweepDeps;
+let deps: DeliverySweepDeps & MailSweepDeps;
 let sent: OutgoingMail[];
 /** What SES says to a mail: nothing (taken), or the error it answers. */
 let ses: (mail: OutgoingMail) => Error | undefined;
@@ -139,6 +141,18 @@ function request(overrides: Partial<OpenTaskInput> = {}): OpenTaskInput {
   };
 }
 
+/** Both parts of the SLA sweep, in the order the schedule runs them, their reports merged. */
+async function sweep(limits: SweepLimits = unlimited) {
+  const deliveries = await sweepDeliveries(deps, limits);
+  const mail = await sweepMail(deps, limits);
+  return {
+    ...deliveries,
+    ...mail,
+    failed: deliveries.failed + mail.failed,
+    backlog: deliveries.backlog || mail.backlog,
+  };
+}
+
 describe('delivering a decision', () => {
   it('keeps a decision whose SendTaskSuccess failed, and the sweeper delivers it later, once', async () => {
     const task = await openTask(deps, request());
@@ -154,17 +168,17 @@ describe('delivering a decision', () => {
     expect(first.kind).toBe('recorded-pending-delivery');
     expect((await deps.tasks.get(task.id))?.status).toBe('DECIDED');
 
-    await sweepTasks(deps); // not due yet: the first retry waits a minute
+    await sweep(); // not due yet: the first retry waits a minute
     expect(delivered).toHaveLength(0);
     (deps.clock as VirtualClock).advance(61);
-    await sweepTasks(deps); // second failure: backs off two minutes
+    await sweep(); // second failure: backs off two minutes
     expect(delivered).toHaveLength(0);
     (deps.clock as VirtualClock).advance(121);
-    const report = await sweepTasks(deps);
+    const report = await sweep();
     expect(report.redelivered).toBe(1);
     expect(delivered).toEqual([{ token: task.token, output: { taskId: task.id, outcome: 'approve' } }]);
     expect((await deps.tasks.get(task.id))?.delivery).toBe('delivered');
-    await sweepTasks(deps);
+    await sweep();
     expect(delivered).toHaveLength(1);
   });
 });
@@ -228,7 +242,7 @@ describe('a decision the workflow no longer waits for', () => {
     (deps.clock as VirtualClock).advance(61);
     answers = ['timed-out'];
     running = true;
-    expect((await sweepTasks(deps)).redelivered).toBe(1);
+    expect((await sweep()).redelivered).toBe(1);
     expect(await deps.tasks.get(task.id)).toMatchObject({ status: 'DECIDED', delivery: 'delivered' });
     expect((await deps.audit.of(task.subject.id)).map((e) => e.action)).not.toContain(
       'decision-undeliverable',
@@ -245,7 +259,7 @@ describe('a decision the workflow no longer waits for', () => {
     answers = ['timed-out'];
     running = false;
     succeeded = true;
-    expect((await sweepTasks(deps)).redelivered).toBe(1);
+    expect((await sweep()).redelivered).toBe(1);
     expect(await deps.tasks.get(task.id)).toMatchObject({ status: 'DECIDED', delivery: 'delivered' });
     expect((await deps.audit.of(task.subject.id)).map((e) => e.action)).not.toContain(
       'decision-undeliverable',
@@ -260,7 +274,7 @@ describe('a decision the workflow no longer waits for', () => {
     (deps.clock as VirtualClock).advance(61);
     answers = ['timed-out'];
     running = false;
-    await sweepTasks(deps);
+    await sweep();
     expect(await deps.tasks.get(task.id)).toMatchObject({ status: 'CANCELLED', delivery: 'too-late' });
     expect((await deps.audit.of(task.subject.id)).map((e) => e.action)).toContain('decision-undeliverable');
   });
@@ -274,7 +288,7 @@ describe('a decision the workflow no longer waits for', () => {
     );
     (deps.clock as VirtualClock).advance(7200);
     answers = ['timed-out'];
-    await sweepTasks(deps);
+    await sweep();
     expect(await deps.tasks.get(task.id)).toMatchObject({ status: 'EXPIRED', delivery: 'too-late' });
     expect((await deps.audit.of(task.subject.id)).map((e) => e.action)).toContain('decision-too-late');
   });
@@ -525,14 +539,14 @@ describe('escalation', () => {
     sent = [];
 
     (deps.clock as VirtualClock).advance(90 * 60);
-    await sweepTasks(deps);
+    await sweep();
     expect(about(id).map((mail) => [mail.to, mail.subject])).toEqual([
       ['anna.smith@example.com', `[Reminder] Expense claim ${id}: Taxi`],
     ]);
     sent = [];
 
     (deps.clock as VirtualClock).advance(90 * 60);
-    await sweepTasks(deps);
+    await sweep();
     expect(await deps.tasks.get(task.id)).toMatchObject({
       assignee: 'zhao.min@example.com',
       escalated: true,
@@ -571,7 +585,7 @@ describe('escalation', () => {
     try {
       sent = [];
       (deps.clock as VirtualClock).advance(3 * 3600);
-      await sweepTasks(deps);
+      await sweep();
     } finally {
       deps.mailer = mailer;
     }
@@ -611,11 +625,11 @@ describe('a step due by a date', () => {
     sent = [];
 
     clock().advance(Math.floor((dayAfter.getTime() - clock().now().getTime()) / 1000) - 60);
-    await sweepTasks(deps);
+    await sweep();
     expect(about()).toEqual([]);
 
     clock().advance(2 * 3600);
-    await sweepTasks(deps);
+    await sweep();
     expect(about().map((mail) => [mail.to, mail.subject.split(' ')[0]])).toEqual([
       [production, '[提醒]'],
       ...followers.map((to) => [to, '[已逾期]']),
@@ -626,7 +640,7 @@ describe('a step due by a date', () => {
 
     sent = [];
     clock().advance(3600);
-    await sweepTasks(deps);
+    await sweep();
     expect(about()).toEqual([]);
     const after = await deps.tasks.get(task.id);
     expect(after).toMatchObject({ status: 'PENDING', assignee: production, remindAt: task.remindAt });
@@ -649,7 +663,7 @@ describe('a step due by a date', () => {
     const task = await openTask(deps, input);
     expect(Date.parse(task.remindAt ?? '')).toBeGreaterThan(clock().now().getTime());
     sent = [];
-    await sweepTasks(deps);
+    await sweep();
     expect(
       sent.filter((mail) => mail.subject.startsWith('[已逾期]') && mail.subject.includes(input.subject.id)),
     ).toHaveLength(2);
@@ -702,7 +716,7 @@ describe('the sweeper', () => {
     running = false;
     sent = [];
     (deps.clock as VirtualClock).advance(5 * 86400);
-    const report = await sweepTasks(deps);
+    const report = await sweep();
     expect(report.cancelled).toBeGreaterThanOrEqual(1);
     expect((await deps.tasks.get(task.id))?.status).toBe('CANCELLED');
     expect(sent).toHaveLength(0);
@@ -757,14 +771,14 @@ describe('a task mail SES does not take (its sandbox, an unverified recipient)',
 
     // Still refused at the first retry, five minutes on: the next waits ten.
     clock().advance(5 * 60);
-    await sweepTasks(deps);
+    await sweep();
     expect(await deps.tasks.get(task.id)).toMatchObject({ status: 'PENDING', mailRetry: { attempts: 2 } });
     expect(sent).toHaveLength(0);
 
     // The recipient was verified meanwhile: the retry's mail goes out, with a link that was never sent before.
     ses = () => undefined;
     clock().advance(10 * 60);
-    const report = await sweepTasks(deps);
+    const report = await sweep();
     expect(report.resent).toBe(1);
     const after = await deps.tasks.get(task.id);
     expect(after?.mailRetry).toBeUndefined();
@@ -779,7 +793,7 @@ describe('a task mail SES does not take (its sandbox, an unverified recipient)',
       'task-mail-refused',
       'task-mail-resent',
     ]);
-    await sweepTasks(deps);
+    await sweep();
     expect(sent).toHaveLength(1);
   });
 
@@ -807,13 +821,13 @@ describe('a task mail SES does not take (its sandbox, an unverified recipient)',
     expect(told).toEqual([expect.objectContaining({ event: 'mail-not-sent', subjectId: about.subjectId })]);
 
     ses = () => undefined;
-    expect((await sweepTasks(deps)).mailsResent).toBe(0); // not due for five minutes
+    expect((await sweep()).mailsResent).toBe(0); // not due for five minutes
     clock().advance(5 * 60);
-    expect((await sweepTasks(deps)).mailsResent).toBe(1);
+    expect((await sweep()).mailsResent).toBe(1);
     expect(sent).toEqual([outcome]);
     expect(await actions(about.subjectId)).toEqual(['mail-refused', 'mail-resent']);
     clock().advance(24 * 3600);
-    await sweepTasks(deps);
+    await sweep();
     expect(sent).toHaveLength(1);
   });
 });
@@ -822,12 +836,13 @@ describe('the sweeper in bounded batches', () => {
   beforeEach(closeEverythingOpen);
 
   it('stops taking batches when its time is nearly up, says so, and the next run handles the rest', async () => {
+    // The mail part, where the work is; the delivery part shares the same loop.
     const mine = [];
     for (let i = 0; i < 12; i++) mine.push(await openTask(deps, request({ sla: hourly })));
     clock().advance(2 * 3600);
     sent = [];
     let batches = 0;
-    const first = await sweepTasks(deps, {
+    const first = await sweepMail(deps, {
       timeLeftMs: () => (batches++ < 2 ? 60_000 : 1_000),
       reserveMs: 5_000,
       pageSize: 5,
@@ -841,7 +856,7 @@ describe('the sweeper in bounded batches', () => {
     expect(remindedFirst.length).toBeGreaterThan(0);
     expect(remindedFirst.length).toBeLessThanOrEqual(10);
 
-    const second = await sweepTasks(deps);
+    const second = await sweep();
     expect(second.backlog).toBe(false);
     const all = await Promise.all(mine.map((t) => deps.tasks.get(t.id)));
     expect(all.every((t) => t?.remindAt === undefined)).toBe(true);
@@ -849,13 +864,45 @@ describe('the sweeper in bounded batches', () => {
     expect(sent.filter((mail) => mail.subject.startsWith('[提醒]'))).toHaveLength(12);
   });
 
-  it('counts each task it could not handle for ops, and still handles the others', async () => {
+  it('counts each task its delivery part could not handle for ops, and still handles the others', async () => {
     const failing = await openTask(deps, request({ sla: hourly }));
     const fine = await openTask(deps, request({ sla: hourly }));
     broken = failing.workflow.executionArn;
+    running = false;
     clock().advance(2 * 3600);
-    const report = await sweepTasks(deps);
-    expect(report.failed).toBe(1);
+    const report = await sweepDeliveries(deps);
+    expect(report).toMatchObject({ failed: 1, cancelled: 1 });
+    expect(told).toContainEqual(
+      expect.objectContaining({
+        event: 'sweep-task-failed',
+        taskId: failing.id,
+        workflow: 'expense-approval',
+        reason: expect.stringContaining('DescribeExecution'),
+      }),
+    );
+    expect((await deps.tasks.get(fine.id))?.status).toBe('CANCELLED');
+    expect((await deps.tasks.get(failing.id))?.status).toBe('PENDING');
+  });
+
+  it('counts each task its mail part could not handle for ops, and still handles the others', async () => {
+    const escalating = { reminderAfter: { hours: 1 }, escalateAfter: { hours: 2 } };
+    const failing = await openTask(
+      deps,
+      request({ sla: escalating, assignee: { person: 'han.meimei@example.com' } }),
+    );
+    const fine = await openTask(deps, request({ sla: escalating }));
+    clock().advance(3 * 3600);
+    const directory = deps.people.get.bind(deps.people);
+    const lookUp = vi.spyOn(deps.people, 'get').mockImplementation(async (email) => {
+      if (email === failing.assignee) throw new Error('ProvisionedThroughputExceededException: slow down');
+      return directory(email);
+    });
+    try {
+      const report = await sweepMail(deps);
+      expect(report).toMatchObject({ failed: 1, escalated: 1 });
+    } finally {
+      lookUp.mockRestore();
+    }
     expect(told).toContainEqual(
       expect.objectContaining({
         event: 'sweep-task-failed',
@@ -863,8 +910,8 @@ describe('the sweeper in bounded batches', () => {
         workflow: 'expense-approval',
       }),
     );
-    expect((await deps.tasks.get(fine.id))?.remindAt).toBeUndefined();
-    expect((await deps.tasks.get(failing.id))?.remindAt).toBeDefined();
+    expect(await deps.tasks.get(fine.id)).toMatchObject({ escalated: true });
+    expect(await deps.tasks.get(failing.id)).toMatchObject({ assignee: failing.assignee, escalated: false });
   });
 
   it('closes a task its workflow left open a day past the deadline', async () => {
@@ -874,10 +921,10 @@ describe('the sweeper in bounded batches', () => {
     );
     await deps.tasks.replace(task, { ...task, remindAt: undefined, escalateAt: undefined, escalated: true });
     clock().advance(3600 + 23 * 3600);
-    await sweepTasks(deps);
+    await sweep();
     expect((await deps.tasks.get(task.id))?.status).toBe('PENDING');
     clock().advance(2 * 3600);
-    const report = await sweepTasks(deps);
+    const report = await sweep();
     expect(report.expired).toBe(1);
     expect(await deps.tasks.get(task.id)).toMatchObject({ status: 'EXPIRED' });
     expect(await actions(task.subject.id)).toContain('task-expired');
@@ -894,7 +941,7 @@ describe('the sweeper in bounded batches', () => {
       }),
     );
     clock().advance(3 * 3600);
-    await sweepTasks(deps);
+    await sweep();
     const stuck = await deps.tasks.get(task.id);
     expect(stuck).toMatchObject({ status: 'PENDING', assignee: 'chen.jing@example.com', escalated: false });
     // Tried again a day later: the directory may have been fixed by then.
