@@ -62,6 +62,9 @@ async function chase(deps: MailSweepDeps, task: StoredTask, now: Date, counts: C
   } else if (task.mailRetry && due(task.mailRetry.at)) {
     await issueLink(deps, task, { kind: task.mailRetry.kind, retireAs: 'resent' });
     counts.resent++;
+  } else if (task.unconfirmedMail && due(task.unconfirmedMail.checkAt)) {
+    await issueLink(deps, task, { kind: task.unconfirmedMail.kind, retireAs: 'resent' });
+    counts.resent++;
   } else if (due(task.remindAt)) {
     await issueLink(deps, task, { kind: 'reminder', retireAs: 'reminded' });
     counts.reminded++;

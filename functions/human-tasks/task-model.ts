@@ -216,6 +216,11 @@ export interface Task {
   mailedAt?: string;
   /** The current link's mail that SES refused or could not take: the sweeper sends a fresh link at `at`. */
   mailRetry?: MailRetry;
+  /**
+   * Set with every new link, cleared once SES has answered for its mail (`mailedAt` or `mailRetry`). Still set at
+   * `checkAt`, the run that was to mail it stopped in between (killed, timed out): the sweeper sends a fresh link.
+   */
+  unconfirmedMail?: { kind: MailRetry['kind']; checkAt: string };
   /** SHA-256 of the current link secret; the secret itself only ever travels in the assignee's mail. */
   linkHash: string;
   linkVersion: number;

@@ -38,6 +38,7 @@ export function nextActionAt(task: StoredTask): string | undefined {
       task.escalateAt,
       task.dueAlertAt,
       task.mailRetry?.at,
+      task.unconfirmedMail?.checkAt,
       overdueCheckAt(task),
     ];
     return candidates.filter((at): at is string => Boolean(at)).sort()[0];

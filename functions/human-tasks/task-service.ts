@@ -49,6 +49,17 @@ export interface Origin {
 /** A decision that lost a race to a write leaving its task open is taken again on the fresh task, this often at most. */
 const maxDecisionAttempts = 3;
 
+/**
+ * How long a new link's mail may stay unanswered by SES before the sweeper takes its run for dead and sends a fresh
+ * link: well past any function's timeout, so a slow run is never overtaken by its own resend.
+ */
+const unconfirmedMailGraceMs = 15 * 60_000;
+
+const unconfirmed = (kind: MailRetry['kind'], now: Date): Task['unconfirmedMail'] => ({
+  kind,
+  checkAt: new Date(now.getTime() + unconfirmedMailGraceMs).toISOString(),
+});
+
 /** How long after a failed delivery the sweeper tries SendTaskSuccess again (doubling, capped). */
 const retryBaseMs = 60_000;
 const retryCapMs = 60 * 60_000;
@@ -126,6 +137,7 @@ export async function openTask(deps: OpeningDeps, input: OpenTaskInput): Promise
     linkHash: hash,
     linkVersion: 1,
     retiredLinks: [],
+    unconfirmedMail: unconfirmed('opened', now),
     version: 1,
     token: input.taskToken,
   };
@@ -397,6 +409,7 @@ export async function issueLink(deps: OpeningDeps, task: StoredTask, how: LinkIs
     dueAlertAt: how.dueAlerted ? undefined : task.dueAlertAt,
     mailedAt: undefined,
     mailRetry: undefined,
+    unconfirmedMail: unconfirmed(how.kind, now),
     // Someone new has it: whatever kept it from escalating before no longer matters.
     escalationFailed: how.assignee ? undefined : task.escalationFailed,
   };
@@ -526,7 +539,9 @@ async function mailAssignee(
   });
   const outcome = await trySend(deps.mailer, { to: task.assignee, ...mail });
   const now = deps.clock.now();
-  if (outcome.sent) return saveQuietly(deps, task, { ...task, mailedAt: now.toISOString() });
+  if (outcome.sent) {
+    return saveQuietly(deps, task, { ...task, mailedAt: now.toISOString(), unconfirmedMail: undefined });
+  }
 
   const attempts = earlierAttempts + 1;
   const mailRetry: MailRetry = {
@@ -535,7 +550,7 @@ async function mailAssignee(
     at: new Date(now.getTime() + mailRetryDelayMs(attempts)).toISOString(),
     reason: outcome.reason,
   };
-  const saved = await saveQuietly(deps, task, { ...task, mailRetry });
+  const saved = await saveQuietly(deps, task, { ...task, mailRetry, unconfirmedMail: undefined });
   await deps.audit.record({
     subjectId: task.subject.id,
     at: now.toISOString(),

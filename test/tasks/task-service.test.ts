@@ -12,6 +12,7 @@ import { decideTask, openTask } from '#human-tasks/task-service.ts';
 import type { SubjectNames, TaskSubjects } from '#human-tasks/task-subjects.ts';
 import { type SweepLimits, unlimited } from '#human-tasks/task-sweep.ts';
 import type { Delivery } from '#human-tasks/workflow-gateway.ts';
+import { eventually } from '#infra/local/sandbox-client.ts';
 import { demoPeople } from '#infra/local/seed.ts';
 import { VirtualClock } from '#infra/local/virtual-clock.ts';
 import { AuditTrail } from '#shared/audit.ts';
@@ -25,8 +26,8 @@ import { type LocalTable, startLocalTable } from '../support/local-table.ts';
 let local: LocalTable;
 let deps: DeliverySweepDeps & MailSweepDeps;
 let sent: OutgoingMail[];
-/** What SES says to a mail: nothing (taken), or the error it answers. */
-let ses: (mail: OutgoingMail) => Error | undefined;
+/** What SES says to a mail: nothing (taken), the error it answers, or never a word (the run dies waiting). */
+let ses: (mail: OutgoingMail) => Error | 'no answer' | undefined;
 let told: OpsEvent[];
 /** What SendTaskSuccess answers next, in order; then 'delivered'. */
 let answers: Delivery[];
@@ -74,6 +75,7 @@ beforeAll(async () => {
     mailer: {
       send: async (mail) => {
         const refusal = ses(mail);
+        if (refusal === 'no answer') return new Promise<never>(() => undefined);
         if (refusal) throw refusal;
         sent.push(mail);
       },
@@ -828,6 +830,47 @@ describe('a task mail SES does not take (its sandbox, an unverified recipient)',
     expect(await actions(about.subjectId)).toEqual(['mail-refused', 'mail-resent']);
     clock().advance(24 * 3600);
     await sweep();
+    expect(sent).toHaveLength(1);
+  });
+});
+
+describe('a run cut off between storing a fresh link and SES answering (killed, timed out)', () => {
+  beforeEach(closeEverythingOpen);
+
+  it('leaves that link unconfirmed, and the sweep mails a fresh one once the run must be dead', async () => {
+    const task = await openTask(deps, request({ sla: hourly }));
+    expect(task).toMatchObject({ mailedAt: expect.any(String) });
+    expect(task.unconfirmedMail).toBeUndefined();
+    clock().advance(3600);
+    sent = [];
+    ses = () => 'no answer';
+    // The reminder's run stores its link, then never hears from SES: nothing after that point happens.
+    void sweepMail(deps);
+    const stranded = await eventually(async () => {
+      const current = await deps.tasks.get(task.id);
+      return current?.linkVersion === 2 ? current : undefined;
+    }, 'the reminder link stored');
+    expect(stranded).toMatchObject({ unconfirmedMail: { kind: 'reminder' } });
+    expect(stranded.mailedAt).toBeUndefined();
+
+    // Within the grace a run may still be at work: nothing is sent over its head.
+    ses = () => undefined;
+    clock().advance(10 * 60);
+    expect((await sweepMail(deps)).resent).toBe(0);
+    expect(sent).toHaveLength(0);
+
+    clock().advance(5 * 60);
+    expect((await sweepMail(deps)).resent).toBe(1);
+    const after = await deps.tasks.get(task.id);
+    expect(after).toMatchObject({ linkVersion: 3, mailedAt: expect.any(String) });
+    expect(after?.unconfirmedMail).toBeUndefined();
+    expect(after?.retiredLinks.map((link) => link.reason)).toEqual(['reminded', 'resent']);
+    expect(sent.map((mail) => [mail.to, mail.subject.slice(0, 4)])).toEqual([
+      ['zhao.min@example.com', '[提醒]'],
+    ]);
+    expect(await actions(task.subject.id)).toEqual(['task-opened', 'task-reminded', 'task-mail-resent']);
+
+    await sweepMail(deps);
     expect(sent).toHaveLength(1);
   });
 });
