@@ -23,6 +23,12 @@ export function acknowledgeNagFindings(stack: SalesOpsStack): void {
     'Staff sign in to the API rarely (decisions come from email links); the Plus feature plan is billed per user ' +
       'and is worth it only once the API is exposed beyond integrations.',
   );
+  acknowledge(
+    stack.taskLinkKey,
+    'SMG4',
+    'A new key only changes the link a step derives if it opens again (it then mails a fresh one); links already ' +
+      'mailed stay valid, as the table keeps their hashes. Rotate it by hand (a new value, then a deploy) if it was ever exposed.',
+  );
   for (const route of stack.api.publicRoutes) {
     acknowledge(
       route,

@@ -5,6 +5,7 @@ import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import type { IDestination, IFunction } from 'aws-cdk-lib/aws-lambda';
+import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { FilterOrPolicy, SubscriptionFilter } from 'aws-cdk-lib/aws-sns';
 import { LambdaSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Construct } from 'constructs';
@@ -50,6 +51,7 @@ export class SalesOpsStack extends Stack {
   /** The SLA sweep's two parts, in the order they run. */
   readonly sweeps: { readonly deliveries: BusinessFunction; readonly mail: BusinessFunction };
   readonly mailFeedback: BusinessFunction;
+  readonly taskLinkKey: Secret;
   readonly monitoring: Monitoring;
   /** Every Lambda function of the stage: API handlers and workflow steps. */
   readonly functions: readonly BusinessFunction[];
@@ -78,12 +80,19 @@ export class SalesOpsStack extends Stack {
     const functions = new Map<string, BusinessFunction>();
     this.api = new Api(this, 'Api', { stage });
     const appBaseUrl = props.config.appBaseUrl ?? this.api.url;
+    // The key first task links are derived with (functions/human-tasks/links.ts): outside the table, so reading the
+    // table cannot rebuild a link. Only open-task gets it, resolved into its environment at deploy time.
+    this.taskLinkKey = new Secret(this, 'TaskLinkKey', {
+      description: `${stage} sales-ops: derives each human task's first link from its task token`,
+      generateSecretString: { passwordLength: 64, excludePunctuation: true },
+    });
     const grants = {
       stage,
       table: this.table.table,
       mailer: this.mailer,
       appBaseUrl,
       deployed: workflowSlugs,
+      taskLinkKey: this.taskLinkKey.secretValue.unsafeUnwrap(),
     };
     const functionFor = (spec: Omit<BusinessFunctionProps, 'stage'> & { uses: Uses }): BusinessFunction => {
       let fn = functions.get(spec.entry);

@@ -12,6 +12,8 @@ export interface Uses {
   answersTasks?: boolean;
   /** Ends waits nobody will answer any more (SendTaskFailure): follow-ups the next level or a payment closes. */
   closesTasks?: boolean;
+  /** Opens human tasks: gets the key their first links are derived with (kept outside the table). */
+  opensTasks?: boolean;
 }
 
 export interface StepFunctionSpec {
@@ -53,7 +55,7 @@ export const registry: Registry = {
   OpenTaskFunction: step(
     'functions/human-tasks/open-task.ts',
     'Opens a human step as a task and mails its assignee',
-    mails,
+    { ...mails, opensTasks: true },
   ),
   RecordClaimDecisionFunction: step(
     'functions/expense-approval/steps/record-decision.ts',

@@ -1,4 +1,5 @@
 // PUT /expenses/{id}: the submitter's new version of a claim returned for changes; review starts again at level 1.
+// Idempotency-Key honoured: a retried revision whose reply was lost is answered as the first, not refused with 409.
 import * as z from 'zod/mini';
 import { reviseClaim } from '#expense-approval/claim-filing.ts';
 import { claimInputSchema } from '#expense-approval/model.ts';
@@ -6,16 +7,25 @@ import { expenseApproval } from '#expense-approval/workflow.ts';
 import { requireRole } from '#shared/access.ts';
 import { businessIdSchema } from '#shared/business-ids.ts';
 import { apiHandler } from '#shared/http.ts';
+import { idempotencyKeyOf, once, requestFingerprint } from '#shared/idempotency.ts';
 import { peopleFromEnv } from '#shared/table.ts';
 import { filingDepsFromEnv } from '#shared/workflow-kit/filing-deps.ts';
+import { idempotencyStore } from './idempotency-store.ts';
 
 const deps = filingDepsFromEnv(expenseApproval);
 
 export const handler = apiHandler(
   { access: 'signed-in', path: z.object({ id: businessIdSchema('EX') }), body: claimInputSchema },
-  async ({ path, body, caller }) => {
+  async ({ path, body, caller, headers }) => {
     const person = await requireRole(peopleFromEnv(), caller);
-    const claim = await reviseClaim(deps(), person.email, path.id, body);
-    return { body: { id: claim.id, status: claim.status, version: claim.version, total: claim.total } };
+    const request = {
+      caller: person.email,
+      key: idempotencyKeyOf(headers),
+      fingerprint: requestFingerprint('PUT /expenses/{id}', path.id, body),
+    };
+    return once(idempotencyStore(), request, async () => {
+      const claim = await reviseClaim(deps(), person.email, path.id, body);
+      return { body: { id: claim.id, status: claim.status, version: claim.version, total: claim.total } };
+    });
   },
 );

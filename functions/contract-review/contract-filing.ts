@@ -1,10 +1,7 @@
 // Submitting and revising contract drafts: checked, stored as a new version, and their review started.
-import type { AuditTrail } from '#shared/audit.ts';
-import type { IdPrefix } from '#shared/business-ids.ts';
-import { type Clock, localDate } from '#shared/clock.ts';
+import { localDate } from '#shared/clock.ts';
 import { DomainError, forbidden, InvalidInput, notFound } from '#shared/errors.ts';
-import { recordStart, startReview } from '#shared/workflow-kit/start.ts';
-import type { WorkflowStarter } from '#shared/workflow-starter.ts';
+import { type FilingBasics, recordStart, startReview } from '#shared/workflow-kit/start.ts';
 import { capChanges, describeChanges } from './changes.ts';
 import { contentHash } from './content-hash.ts';
 import { draftProblems } from './contract-rules.ts';
@@ -12,12 +9,9 @@ import type { Contract, ContractContent, ContractVersion } from './model.ts';
 import { contractLimits } from './model.ts';
 import { type ContractDeps, checkContent, contractReview } from './workflow.ts';
 
-export interface FilingDeps extends Pick<ContractDeps, 'contracts' | 'installments' | 'policy'> {
-  audit: Pick<AuditTrail, 'record'>;
-  starter: WorkflowStarter;
-  clock: Clock;
-  nextId(prefix: IdPrefix, year: number): Promise<string>;
-}
+export interface FilingDeps
+  extends Pick<ContractDeps, 'contracts' | 'installments' | 'policy'>,
+    FilingBasics {}
 
 /** Statuses from which the submitter may send a new version. */
 const revisable: readonly Contract['status'][] = ['CHANGES_REQUESTED', 'NEEDS_ATTENTION'];
@@ -72,11 +66,11 @@ export async function submitContract(
     submittedAt: version.submittedAt,
     ...headline(content),
   });
-  await startReview(deps.starter, contractReview.slug, subjectOf(contract), async () => {
+  await startReview(deps, contractReview.slug, subjectOf(contract), async () => {
     await deps.contracts.delete(contract);
     await deps.contracts.removeVersion(id, 1);
   });
-  await recordStart(deps.audit, {
+  await recordStart(deps, {
     subjectId: id,
     at: version.submittedAt,
     actor: submitter,
@@ -115,11 +109,11 @@ export async function reviseContract(
     closedAt: undefined,
     endedMailAt: undefined,
   });
-  await startReview(deps.starter, contractReview.slug, subjectOf(contract), async () => {
+  await startReview(deps, contractReview.slug, subjectOf(contract), async () => {
     await deps.contracts.save({ ...current, revision: contract.revision });
     await deps.contracts.removeVersion(id, version.version);
   });
-  await recordStart(deps.audit, {
+  await recordStart(deps, {
     subjectId: id,
     at: version.submittedAt,
     actor: caller,

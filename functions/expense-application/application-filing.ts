@@ -1,19 +1,12 @@
 // Filing an advance application: an id, the item, the trail, and its review started (undone if the start fails).
-import type { AuditTrail } from '#shared/audit.ts';
-import type { IdPrefix } from '#shared/business-ids.ts';
-import { type Clock, localDate } from '#shared/clock.ts';
-import { recordStart, startReview } from '#shared/workflow-kit/start.ts';
-import type { WorkflowStarter } from '#shared/workflow-starter.ts';
+import { localDate } from '#shared/clock.ts';
+import { type FilingBasics, recordStart, startReview } from '#shared/workflow-kit/start.ts';
 import type { ApplicationRepository } from './application-repository.ts';
 import type { Application, ApplicationInput } from './model.ts';
 import { expenseApplication } from './workflow.ts';
 
-export interface FilingDeps {
+export interface FilingDeps extends FilingBasics {
   applications: Pick<ApplicationRepository, 'save' | 'delete'>;
-  audit: Pick<AuditTrail, 'record'>;
-  starter: WorkflowStarter;
-  clock: Clock;
-  nextId(prefix: IdPrefix, year: number): Promise<string>;
 }
 
 export async function fileApplication(
@@ -35,8 +28,8 @@ export async function fileApplication(
     submittedAt: now.toISOString(),
   });
   const subject = { kind: expenseApplication.kind, id, version: 1 };
-  await startReview(deps.starter, expenseApplication.slug, subject, () => deps.applications.delete(saved));
-  await recordStart(deps.audit, {
+  await startReview(deps, expenseApplication.slug, subject, () => deps.applications.delete(saved));
+  await recordStart(deps, {
     subjectId: id,
     at: now.toISOString(),
     actor: applicant,

@@ -1,21 +1,15 @@
 // Filing and re-filing claims: checks, the budget hold (or an advance application over budget), the review started.
-import type { AuditTrail } from '#shared/audit.ts';
-import type { IdPrefix } from '#shared/business-ids.ts';
-import { type Clock, localDate } from '#shared/clock.ts';
+import { localDate } from '#shared/clock.ts';
 import { DomainError, forbidden, InvalidInput, notFound, unprocessable } from '#shared/errors.ts';
 import { formatMoney, type Money } from '#shared/money.ts';
-import { recordStart, startReview } from '#shared/workflow-kit/start.ts';
-import type { WorkflowStarter } from '#shared/workflow-starter.ts';
+import { type FilingBasics, recordStart, startReview } from '#shared/workflow-kit/start.ts';
 import { budgetPeriodsFor, checkClaimItems, claimTotal } from './claim-rules.ts';
 import type { Claim, ClaimInput, Commitment } from './model.ts';
 import { type ClaimDeps, expenseApproval, holdId, releaseHolds } from './workflow.ts';
 
-export interface FilingDeps extends Pick<ClaimDeps, 'claims' | 'budgets' | 'applications' | 'policy'> {
-  audit: Pick<AuditTrail, 'record'>;
-  starter: WorkflowStarter;
-  clock: Clock;
-  nextId(prefix: IdPrefix, year: number): Promise<string>;
-}
+export interface FilingDeps
+  extends Pick<ClaimDeps, 'claims' | 'budgets' | 'applications' | 'policy'>,
+    FilingBasics {}
 
 /** Statuses from which the submitter may send a new version: returned for changes, or stopped on a failure. */
 const revisable: readonly Claim['status'][] = ['RETURNED', 'NEEDS_ATTENTION'];
@@ -41,11 +35,11 @@ export async function fileClaim(deps: FilingDeps, submitter: string, input: Clai
   };
   claim.commitment = await holdBudget(deps, claim, today);
   const saved = await withUndo(deps, claim, () => deps.claims.save(claim));
-  await startReview(deps.starter, expenseApproval.slug, subjectOf(saved), async () => {
+  await startReview(deps, expenseApproval.slug, subjectOf(saved), async () => {
     await releaseHolds(deps, saved);
     await deps.claims.delete(saved);
   });
-  await recordStart(deps.audit, {
+  await recordStart(deps, {
     subjectId: id,
     at: now.toISOString(),
     actor: submitter,
@@ -94,11 +88,11 @@ export async function reviseClaim(
   };
   next.commitment = await holdBudget(deps, next, today);
   const saved = await withUndo(deps, next, () => deps.claims.save(next));
-  await startReview(deps.starter, expenseApproval.slug, subjectOf(saved), async () => {
+  await startReview(deps, expenseApproval.slug, subjectOf(saved), async () => {
     await releaseHolds(deps, saved);
     await deps.claims.save({ ...current, revision: saved.revision });
   });
-  await recordStart(deps.audit, {
+  await recordStart(deps, {
     subjectId: id,
     at: now.toISOString(),
     actor: caller,

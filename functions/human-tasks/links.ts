@@ -8,12 +8,19 @@ export function newLinkSecret(): { secret: string; hash: string } {
 }
 
 /**
- * The secret of a task's first link, derived from its task token (256 random bits kept server side, like the link's
- * hash): when the same step opens twice (its Lambda ran again after a retry or a crash), the same link is mailed again
- * instead of voiding the one already in the assignee's inbox. Reminder and escalation links are random.
+ * The secret of a task's first link, derived from the task token with a key kept outside the table: when the same step
+ * opens twice (its Lambda ran again after a retry or a crash), the same link is mailed again instead of voiding the one
+ * already in the assignee's inbox, and reading the table (which holds the token) is not enough to rebuild it. A new
+ * key only means a step that opens again mails a fresh link. Reminder and escalation links are random.
  */
-export function openingLinkSecret(taskToken: string, taskId: string): { secret: string; hash: string } {
-  const secret = createHmac('sha256', taskToken).update(`opening-link|${taskId}`).digest('base64url');
+export function openingLinkSecret(
+  linkKey: string,
+  taskToken: string,
+  taskId: string,
+): { secret: string; hash: string } {
+  const secret = createHmac('sha256', linkKey)
+    .update(`opening-link|${taskId}|${taskToken}`)
+    .digest('base64url');
   return { secret, hash: hashSecret(secret) };
 }
 

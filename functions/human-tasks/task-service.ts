@@ -1,10 +1,10 @@
 // The human-task core: open a task and mail its link, take a decision and hand it over, issue fresh links.
-import type { AuditTrail } from '#shared/audit.ts';
+import type { AuditEntry, AuditTrail } from '#shared/audit.ts';
 import { addDays, type Clock, startOfLocalDate } from '#shared/clock.ts';
 import { logger } from '#shared/logger.ts';
 import { mailRetryDelayMs } from '#shared/mail-outbox.ts';
 import { type Mailer, trySend } from '#shared/mailer.ts';
-import type { Ops } from '#shared/ops-signals.ts';
+import { failureReason, type Ops } from '#shared/ops-signals.ts';
 import type { Locale } from '#shared/people.ts';
 import type { PeopleRepository } from '#shared/people-repository.ts';
 import { findAssignee } from './assignee-lookup.ts';
@@ -40,6 +40,11 @@ export interface TaskDeps {
  */
 export type OpeningDeps = Omit<TaskDeps, 'workflow'>;
 
+/** What opening a step's task needs besides: the key its first link is derived with (links.ts). */
+export interface OpenTaskDeps extends OpeningDeps {
+  linkKey: string;
+}
+
 /** Who asks and from where; recorded with every decision. */
 export interface Origin {
   ip?: string;
@@ -73,7 +78,7 @@ const retryCapMs = 60 * 60_000;
  * Lambda may run this twice for one state (a retry after a timeout): the task found for the same token is kept, and
  * only if its mail's fate is unknown (the first run stopped before SES answered) does a fresh link go out.
  */
-export async function openTask(deps: OpeningDeps, input: OpenTaskInput): Promise<StoredTask> {
+export async function openTask(deps: OpenTaskDeps, input: OpenTaskInput): Promise<StoredTask> {
   const ofSubject = await deps.tasks.ofSubject(input.subject.id);
   const existing = ofSubject.find((t) => t.token === input.taskToken);
   if (existing) {
@@ -81,7 +86,7 @@ export async function openTask(deps: OpeningDeps, input: OpenTaskInput): Promise
     // The first run stopped before SES answered: the first link is mailed again, still valid (it derives from the
     // token); once a reminder or an escalation replaced it, that newer mail stands.
     if (existing.linkVersion > 1) return existing;
-    const opening = openingLinkSecret(existing.token, existing.id);
+    const opening = openingLinkSecret(deps.linkKey, existing.token, existing.id);
     if (!sameHash(opening.hash, existing.linkHash)) {
       return issueLink(deps, existing, { kind: 'opened', retireAs: 'resent' });
     }
@@ -112,7 +117,7 @@ export async function openTask(deps: OpeningDeps, input: OpenTaskInput): Promise
   const slaStart = dueAlertAt && dueAlertAt > now ? dueAlertAt : now;
   const { remindAt, escalateAt } = slaSchedule(slaStart, input.sla);
   const id = newTaskId();
-  const { secret, hash } = openingLinkSecret(input.taskToken, id);
+  const { secret, hash } = openingLinkSecret(deps.linkKey, input.taskToken, id);
   const task: StoredTask = {
     id,
     type: input.type,
@@ -273,31 +278,27 @@ export async function decideTask(
     }
     return (current && closedState(current, now)) ?? { kind: 'invalid-link' };
   }
+  const entry: AuditEntry = {
+    subjectId: task.subject.id,
+    at: decision.decidedAt,
+    actor: task.assignee,
+    action: 'task-decided',
+    detail: {
+      taskId: task.id,
+      type: task.type,
+      outcome: decision.outcome,
+      comment: decision.comment,
+      via: request.via,
+    },
+    ip: request.ip,
+    userAgent: request.userAgent,
+  };
   try {
-    await deps.audit.record({
-      subjectId: task.subject.id,
-      at: decision.decidedAt,
-      actor: task.assignee,
-      action: 'task-decided',
-      detail: {
-        taskId: task.id,
-        type: task.type,
-        outcome: decision.outcome,
-        comment: decision.comment,
-        via: request.via,
-      },
-      ip: request.ip,
-      userAgent: request.userAgent,
-    });
+    await deps.audit.record(entry);
   } catch (error) {
     // The decision is taken (the task holds it, and its Record step keeps it with the subject): it must reach the
-    // workflow now, not fail the person's request over the trail.
-    logger.error('Could not add a decision to the trail', {
-      taskId: task.id,
-      subjectId: task.subject.id,
-      outcome: decision.outcome,
-      error: error as Error,
-    });
+    // workflow now, not fail the person's request over the trail. Ops get the entry, to add by hand.
+    deps.ops.tell({ event: 'trail-entry-lost', entry, reason: failureReason(error) });
   }
   return deliver(deps, { ...decided, version: task.version + 1 });
 }

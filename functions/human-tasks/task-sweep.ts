@@ -1,7 +1,7 @@
 // What both SLA sweeps share: a run's time budget, batches of due tasks, and failures counted for ops.
 import type { Context } from 'aws-lambda';
 import type { AuditTrail } from '#shared/audit.ts';
-import type { Ops } from '#shared/ops-signals.ts';
+import { failureReason, type Ops } from '#shared/ops-signals.ts';
 import { closePending } from './task-closing.ts';
 import { type StoredTask, TaskConflict, type TaskRepository } from './task-repository.ts';
 
@@ -91,7 +91,7 @@ export class SweepRun {
           } catch (error) {
             if (error instanceof TaskConflict) return;
             this.#failed++;
-            this.#ops.tell({ event: 'sweep-task-failed', ...about(item), reason: describe(error) });
+            this.#ops.tell({ event: 'sweep-task-failed', ...about(item), reason: failureReason(error) });
           }
         }),
       );
@@ -120,8 +120,6 @@ export class SweepRun {
     return { failed: this.#failed, backlog: this.#backlog };
   }
 }
-
-const describe = (error: unknown) => `${(error as Error).name}: ${(error as Error).message}`.slice(0, 500);
 
 /** Closes a task nobody can decide any more, and says why in its subject's trail. */
 export async function closeUndecidable(

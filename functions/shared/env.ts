@@ -20,6 +20,8 @@ export function readEnv<S extends z.core.$ZodLooseShape>(
 /** Variables each kind of access needs; the stack sets exactly these when it grants the access. */
 export const envVars = {
   table: { TABLE_NAME: z.string().check(z.minLength(1)) },
+  /** The key first task links are derived with, kept outside the table (a secret on AWS, a file in the sandbox). */
+  taskLinks: { TASK_LINK_KEY: z.string().check(z.minLength(32)) },
   mail: {
     SENDER_EMAIL: z.email(),
     MAIL_CONFIGURATION_SET: z.optional(z.string().check(z.minLength(1))),

@@ -28,6 +28,10 @@ export const opsMetrics = {
   sweepTaskFailed: 'SweepTaskFailed',
   /** Count: a sweep stopped at its time budget with tasks still due. */
   sweepBacklog: 'SweepBacklog',
+  /** Count: a trail entry that could not be written after the work it records was done (the ops event holds it). */
+  trailEntryLost: 'TrailEntryLost',
+  /** Count: a workflow that did not start, whose subject could not be put back: it claims a review nobody runs. */
+  startNotUndone: 'StartNotUndone',
   /** Count: a person's address hard-bounced; it is marked undeliverable and their tasks reassigned. */
   addressBounced: 'AddressBounced',
   /** Count: a recipient marked a mail as spam. */

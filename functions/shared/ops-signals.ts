@@ -1,4 +1,5 @@
 // Telling ops: each event is an EMF metric an alarm watches and one structured log line with the details.
+import type { AuditEntry } from './audit.ts';
 import { logger } from './logger.ts';
 import { countOne } from './metrics.ts';
 import { type OpsMetric, opsMetrics } from './ops-metrics.ts';
@@ -17,9 +18,17 @@ export type OpsEvent =
       taskId?: string;
     }
   | { event: 'sweep-task-failed'; workflow: string; taskId: string; reason: string }
+  /** The trail could not take an entry after the work it records was done: the entry is here, to add by hand. */
+  | { event: 'trail-entry-lost'; entry: AuditEntry; reason: string }
+  /** A subject's workflow did not start and putting the subject back failed: it claims a review nobody runs. */
+  | { event: 'start-not-undone'; workflow: string; subjectId: string; reason: string }
   | { event: 'sweep-backlog'; handled: number }
   | { event: 'address-bounced'; email: string; reassigned: number; notReassigned: number; known: boolean }
   | { event: 'mail-complaint'; email: string; feedbackType: string };
+
+/** An error as ops read it: its name and message, cut to what a log line and an alarm need. */
+export const failureReason = (error: unknown): string =>
+  `${(error as Error).name}: ${(error as Error).message}`.slice(0, 500);
 
 export interface Ops {
   tell(event: OpsEvent): void;
@@ -29,6 +38,8 @@ const metricOf: Record<OpsEvent['event'], OpsMetric> = {
   'needs-attention': opsMetrics.needsAttention,
   'mail-not-sent': opsMetrics.mailNotSent,
   'sweep-task-failed': opsMetrics.sweepTaskFailed,
+  'trail-entry-lost': opsMetrics.trailEntryLost,
+  'start-not-undone': opsMetrics.startNotUndone,
   'sweep-backlog': opsMetrics.sweepBacklog,
   'address-bounced': opsMetrics.addressBounced,
   'mail-complaint': opsMetrics.mailComplaint,

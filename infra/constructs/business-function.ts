@@ -90,6 +90,7 @@ export class BusinessFunction extends Construct {
     const starts = (uses.starts ?? []).filter((slug) => context.deployed.includes(slug));
     if (starts.length > 0) this.#startWorkflows(context.stage, starts);
     if (uses.answersTasks) this.#answerTasks(context.stage, context.deployed);
+    if (uses.opensTasks) this.fn.addEnvironment('TASK_LINK_KEY', context.taskLinkKey);
     // Task tokens carry no ARN: ending a wait cannot be scoped to a resource either.
     if (uses.closesTasks) {
       this.fn.addToRolePolicy(new PolicyStatement({ actions: ['states:SendTaskFailure'], resources: ['*'] }));
@@ -169,6 +170,8 @@ export interface GrantContext {
   appBaseUrl: string;
   /** The workflows deployed with this stage, by slug. */
   deployed: readonly string[];
+  /** The task-link key, as a dynamic reference CloudFormation resolves at deploy time (never in the template). */
+  taskLinkKey: string;
 }
 
 /** `<stage>-<slug>`'s ARN, made from its name. */

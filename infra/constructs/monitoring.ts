@@ -80,6 +80,7 @@ export class Monitoring extends Construct {
     const lambdaRow = this.#watchFunctions(props.functions);
     const apiRow = this.#watchApi(props.httpApi);
     const sweeperRow = this.#watchSweeper(props);
+    const recordsRow = this.#watchRecords();
 
     this.dashboard = new Dashboard(this, 'Dashboard', {
       dashboardName: `${props.stage}-sales-ops`,
@@ -100,6 +101,7 @@ export class Monitoring extends Construct {
         apiRow,
         mailRow,
         sweeperRow,
+        recordsRow,
         [
           new LogQueryWidget({
             title: 'Ops events (bounces, complaints, refused mail, needs attention, sweep failures)',
@@ -393,6 +395,27 @@ export class Monitoring extends Construct {
         width: 12,
       }),
     ];
+  }
+
+  /** Work done whose record is not whole: a trail entry that could not be written, a failed start not undone. */
+  #watchRecords(): IWidget[] {
+    const section = 'Alarm: a record left incomplete';
+    const lost = this.#ops(opsMetrics.trailEntryLost, 'Sum', undefined, 'trail entries lost');
+    const notUndone = this.#ops(opsMetrics.startNotUndone, 'Sum', undefined, 'failed starts not undone');
+    this.#alarm('trail-entry-lost', {
+      metric: lost,
+      threshold: 1,
+      description: 'A trail entry could not be written after the work it records was done',
+      section,
+    });
+    this.#alarm('start-not-undone', {
+      metric: notUndone,
+      threshold: 1,
+      description:
+        'A workflow did not start and its subject could not be put back: it claims a review nobody runs',
+      section,
+    });
+    return [new GraphWidget({ title: 'Records left incomplete', left: [lost, notUndone], width: 24 })];
   }
 
   #watchSweeper({ sweeps }: MonitoringProps): IWidget[] {

@@ -1,5 +1,6 @@
 // The whole local sandbox in one process: DynamoDB, SES, Step Functions, the API gateway, the clock, the SLA sweep.
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type RequestListener } from 'node:http';
 import { join, resolve } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -98,12 +99,26 @@ function loadClock(dir: string): VirtualClock {
 }
 
 /**
+ * The key first task links are derived with (functions/human-tasks/links.ts): made once per data folder and kept
+ * beside the data, never in the table, as the stack keeps it in Secrets Manager. Written whole or not at all.
+ */
+function loadLinkKey(dir: string): string {
+  const file = join(dir, 'task-link.key');
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  const key = randomBytes(32).toString('base64url');
+  writeFileSync(`${file}.new`, `${key}\n`, { mode: 0o600 });
+  renameSync(`${file}.new`, file);
+  return key;
+}
+
+/**
  * Handlers read their configuration from the environment, exactly as on Lambda; only endpoints and credentials
  * differ. One sandbox per process, then: the variables are process-wide.
  */
 function configureEnvironment(
   endpoints: { dynamodb: string; ses: string; sfn: string; api: string },
   workflows: readonly string[],
+  taskLinkKey: string,
 ): void {
   Object.assign(process.env, {
     AWS_REGION: localRegion,
@@ -115,6 +130,7 @@ function configureEnvironment(
     TABLE_NAME: tableName,
     SENDER_EMAIL: 'workflows@example.com',
     APP_BASE_URL: endpoints.api,
+    TASK_LINK_KEY: taskLinkKey,
     // One process serves every handler, so each may start any workflow deployed here.
     WORKFLOW_ARNS: JSON.stringify(
       Object.fromEntries(workflows.map((slug) => [slug, stateMachineArnOf(slug)])),
@@ -227,9 +243,11 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     });
 
     // Task links need the gateway's own URL; handlers read everything else from here too, as on Lambda.
-    configureEnvironment({ dynamodb: dynamoServer.url, ses: mail.url, sfn: sfnServer.url, api: api.url }, [
-      ...stateMachines.keys(),
-    ]);
+    configureEnvironment(
+      { dynamodb: dynamoServer.url, ses: mail.url, sfn: sfnServer.url, api: api.url },
+      [...stateMachines.keys()],
+      loadLinkKey(dir),
+    );
     const sandboxClient = new DynamoDBClient({
       endpoint: dynamoServer.url,
       region: localRegion,

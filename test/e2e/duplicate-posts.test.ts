@@ -8,6 +8,7 @@ import { signedContract } from './signed-contract.ts';
 
 const rep = 'li.lei@example.com';
 const finance = 'qian.yu@example.com';
+const supervisor = 'zhao.min@example.com';
 const legal = ['wu.fang@example.com', 'zheng.hao@example.com'];
 
 process.env.DECISION_REPLY_WAIT_MS = '0';
@@ -24,13 +25,23 @@ afterAll(async () => {
   await sandbox?.stop();
 });
 
-/** A POST that creates: not a decision on a task (those are once by the task's own PENDING → DECIDED write). */
+/**
+ * A POST that creates (not a decision on a task: those are once by the task's own PENDING → DECIDED write), and a PUT
+ * that starts a workflow (a revision: a new version under a new review). The other PUTs set a state, the same twice.
+ */
 const creatingRoutes = routes
-  .filter((route) => route.method === 'POST' && !route.uses.answersTasks)
-  .map((route) => `POST ${route.path}`);
+  .filter(
+    (route) =>
+      (route.method === 'POST' && !route.uses.answersTasks) ||
+      (route.method === 'PUT' && (route.uses.starts ?? []).length > 0),
+  )
+  .map((route) => `${route.method} ${route.path}`);
 
 /** One fresh request of a route, another body for the same path, and how many records such requests have made. */
 interface Prepared {
+  method?: 'POST' | 'PUT';
+  /** What the first request answers: 201 for a creation (the default), 200 for a revision under PUT. */
+  status?: number;
   path: string;
   as: string;
   body: Record<string, unknown>;
@@ -162,6 +173,42 @@ const cases: Record<string, () => Promise<Prepared>> = {
       created: async () => (await count('contract-version', 'contractId', id)) - 1,
     };
   },
+  'PUT /expenses/{id}': async () => {
+    const costCenter = await freshBudget();
+    const claim = (yuan: number) => ({
+      title: 'Customer visit',
+      costCenter,
+      items: [{ category: 'travel', amount: cny(yuan), date: today(), description: 'Taxi', receipt: 'R-1' }],
+    });
+    const filed = await sandbox.request('POST', '/expenses', {
+      token: await sandbox.login(rep),
+      json: claim(300),
+    });
+    expect(filed.status).toBe(201);
+    const id = filed.json<{ id: string }>().id;
+    const returned = await sandbox.client.decideFromMail(supervisor, id, 'return', {
+      comment: 'Which customer?',
+    });
+    expect(returned.reply.status).toBe(200);
+    const version = async () => {
+      const reply = await sandbox.request('GET', `/expenses/${id}`, { token: await sandbox.login(rep) });
+      return reply.json<{ status: string; version: number }>();
+    };
+    await eventually(
+      async () => ((await version()).status === 'RETURNED' ? true : undefined),
+      `${id} returned`,
+    );
+    return {
+      method: 'PUT',
+      status: 200,
+      path: `/expenses/${id}`,
+      as: rep,
+      body: claim(280),
+      otherBody: claim(281),
+      // Versions besides the first.
+      created: async () => (await version()).version - 1,
+    };
+  },
   'POST /payments': async () => {
     const { contractId } = await signedContract(sandbox, `payer${++n}@east.example`);
     await eventually(async () => {
@@ -191,15 +238,15 @@ const cases: Record<string, () => Promise<Prepared>> = {
   },
 };
 
-async function post(prepared: Prepared, key: string, body = prepared.body): Promise<Reply> {
-  return sandbox.request('POST', prepared.path, {
+async function send(prepared: Prepared, key: string, body = prepared.body): Promise<Reply> {
+  return sandbox.request(prepared.method ?? 'POST', prepared.path, {
     token: await sandbox.login(prepared.as),
     headers: { 'idempotency-key': key },
     json: body,
   });
 }
 
-it('has a case for every creating POST in routes.ts', () => {
+it('has a case for every creating POST and revising PUT in routes.ts', () => {
   expect(creatingRoutes.length).toBeGreaterThanOrEqual(5);
   expect(Object.keys(cases).sort()).toEqual([...creatingRoutes].sort());
 });
@@ -214,10 +261,13 @@ describe.each(creatingRoutes)('%s with one Idempotency-Key', (route) => {
   it('sent twice in a row: created once, the second answered as the first', async () => {
     const prepared = await prepare();
     const key = `seq-${++n}`;
-    const first = await post(prepared, key);
-    expect(first.status).toBe(201);
-    const second = await post(prepared, key);
-    expect({ status: second.status, body: second.json() }).toEqual({ status: 201, body: first.json() });
+    const first = await send(prepared, key);
+    expect(first.status).toBe(prepared.status ?? 201);
+    const second = await send(prepared, key);
+    expect({ status: second.status, body: second.json() }).toEqual({
+      status: first.status,
+      body: first.json(),
+    });
     expect(second.headers.get('idempotent-replay')).toBe('true');
     expect(await prepared.created()).toBe(1);
   });
@@ -225,9 +275,9 @@ describe.each(creatingRoutes)('%s with one Idempotency-Key', (route) => {
   it('sent three times at once: created once, all answered the same', async () => {
     const prepared = await prepare();
     const key = `par-${++n}`;
-    const replies = await Promise.all([post(prepared, key), post(prepared, key), post(prepared, key)]);
+    const replies = await Promise.all([send(prepared, key), send(prepared, key), send(prepared, key)]);
     const answers = replies.map((reply) => ({ status: reply.status, body: reply.json() }));
-    expect(answers[0]?.status).toBe(201);
+    expect(answers[0]?.status).toBe(prepared.status ?? 201);
     for (const answer of answers) expect(answer).toEqual(answers[0]);
     expect(replies.filter((reply) => reply.headers.get('idempotent-replay') === null)).toHaveLength(1);
     expect(await prepared.created()).toBe(1);
@@ -236,8 +286,8 @@ describe.each(creatingRoutes)('%s with one Idempotency-Key', (route) => {
   it('with another body: refused with 422 naming the key, nothing more created', async () => {
     const prepared = await prepare();
     const key = `other-${++n}`;
-    expect((await post(prepared, key)).status).toBe(201);
-    const refused = await post(prepared, key, prepared.otherBody);
+    expect((await send(prepared, key)).status).toBe(prepared.status ?? 201);
+    const refused = await send(prepared, key, prepared.otherBody);
     expect(refused.status).toBe(422);
     expect(refused.json()).toMatchObject({ error: 'idempotency-key-reused' });
     expect(await prepared.created()).toBe(1);

@@ -1,6 +1,7 @@
 import { type DynamoDBDocumentClient, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { localDate } from '#shared/clock.ts';
+import { emfOps } from '#shared/ops-signals.ts';
 import {
   type Armed,
   connectionReset,
@@ -218,8 +219,17 @@ describe('expense claim', () => {
       },
       fault: { error: () => dynamoThrottled('ProvisionedThroughputExceededException') },
     });
+    const told = vi.spyOn(emfOps, 'tell');
     const id = await fileClaim(costCenter, 250);
     hit(trailThrottled);
+    // Ops get the entry the trail could not take, to put back by hand.
+    expect(told).toHaveBeenCalledWith(
+      expect.objectContaining({
+        event: 'trail-entry-lost',
+        entry: expect.objectContaining({ subjectId: id, action: 'submitted' }),
+      }),
+    );
+    told.mockRestore();
     expect(await claimsIn(costCenter)).toEqual([id]);
     expect(await budgetOf(costCenter)).toMatchObject({ committed: { amount: 25_000 } });
     expect(await decide(supervisor, id, 'approve')).toBe(200);
@@ -429,8 +439,16 @@ describe('contract review', () => {
       },
       fault: { error: () => dynamoThrottled('ThrottlingException') },
     });
+    const told = vi.spyOn(emfOps, 'tell');
     expect(await decide(lawyer, id, 'approve')).toBe(200);
     hit(throttled);
+    expect(told).toHaveBeenCalledWith(
+      expect.objectContaining({
+        event: 'trail-entry-lost',
+        entry: expect.objectContaining({ subjectId: id, action: 'task-decided', actor: lawyer }),
+      }),
+    );
+    told.mockRestore();
     // No sweep has run: the workflow moved on because the decision was handed over in the same request.
     expect(await decide(salesManager, id, 'sign', signing())).toBe(200);
     await statusIs(`/contracts/${id}`, 'SIGNED');

@@ -1,5 +1,6 @@
 // A whole run of every workflow, watched: no task token in any mail, API reply or log line, no link secret in a log
 // line, and the table keeps no link secret and each task token only on its own task, where DESIGN.md §5 puts it.
+import { createHmac } from 'node:crypto';
 import { inspect } from 'node:util';
 import { GetExecutionHistoryCommand, ListExecutionsCommand } from '@aws-sdk/client-sfn';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
@@ -164,7 +165,9 @@ beforeAll(async () => {
   items = await scanTable(db);
   tokens = await tokensFromExecutions();
   const tasks = items.filter((item) => item.sk === 'TASK') as { id: string; token: string }[];
-  secrets = new Set(tasks.map((t) => openingLinkSecret(t.token, t.id).secret));
+  // The sandbox's key, from its data folder (on AWS, Secrets Manager): the table alone cannot rebuild these.
+  const linkKey = process.env.TASK_LINK_KEY ?? '';
+  secrets = new Set(tasks.map((t) => openingLinkSecret(linkKey, t.token, t.id).secret));
   for (const mail of mails) {
     for (const match of mail.text.matchAll(/\/t\/[A-Za-z0-9_-]+\?k=([A-Za-z0-9_-]+)/g))
       secrets.add(match[1] as string);
@@ -260,5 +263,38 @@ describe('a whole run of every workflow', () => {
         expect(hash).toMatch(/^[0-9a-f]{64}$/);
       }
     }
+  });
+
+  it('keeps the key of first links out of the table, the mails and the logs: the table alone cannot rebuild a link', () => {
+    const linkKey = process.env.TASK_LINK_KEY ?? '';
+    expect(linkKey.length).toBeGreaterThanOrEqual(32);
+    const keys = new Set([linkKey]);
+    expect(
+      containing(
+        items.map((item) => JSON.stringify(item)),
+        keys,
+      ),
+    ).toEqual([]);
+    expect(
+      containing(
+        mails.map((mail) => JSON.stringify(mail)),
+        keys,
+      ),
+    ).toEqual([]);
+    expect(
+      containing(
+        replies.map((reply) => reply.body),
+        keys,
+      ),
+    ).toEqual([]);
+    expect(containing(logLines, keys)).toEqual([]);
+    // What the table holds of a task (its id and token) derives none of the links mailed.
+    const tasks = items.filter((item) => item.sk === 'TASK') as { id: string; token: string }[];
+    const withoutKey = tasks.map((t) =>
+      createHmac('sha256', t.token).update(`opening-link|${t.id}`).digest('base64url'),
+    );
+    const mailed = mails.flatMap((mail) => [...mail.text.matchAll(/\?k=([A-Za-z0-9_-]+)/g)].map((m) => m[1]));
+    expect(mailed.length).toBeGreaterThan(0);
+    expect(withoutKey.filter((secret) => mailed.includes(secret))).toEqual([]);
   });
 });

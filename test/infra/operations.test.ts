@@ -217,6 +217,18 @@ describe('alarms', () => {
     expect(alarm('mail-complaint').metric?.MetricName).toBe('MailComplaint');
   });
 
+  it('on a record left incomplete: a trail entry lost, a failed start not undone', () => {
+    expect(alarm('trail-entry-lost')).toMatchObject({
+      metric: { Namespace: 'SalesOps', MetricName: 'TrailEntryLost' },
+      dimensions: { service: 'sales-ops', stage: 'test' },
+      props: { Threshold: 1 },
+    });
+    expect(alarm('start-not-undone')).toMatchObject({
+      metric: { Namespace: 'SalesOps', MetricName: 'StartNotUndone' },
+      props: { Threshold: 1 },
+    });
+  });
+
   it('on the sweeper failing a task, running long, falling behind or not running', () => {
     expect(alarm('sweeper-task-failures')).toMatchObject({
       metric: { Namespace: 'SalesOps', MetricName: 'SweepTaskFailed' },

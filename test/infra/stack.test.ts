@@ -430,6 +430,25 @@ describe('grants on the deployable app', () => {
     }
   });
 
+  it('gives the task-link key to open-task alone, resolved from its secret at deploy time, never in the template', () => {
+    const holders = Object.values(all).filter(
+      (r) =>
+        r.Type === 'AWS::Lambda::Function' &&
+        (r.Properties.Environment as { Variables?: Record<string, unknown> } | undefined)?.Variables
+          ?.TASK_LINK_KEY !== undefined,
+    );
+    expect(holders.map((r) => r.Properties.Description)).toEqual([
+      'Opens a human step as a task and mails its assignee',
+    ]);
+    const [secretId] = Object.entries(all).find(([, r]) => r.Type === 'AWS::SecretsManager::Secret') ?? [];
+    const value = JSON.stringify(
+      (holders[0]?.Properties.Environment as { Variables: Record<string, unknown> }).Variables.TASK_LINK_KEY,
+    );
+    expect(value).toContain('{{resolve:secretsmanager:');
+    expect(value).toContain(`"Ref":"${secretId}"`);
+    expect(all[secretId ?? '']?.Properties.GenerateSecretString).toMatchObject({ PasswordLength: 64 });
+  });
+
   it('lets a function start exactly the state machines it starts, named in full', () => {
     const { statements, env } = grantsOf('File an expense claim');
     const starts = statements.filter((st) => st.Action === 'states:StartExecution');

@@ -1,5 +1,5 @@
 // A review that cannot start leaves nothing behind: the claim, its budget hold and application, the contract, undone.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { submitContract } from '#contract-review/contract-filing.ts';
 import { contractReview } from '#contract-review/workflow.ts';
 import { ApplicationRepository } from '#expense-application/application-repository.ts';
@@ -9,6 +9,7 @@ import { VirtualClock } from '#infra/local/virtual-clock.ts';
 import { AuditTrail } from '#shared/audit.ts';
 import { nextBusinessId } from '#shared/business-ids.ts';
 import { localDate } from '#shared/clock.ts';
+import type { OpsEvent } from '#shared/ops-signals.ts';
 import type { WorkflowStarter } from '#shared/workflow-starter.ts';
 import { type LocalTable, startLocalTable } from '../support/local-table.ts';
 
@@ -31,7 +32,10 @@ const common = () => ({
   clock,
   nextId: (prefix: 'CT' | 'OR' | 'EX' | 'PA', year: number) =>
     nextBusinessId(local.db, local.tableName, prefix, year),
+  ops: { tell: (event: OpsEvent) => void told.push(event) },
 });
+/** What ops heard: nothing, as long as every failed start is undone. */
+let told: OpsEvent[] = [];
 const claims = () => ({ ...expenseApproval.deps(local), ...common() });
 const contracts = () => ({ ...contractReview.deps(local), ...common() });
 
@@ -45,6 +49,10 @@ afterAll(async () => {
 });
 beforeEach(() => {
   starts = { fail: false, names: [] };
+  told = [];
+});
+afterEach(() => {
+  expect(told).toEqual([]);
 });
 
 const today = () => localDate(clock.now());

@@ -8,7 +8,7 @@ import { addDuration } from '#human-tasks/sla.ts';
 import { cancelOpenTasks, closeExpiredTasks, closeTasksNoLongerNeeded } from '#human-tasks/task-closing.ts';
 import type { OpenTaskInput, TaskResult, TaskSummary } from '#human-tasks/task-model.ts';
 import { type StoredTask, TaskRepository } from '#human-tasks/task-repository.ts';
-import { decideTask, openTask } from '#human-tasks/task-service.ts';
+import { decideTask, type OpenTaskDeps, openTask } from '#human-tasks/task-service.ts';
 import type { SubjectNames, TaskSubjects } from '#human-tasks/task-subjects.ts';
 import { type SweepLimits, unlimited } from '#human-tasks/task-sweep.ts';
 import type { Delivery } from '#human-tasks/workflow-gateway.ts';
@@ -24,7 +24,7 @@ import { PeopleRepository } from '#shared/people-repository.ts';
 import { type LocalTable, startLocalTable } from '../support/local-table.ts';
 
 let local: LocalTable;
-let deps: DeliverySweepDeps & MailSweepDeps;
+let deps: DeliverySweepDeps & MailSweepDeps & OpenTaskDeps;
 let sent: OutgoingMail[];
 /** What SES says to a mail: nothing (taken), the error it answers, or never a word (the run dies waiting). */
 let ses: (mail: OutgoingMail) => Error | 'no answer' | undefined;
@@ -101,6 +101,7 @@ beforeAll(async () => {
     },
     clock,
     baseUrl: 'https://tasks.example.com',
+    linkKey: 'a test key of at least thirty-two characters',
     ops: { tell: (event) => void told.push(event) },
     outbox: new MailOutbox(db, tableName),
   };

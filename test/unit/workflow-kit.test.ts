@@ -4,6 +4,7 @@ import * as z from 'zod/mini';
 import type { Task } from '#human-tasks/task-model.ts';
 import { type KeptMail, subjectMailer } from '#shared/mail-outbox.ts';
 import { MailRefused, type OutgoingMail } from '#shared/mailer.ts';
+import type { OpsEvent } from '#shared/ops-signals.ts';
 import { asStepError, isTransient, Transient } from '#shared/transient.ts';
 import { stepHandler } from '#shared/workflow-kit/handlers.ts';
 import type { Review } from '#shared/workflow-kit/reviews.ts';
@@ -379,18 +380,47 @@ describe('needs attention', () => {
 });
 
 describe('starting a review', () => {
+  let told: OpsEvent[];
+  const ops = { tell: (event: OpsEvent) => void told.push(event) };
+  beforeEach(() => {
+    told = [];
+  });
+  const failingStarter = {
+    canStart: () => true,
+    start: async (): Promise<string> => {
+      throw Object.assign(new Error('throttled'), { name: 'ThrottlingException' });
+    },
+  };
+
   it('undoes what the request wrote when the start fails, and passes the error on', async () => {
     const undone: string[] = [];
-    const starter = {
-      canStart: () => true,
-      start: async () => {
-        throw Object.assign(new Error('throttled'), { name: 'ThrottlingException' });
-      },
-    };
     await expect(
-      startReview(starter, 'test-requests', ref, async () => void undone.push('undone')),
+      startReview(
+        { starter: failingStarter, ops },
+        'test-requests',
+        ref,
+        async () => void undone.push('undone'),
+      ),
     ).rejects.toThrow('throttled');
     expect(undone).toEqual(['undone']);
+    expect(told).toEqual([]);
+  });
+
+  it('tells ops when the undo fails too: the subject claims a review nobody runs', async () => {
+    const undo = async () => {
+      throw Object.assign(new Error('Rate exceeded'), { name: 'ProvisionedThroughputExceededException' });
+    };
+    await expect(startReview({ starter: failingStarter, ops }, 'test-requests', ref, undo)).rejects.toThrow(
+      'throttled',
+    );
+    expect(told).toEqual([
+      {
+        event: 'start-not-undone',
+        workflow: 'test-requests',
+        subjectId: ref.id,
+        reason: 'ProvisionedThroughputExceededException: Rate exceeded',
+      },
+    ]);
   });
 
   it('names the execution by the subject’s version', async () => {
@@ -402,11 +432,11 @@ describe('starting a review', () => {
         return 'arn';
       },
     };
-    await startReview(starter, 'test-requests', ref, async () => {});
+    await startReview({ starter, ops }, 'test-requests', ref, async () => {});
     expect(started).toEqual(['EX-2026-00001-r2']);
   });
 
-  it('does not fail a request whose review has started when its trail entry cannot be written', async () => {
+  it('does not fail a request whose review has started when its trail entry cannot be written; ops get the entry', async () => {
     const entry = {
       subjectId: ref.id,
       at: '2026-03-02T09:00:00.000Z',
@@ -414,18 +444,18 @@ describe('starting a review', () => {
       action: 'submitted',
     };
     const written: unknown[] = [];
-    await expect(
-      recordStart(
-        {
-          record: async () => {
-            throw Object.assign(new Error('throttled'), { name: 'ProvisionedThroughputExceededException' });
-          },
-        },
-        entry,
-      ),
-    ).resolves.toBeUndefined();
-    await recordStart({ record: async (e) => void written.push(e) }, entry);
+    const throttled = {
+      record: async () => {
+        throw Object.assign(new Error('throttled'), { name: 'ProvisionedThroughputExceededException' });
+      },
+    };
+    await expect(recordStart({ audit: throttled, ops }, entry)).resolves.toBeUndefined();
+    expect(told).toEqual([
+      { event: 'trail-entry-lost', entry, reason: 'ProvisionedThroughputExceededException: throttled' },
+    ]);
+    await recordStart({ audit: { record: async (e) => void written.push(e) }, ops }, entry);
     expect(written).toEqual([entry]);
+    expect(told).toHaveLength(1);
   });
 });
 

@@ -1,6 +1,7 @@
 // What the API handlers that file a subject need, made once per container: the workflow's deps, trail, ids, starter.
 import { processClock } from '../clock.ts';
 import { lazy } from '../lazy.ts';
+import { emfOps } from '../ops-signals.ts';
 import { auditFromEnv, nextIdFromEnv } from '../table.ts';
 import { starterFromEnv } from '../workflow-starter.ts';
 import { workflowDepsFromEnv } from './handlers.ts';
@@ -15,5 +16,6 @@ export function filingDepsFromEnv<S extends Subject, D>(workflow: Workflow<S, D>
     starter: starterFromEnv(),
     clock: processClock,
     nextId: nextIdFromEnv(),
+    ops: emfOps,
   }));
 }
