@@ -451,7 +451,8 @@ describe('grants on the deployable app', () => {
     ]);
     const [secretId] = Object.entries(all).find(([, r]) => r.Type === 'AWS::SecretsManager::Secret') ?? [];
     const value = JSON.stringify(
-      (holders[0]?.Properties.Environment as { Variables: Record<string, unknown> }).Variables.TASK_LINK_KEY,
+      (holders[0]?.Properties.Environment as { Variables?: Record<string, unknown> } | undefined)?.Variables
+        ?.TASK_LINK_KEY,
     );
     expect(value).toContain('{{resolve:secretsmanager:');
     expect(value).toContain(`"Ref":"${secretId}"`);
