@@ -84,7 +84,7 @@ export async function openTask(deps: OpenTaskDeps, input: OpenTaskInput): Promis
   if (existing) {
     if (existing.status !== 'PENDING' || existing.mailedAt || existing.mailRetry) return existing;
     // The first run stopped before SES answered: the first link is mailed again, still valid (it derives from the
-    // token); once a reminder or an escalation replaced it, that newer mail stands.
+    // token and the link key); once a reminder or an escalation replaced it, that newer mail stands.
     if (existing.linkVersion > 1) return existing;
     const opening = openingLinkSecret(deps.linkKey, existing.token, existing.id);
     if (!sameHash(opening.hash, existing.linkHash)) {

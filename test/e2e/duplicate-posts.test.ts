@@ -120,14 +120,17 @@ async function contractWithChangesRequested(): Promise<string> {
   return id;
 }
 
+/** A one-item claim on `costCenter`. */
+const claimBody = (costCenter: string, yuan: number) => ({
+  title: 'Customer visit',
+  costCenter,
+  items: [{ category: 'travel', amount: cny(yuan), date: today(), description: 'Taxi', receipt: 'R-1' }],
+});
+
 const cases: Record<string, () => Promise<Prepared>> = {
   'POST /expenses': async () => {
     const costCenter = await freshBudget();
-    const claim = (yuan: number) => ({
-      title: 'Customer visit',
-      costCenter,
-      items: [{ category: 'travel', amount: cny(yuan), date: today(), description: 'Taxi', receipt: 'R-1' }],
-    });
+    const claim = (yuan: number) => claimBody(costCenter, yuan);
     return {
       path: '/expenses',
       as: rep,
@@ -175,11 +178,7 @@ const cases: Record<string, () => Promise<Prepared>> = {
   },
   'PUT /expenses/{id}': async () => {
     const costCenter = await freshBudget();
-    const claim = (yuan: number) => ({
-      title: 'Customer visit',
-      costCenter,
-      items: [{ category: 'travel', amount: cny(yuan), date: today(), description: 'Taxi', receipt: 'R-1' }],
-    });
+    const claim = (yuan: number) => claimBody(costCenter, yuan);
     const filed = await sandbox.request('POST', '/expenses', {
       token: await sandbox.login(rep),
       json: claim(300),
