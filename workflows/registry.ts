@@ -125,7 +125,7 @@ export const registry: Registry = {
   ),
   ReachOrderMilestoneFunction: step(
     'functions/order-handoff/steps/reach-milestone.ts',
-    'Gives the installments due on an order’s delivery or acceptance their due dates, and starts them',
+    'Gives the installments due on an order’s delivery or acceptance their due dates and starts them; closes them if it is cancelled',
     { ...writes, starts: ['payment-collection'] },
   ),
   FinishOrderFunction: step(

@@ -1,4 +1,5 @@
-// Installments become due: at signing, delivery or acceptance each gets its due date once, and the contract's credit.
+// Installments become due: at signing, delivery or acceptance each gets its due date once, and the contract's credit;
+// or, when the order is cancelled, those still waiting for it close unbilled.
 
 import type { PaymentTrigger } from '#contract-review/model.ts';
 import { addDays, localDate } from '#shared/clock.ts';
@@ -32,6 +33,47 @@ export async function billInstallments(
   await applyCredit(deps, contractId);
   const fresh = (await deps.installments.ofContract(contractId)).filter((i) => i.trigger === trigger);
   return fresh.filter(isOwed);
+}
+
+/**
+ * The contract's order was cancelled: the installments still waiting for its delivery or acceptance will never be
+ * billed. Each closes as CANCELLED (never a receivable, so no ledger line) with a trail entry; safe to repeat.
+ */
+export async function cancelUntriggered(
+  deps: BillingDeps,
+  contractId: string,
+  orderId: string,
+): Promise<{ cancelled: string[] }> {
+  const cancelled: string[] = [];
+  const byThisOrder = (i: Installment) => i.status === 'CANCELLED' && i.cancelledWith?.orderId === orderId;
+  const waiting = (await deps.installments.ofContract(contractId)).filter(
+    (i) => i.status === 'AWAITING_TRIGGER' || byThisOrder(i),
+  );
+  for (const { id } of waiting) {
+    for (let attempt = 1; ; attempt++) {
+      const installment = await deps.installments.get(id);
+      // Closed by an earlier run of this step: answered the same; billed or closed otherwise meanwhile: left alone.
+      if (installment && byThisOrder(installment)) cancelled.push(id);
+      if (installment?.status !== 'AWAITING_TRIGGER') break;
+      const at = deps.clock.now().toISOString();
+      try {
+        await deps.installments.save({ ...installment, status: 'CANCELLED', cancelledWith: { orderId, at } });
+      } catch (error) {
+        if (!(error instanceof DomainError && error.code === 'conflict') || attempt === attempts) throw error;
+        continue;
+      }
+      await deps.audit.record({
+        subjectId: id,
+        at,
+        actor: 'system',
+        action: 'cancelled-with-order',
+        detail: { orderId, amount: installment.amount.amount },
+      });
+      cancelled.push(id);
+      break;
+    }
+  }
+  return { cancelled };
 }
 
 async function bill(deps: BillingDeps, id: string, on: string): Promise<void> {

@@ -17,6 +17,8 @@ export type InstallmentStatus =
   | 'LEGAL'
   | 'PAID'
   | 'WRITTEN_OFF'
+  /** The order whose delivery or acceptance it waited for was cancelled: never billed, never a receivable. */
+  | 'CANCELLED'
   | 'NEEDS_ATTENTION';
 
 /** Overdue levels: 1 notice and owner follow-up, 2 sales manager, 3 demand letter, 4 legal. */
@@ -75,6 +77,8 @@ export interface Installment extends Subject {
   runs: number;
   /** The run that ended to wait for a dispute; settling the dispute starts the run after it. */
   pausedForDispute?: number;
+  /** The cancelled order that closed it while it waited for its trigger. */
+  cancelledWith?: { orderId: string; at: string };
   /** The write-off someone asked for, and finance's approval once given. */
   writeOff?: { reason: string; by: string; at: string; approvedBy?: string; approvedAt?: string };
   /** The day it was paid in full. */

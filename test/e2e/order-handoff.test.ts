@@ -243,7 +243,7 @@ describe('orders that do not go to plan', () => {
   });
 
   it('is cancelled when the sales manager rejects the new date, and everyone who worked on it is told', async () => {
-    const { orderId } = await signedContract();
+    const { contractId, orderId } = await signedContract();
     const base = localDate(sandbox.clock.now());
     await sandbox.client.decideFromMail(production, orderId, 'cannot-meet', {
       proposedDate: addDays(base, 90),
@@ -259,6 +259,24 @@ describe('orders that do not go to plan', () => {
     for (const person of [sales, production]) {
       expect((await mailAbout(person, '[订单已取消]', orderId)).text).toContain('客户不接受延期');
     }
+    // What the order would have made due is never billed; the advance, due on signing, is still owed.
+    const reply = await sandbox.request('GET', `/contracts/${contractId}/installments`, {
+      token: await sandbox.login(finance),
+    });
+    const installments = reply.json<{
+      installments: {
+        trigger: string;
+        status: string;
+        dueDate?: string;
+        cancelledWith?: { orderId: string };
+      }[];
+    }>().installments;
+    expect(installments.map((i) => [i.trigger, i.status, i.cancelledWith?.orderId])).toEqual([
+      ['signing', 'SCHEDULED', undefined],
+      ['delivery', 'CANCELLED', orderId],
+      ['acceptance', 'CANCELLED', orderId],
+    ]);
+    expect(installments.filter((i) => i.status === 'CANCELLED' && i.dueDate !== undefined)).toEqual([]);
   });
 
   /** An order delivered today, waiting for acceptance. */

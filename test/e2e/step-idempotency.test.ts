@@ -1,7 +1,7 @@
 // Every workflow step handler run twice with the same input, as a retry or a redrive does, has one effect.
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { localDate } from '#shared/clock.ts';
+import { addDays, localDate } from '#shared/clock.ts';
 import { registry } from '#workflows/registry.ts';
 import { differences, stable, tableClient, tableState } from '../support/table-snapshot.ts';
 import { eventually, startTestSandbox, type TestSandbox } from './harness.ts';
@@ -238,6 +238,7 @@ describe('each workflow path, every step run twice', () => {
 });
 
 describe('an order, every step run twice', () => {
+  const inDays = (days: number) => addDays(today(), days);
   /** A contract signed, and its order's id once its workflow has begun. */
   async function signedOrder(): Promise<string> {
     const reply = await sandbox.client.request('POST', '/contracts', {
@@ -262,8 +263,6 @@ describe('an order, every step run twice', () => {
 
   it('order handoff: scheduled, made, shipped, delivered, accepted; and a failing one', async () => {
     const order = await signedOrder();
-    const inDays = (days: number) =>
-      new Date(Date.parse(today()) + days * 86_400_000).toISOString().slice(0, 10);
     await decide(production, order, 'confirm', { plannedDate: inDays(30) });
     await decide(production, order, 'done');
     await decide(logistics, order, 'shipped', {
@@ -279,6 +278,14 @@ describe('an order, every step run twice', () => {
     failRecordFor.add(failing);
     await decide(production, failing, 'confirm', { plannedDate: inDays(30) });
     await until(`/orders/${failing}`, 'NEEDS_ATTENTION');
+  });
+
+  it('order handoff: pushed back, escalated, cancelled, its delivery installment closed once', async () => {
+    const order = await signedOrder();
+    await decide(production, order, 'cannot-meet', { proposedDate: inDays(120), comment: 'Line is full' });
+    await decide(rep, order, 'escalate');
+    await decide(salesManager, order, 'reject', { comment: 'The customer will not wait' });
+    await until(`/orders/${order}`, 'CANCELLED');
   });
 });
 

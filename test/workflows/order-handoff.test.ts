@@ -146,10 +146,15 @@ describe('an order production cannot make in time', () => {
     const run = await orders.run(['cannot-meet', 'escalate', 'reject'], {
       RecordOrderDecisionFunction: rules([false]),
     });
-    expectPath(run.states, salesDecides, managerDecides, ['Cancel order', 'Cancelled']);
+    expectPath(run.states, salesDecides, managerDecides, [
+      'Cancel payment terms due on delivery and acceptance',
+      'Cancel order',
+      'Cancelled',
+    ]);
     expect(run.status).toBe('SUCCEEDED');
     expect(endingOf(run)).toBe('cancelled');
-    expect(milestones(run)).toEqual([]);
+    // The installments waiting for its delivery and acceptance close before the order does.
+    expect(milestones(run)).toEqual(['cancellation']);
   });
 });
 
