@@ -58,8 +58,14 @@ export async function reportOpenWork(
   const kept = await new MailOutbox(table.db, table.tableName).all();
   const report: OpenWork[] = [];
   for (const open of tasksOpenPerWorkflow(tasks, workflows, now)) {
+    // A link SES did not take, and one whose run died before SES answered (past its grace), both wait for the sweep.
+    const stranded = (task: StoredTask) =>
+      task.unconfirmedMail !== undefined && Date.parse(task.unconfirmedMail.checkAt) <= now.getTime();
     const waitingLinks = tasks.filter(
-      (task) => task.status === 'PENDING' && task.mailRetry && task.workflow.slug === open.workflow,
+      (task) =>
+        task.status === 'PENDING' &&
+        (task.mailRetry || stranded(task)) &&
+        task.workflow.slug === open.workflow,
     ).length;
     report.push({
       ...open,

@@ -74,6 +74,20 @@ describe('what is open, per workflow', () => {
     );
     // Escalation due a moment ago: the sweep has not run yet, which is not "nobody acting".
     await tasks.create(task('contract-review', { openedAt: hoursAgo(3), escalateAt: hoursAgo(0.1) }));
+    // A reminder whose run died before SES answered, past its grace: its link waits for the sweep to go out again.
+    await tasks.create(
+      task('expense-application', {
+        openedAt: hoursAgo(4),
+        unconfirmedMail: { kind: 'reminder', checkAt: hoursAgo(0.5) },
+      }),
+    );
+    // One still within its grace: its run may be at work.
+    await tasks.create(
+      task('expense-application', {
+        openedAt: hoursAgo(1),
+        unconfirmedMail: { kind: 'opened', checkAt: hoursAgo(-0.2) },
+      }),
+    );
 
     // An outcome mail SES refused, kept for the sweep.
     await new MailOutbox(local.db, local.tableName).keep({
@@ -127,9 +141,20 @@ describe('what is open, per workflow', () => {
         mailsAwaitingResend: 1,
         subjectsNeedingAttention: 0,
       },
-      // Nothing open still reports zeros, so the alarms always have data.
       {
         workflow: 'expense-application',
+        openTasks: 2,
+        oldestOpenTaskAgeSeconds: 4 * 3600,
+        tasksPastEscalation: 0,
+        mailsAwaitingResend: 1,
+        subjectsNeedingAttention: 0,
+      },
+    ]);
+    // Nothing open still reports zeros, so the alarms always have data.
+    const quiet = await reportOpenWork(local, ['order-handoff'], now);
+    expect(quiet).toEqual([
+      {
+        workflow: 'order-handoff',
         openTasks: 0,
         oldestOpenTaskAgeSeconds: 0,
         tasksPastEscalation: 0,
