@@ -4,10 +4,9 @@ import { applicationInputSchema } from '#expense-application/model.ts';
 import { expenseApplication } from '#expense-application/workflow.ts';
 import { requireRole } from '#shared/access.ts';
 import { apiHandler } from '#shared/http.ts';
-import { idempotencyKeyOf, once, requestFingerprint } from '#shared/idempotency.ts';
 import { peopleFromEnv } from '#shared/table.ts';
 import { filingDepsFromEnv } from '#shared/workflow-kit/filing-deps.ts';
-import { idempotencyStore } from './idempotency-store.ts';
+import { oncePerKey } from './idempotency-store.ts';
 
 const deps = filingDepsFromEnv(expenseApplication);
 
@@ -15,14 +14,9 @@ export const handler = apiHandler(
   { access: 'signed-in', body: applicationInputSchema },
   async ({ body, caller, headers }) => {
     const person = await requireRole(peopleFromEnv(), caller);
-    const fingerprint = requestFingerprint('POST /expense-applications', body);
-    return once(
-      idempotencyStore(),
-      { caller: person.email, key: idempotencyKeyOf(headers), fingerprint },
-      async () => {
-        const application = await fileApplication(deps(), person.email, body);
-        return { status: 201, body: { id: application.id, status: application.status } };
-      },
-    );
+    return oncePerKey(person.email, headers, ['POST /expense-applications', body], async () => {
+      const application = await fileApplication(deps(), person.email, body);
+      return { status: 201, body: { id: application.id, status: application.status } };
+    });
   },
 );

@@ -4,10 +4,9 @@ import { claimInputSchema } from '#expense-approval/model.ts';
 import { expenseApproval } from '#expense-approval/workflow.ts';
 import { requireRole } from '#shared/access.ts';
 import { apiHandler } from '#shared/http.ts';
-import { idempotencyKeyOf, once, requestFingerprint } from '#shared/idempotency.ts';
 import { peopleFromEnv } from '#shared/table.ts';
 import { filingDepsFromEnv } from '#shared/workflow-kit/filing-deps.ts';
-import { idempotencyStore } from './idempotency-store.ts';
+import { oncePerKey } from './idempotency-store.ts';
 
 const deps = filingDepsFromEnv(expenseApproval);
 
@@ -15,12 +14,7 @@ export const handler = apiHandler(
   { access: 'signed-in', body: claimInputSchema },
   async ({ body, caller, headers }) => {
     const person = await requireRole(peopleFromEnv(), caller);
-    const request = {
-      caller: person.email,
-      key: idempotencyKeyOf(headers),
-      fingerprint: requestFingerprint('POST /expenses', body),
-    };
-    return once(idempotencyStore(), request, async () => {
+    return oncePerKey(person.email, headers, ['POST /expenses', body], async () => {
       const claim = await fileClaim(deps(), person.email, body);
       return {
         status: 201,

@@ -8,11 +8,10 @@ import { receivePayment } from '#payment-collection/payments.ts';
 import { requireRole } from '#shared/access.ts';
 import { businessIdSchema } from '#shared/business-ids.ts';
 import { apiHandler } from '#shared/http.ts';
-import { idempotencyKeyOf, once, requestFingerprint } from '#shared/idempotency.ts';
 import { lazy } from '#shared/lazy.ts';
 import { moneySchema } from '#shared/money.ts';
 import { peopleFromEnv, tableFromEnv } from '#shared/table.ts';
-import { idempotencyStore } from './idempotency-store.ts';
+import { oncePerKey } from './idempotency-store.ts';
 
 const paymentSchema = z.strictObject({
   contractId: businessIdSchema('CT'),
@@ -40,13 +39,8 @@ export const handler = apiHandler(
   { access: 'signed-in', body: paymentSchema },
   async ({ body, caller, headers }) => {
     const person = await requireRole(peopleFromEnv(), caller, ['finance']);
-    const request = {
-      caller: person.email,
-      key: idempotencyKeyOf(headers),
-      fingerprint: requestFingerprint('POST /payments', body),
-    };
     // The reference alone already applies a payment once; the key also refuses another body sent under it.
-    return once(idempotencyStore(), request, async () => {
+    return oncePerKey(person.email, headers, ['POST /payments', body], async () => {
       const result = await receivePayment(
         deps(),
         {

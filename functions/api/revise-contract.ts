@@ -5,21 +5,15 @@ import { contractInputSchema } from '#contract-review/model.ts';
 import { requireRole } from '#shared/access.ts';
 import { businessIdSchema } from '#shared/business-ids.ts';
 import { apiHandler } from '#shared/http.ts';
-import { idempotencyKeyOf, once, requestFingerprint } from '#shared/idempotency.ts';
 import { peopleFromEnv } from '#shared/table.ts';
-import { idempotencyStore } from './idempotency-store.ts';
+import { oncePerKey } from './idempotency-store.ts';
 import { filingDeps } from './submit-contract.ts';
 
 export const handler = apiHandler(
   { access: 'signed-in', path: z.object({ id: businessIdSchema('CT') }), body: contractInputSchema },
   async ({ path, body, caller, headers }) => {
     const person = await requireRole(peopleFromEnv(), caller);
-    const request = {
-      caller: person.email,
-      key: idempotencyKeyOf(headers),
-      fingerprint: requestFingerprint('POST /contracts/{id}/revisions', path.id, body),
-    };
-    return once(idempotencyStore(), request, async () => {
+    return oncePerKey(person.email, headers, ['POST /contracts/{id}/revisions', path.id, body], async () => {
       const { contract, version } = await reviseContract(filingDeps(), person.email, path.id, body);
       return {
         status: 201,

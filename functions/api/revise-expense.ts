@@ -7,10 +7,9 @@ import { expenseApproval } from '#expense-approval/workflow.ts';
 import { requireRole } from '#shared/access.ts';
 import { businessIdSchema } from '#shared/business-ids.ts';
 import { apiHandler } from '#shared/http.ts';
-import { idempotencyKeyOf, once, requestFingerprint } from '#shared/idempotency.ts';
 import { peopleFromEnv } from '#shared/table.ts';
 import { filingDepsFromEnv } from '#shared/workflow-kit/filing-deps.ts';
-import { idempotencyStore } from './idempotency-store.ts';
+import { oncePerKey } from './idempotency-store.ts';
 
 const deps = filingDepsFromEnv(expenseApproval);
 
@@ -18,12 +17,7 @@ export const handler = apiHandler(
   { access: 'signed-in', path: z.object({ id: businessIdSchema('EX') }), body: claimInputSchema },
   async ({ path, body, caller, headers }) => {
     const person = await requireRole(peopleFromEnv(), caller);
-    const request = {
-      caller: person.email,
-      key: idempotencyKeyOf(headers),
-      fingerprint: requestFingerprint('PUT /expenses/{id}', path.id, body),
-    };
-    return once(idempotencyStore(), request, async () => {
+    return oncePerKey(person.email, headers, ['PUT /expenses/{id}', path.id, body], async () => {
       const claim = await reviseClaim(deps(), person.email, path.id, body);
       return { body: { id: claim.id, status: claim.status, version: claim.version, total: claim.total } };
     });

@@ -4,10 +4,9 @@ import { contractInputSchema } from '#contract-review/model.ts';
 import { contractReview } from '#contract-review/workflow.ts';
 import { requireRole } from '#shared/access.ts';
 import { apiHandler } from '#shared/http.ts';
-import { idempotencyKeyOf, once, requestFingerprint } from '#shared/idempotency.ts';
 import { peopleFromEnv } from '#shared/table.ts';
 import { filingDepsFromEnv } from '#shared/workflow-kit/filing-deps.ts';
-import { idempotencyStore } from './idempotency-store.ts';
+import { oncePerKey } from './idempotency-store.ts';
 
 export const filingDeps = filingDepsFromEnv(contractReview);
 
@@ -15,22 +14,17 @@ export const handler = apiHandler(
   { access: 'signed-in', body: contractInputSchema },
   async ({ body, caller, headers }) => {
     const person = await requireRole(peopleFromEnv(), caller, ['sales']);
-    const fingerprint = requestFingerprint('POST /contracts', body);
-    return once(
-      idempotencyStore(),
-      { caller: person.email, key: idempotencyKeyOf(headers), fingerprint },
-      async () => {
-        const { contract, version } = await submitContract(filingDeps(), person.email, body);
-        return {
-          status: 201,
-          body: {
-            id: contract.id,
-            status: contract.status,
-            version: contract.version,
-            findings: version.findings ?? [],
-          },
-        };
-      },
-    );
+    return oncePerKey(person.email, headers, ['POST /contracts', body], async () => {
+      const { contract, version } = await submitContract(filingDeps(), person.email, body);
+      return {
+        status: 201,
+        body: {
+          id: contract.id,
+          status: contract.status,
+          version: contract.version,
+          findings: version.findings ?? [],
+        },
+      };
+    });
   },
 );
