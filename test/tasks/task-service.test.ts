@@ -156,6 +156,17 @@ async function sweep(limits: SweepLimits = unlimited) {
   };
 }
 
+/** A task approved through the API whose SendTaskSuccess failed: the decision is kept for the sweep to deliver. */
+async function decidedButNotDelivered(input: OpenTaskInput = request()): Promise<StoredTask> {
+  const task = await openTask(deps, input);
+  answers = ['retry'];
+  const decision = { via: 'api' as const, taskId: task.id, caller: task.assignee, fields: {}, comment: '' };
+  expect((await decideTask(deps, { ...decision, outcome: 'approve' })).kind).toBe(
+    'recorded-pending-delivery',
+  );
+  return task;
+}
+
 describe('delivering a decision', () => {
   it('keeps a decision whose SendTaskSuccess failed, and the sweeper delivers it later, once', async () => {
     const task = await openTask(deps, request());
@@ -236,12 +247,7 @@ describe('a decision the workflow no longer waits for', () => {
 
   it('was delivered after all when its redelivery gets TaskTimedOut while the workflow still runs', async () => {
     // The first SendTaskSuccess reached the workflow, but its answer was lost (a crash, a timeout).
-    const task = await openTask(deps, request());
-    answers = ['retry'];
-    const decision = { via: 'api' as const, taskId: task.id, caller: task.assignee, fields: {}, comment: '' };
-    expect((await decideTask(deps, { ...decision, outcome: 'approve' })).kind).toBe(
-      'recorded-pending-delivery',
-    );
+    const task = await decidedButNotDelivered();
     (deps.clock as VirtualClock).advance(61);
     answers = ['timed-out'];
     running = true;
@@ -254,10 +260,7 @@ describe('a decision the workflow no longer waits for', () => {
 
   it('was delivered after all when its redelivery gets TaskTimedOut and the workflow has since succeeded', async () => {
     // The last step's decision reached the workflow, which ended, but the answer to SendTaskSuccess was lost.
-    const task = await openTask(deps, request());
-    answers = ['retry'];
-    const decision = { via: 'api' as const, taskId: task.id, caller: task.assignee, fields: {}, comment: '' };
-    await decideTask(deps, { ...decision, outcome: 'approve' });
+    const task = await decidedButNotDelivered();
     (deps.clock as VirtualClock).advance(61);
     answers = ['timed-out'];
     running = false;
@@ -270,10 +273,7 @@ describe('a decision the workflow no longer waits for', () => {
   });
 
   it('is undeliverable when its redelivery gets TaskTimedOut and the workflow has stopped', async () => {
-    const task = await openTask(deps, request());
-    answers = ['retry'];
-    const decision = { via: 'api' as const, taskId: task.id, caller: task.assignee, fields: {}, comment: '' };
-    await decideTask(deps, { ...decision, outcome: 'approve' });
+    const task = await decidedButNotDelivered();
     (deps.clock as VirtualClock).advance(61);
     answers = ['timed-out'];
     running = false;
@@ -283,12 +283,7 @@ describe('a decision the workflow no longer waits for', () => {
   });
 
   it('is too late when its redelivery finds the deadline passed', async () => {
-    const task = await openTask(deps, request({ deadlineSeconds: 3600 }));
-    answers = ['retry'];
-    const decision = { via: 'api' as const, taskId: task.id, caller: task.assignee, fields: {}, comment: '' };
-    expect((await decideTask(deps, { ...decision, outcome: 'approve' })).kind).toBe(
-      'recorded-pending-delivery',
-    );
+    const task = await decidedButNotDelivered(request({ deadlineSeconds: 3600 }));
     (deps.clock as VirtualClock).advance(7200);
     answers = ['timed-out'];
     await sweep();
